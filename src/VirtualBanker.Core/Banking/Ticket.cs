@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using VirtualBanker.Core.Data;
+
+namespace VirtualBanker.Core.Banking;
+
+/// <summary>A support request opened by a customer or by the assistant on their behalf.</summary>
+public sealed class Ticket : ITenantOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public string TenantId { get; set; } = "";
+    public Guid UserId { get; set; }
+    public string? SessionId { get; set; }
+    public required string Subject { get; set; }
+    public string Description { get; set; } = "";
+
+    /// <summary><c>open</c>, <c>in_progress</c> or <c>closed</c>.</summary>
+    public string Status { get; set; } = "open";
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}
+
+internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
+{
+    public void Configure(EntityTypeBuilder<Ticket> builder)
+    {
+        builder.Property(t => t.SessionId).HasMaxLength(64);
+        builder.Property(t => t.Subject).HasMaxLength(200);
+        builder.Property(t => t.Description).HasMaxLength(4000);
+        builder.Property(t => t.Status).HasMaxLength(16);
+        builder.HasIndex(t => new { t.TenantId, t.UserId });
+        builder.HasOne<Identity.User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Observability;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Core services. The host registers the DbContext (provider) and <see cref="ICurrentPrincipal"/>.</summary>
+    public static IServiceCollection AddVirtualBankerCore(this IServiceCollection services)
+    {
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LockoutOptions>().BindConfiguration(LockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<ICurrentPrincipal>(_ => AnonymousPrincipal.Instance);
+        services.AddScoped<TenantContext>();
+        services.AddSingleton<TenantSaveChangesInterceptor>();
+
+        services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<SigningKeyStore>();
+        services.TryAddSingleton<ITokenRevocationList, InMemoryTokenRevocationList>();
+        services.AddScoped<TokenService>();
+        services.AddScoped<ApiKeyService>();
+        services.AddScoped<UserAuthService>();
+        services.AddScoped<DemoDataSeeder>();
+        services.AddSingleton<MetricsCollector>();
+        return services;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VirtualBanker.Core.Agents;
+using VirtualBanker.Core.Banking;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Core.Data;
+
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Seed the demo tenant, agent and customer when the database has none.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The first admin's password. When empty, one is generated and printed once, at first start.</summary>
+    public string? AdminPassword { get; set; }
+}
+
+/// <summary>
+/// Seeds the demo tenant <c>demo-bank</c>, its agent <c>assistant</c>, the customer documented by
+/// contract 001 with six months of generated banking, and a tenant/platform admin. Runs once: a
+/// database that already has the tenant is left alone.
+/// </summary>
+public sealed partial class DemoDataSeeder(
+    VirtualBankerDbContext db,
+    PasswordHashing passwords,
+    IOptions<DemoOptions> options,
+    TimeProvider clock,
+    ILogger<DemoDataSeeder> logger)
+{
+    public const string TenantId = "demo-bank";
+    public const string CustomerEmail = "alex@bankbot.dev";
+    public const string CustomerPassword = "BankBot2026!";
+    public const string AdminEmail = "admin@bankbot.dev";
+
+    public static readonly IReadOnlyList<string> BankingTools =
+    [
+        "get_account_status", "create_ticket", "get_balances", "search_transactions", "spending_summary",
+        "savings_rate", "health_score", "forecast", "fraud_alerts", "simulate_purchase",
+    ];
+
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        using var system = db.Tenant.BeginSystemScope();
+        if (await db.Tenants.AnyAsync(t => t.Id == TenantId, cancellationToken))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.Tenants.Add(new Tenant
+        {
+            Id = TenantId,
+            Name = "Demo Bank",
+            Domain = "bankbot.dev",
+            CreatedAt = now,
+            UpdatedAt = now,
+            Settings = new TenantSettings { AvatarEnabled = true, AllowedTools = [.. BankingTools] },
+        });
+        db.Agents.Add(new Agent
+        {
+            TenantId = TenantId,
+            Slug = "assistant",
+            Name = "Assistant",
+            Description = "Demo Bank's virtual banker",
+            SystemPrompt = "You are Demo Bank's virtual banker. Answer only from the customer's own data and the tools you are given.",
+            AllowedTools = [.. BankingTools],
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+
+        var customer = NewUser(CustomerEmail, "Alex Doe", CustomerPassword, now, Roles.Customer);
+        var adminPassword = options.Value.AdminPassword;
+        var generated = string.IsNullOrEmpty(adminPassword);
+        if (generated)
+        {
+            adminPassword = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 20) + "!7";
+        }
+
+        var admin = NewUser(AdminEmail, "Demo Admin", adminPassword!, now, Roles.TenantAdmin, Roles.PlatformAdmin);
+        db.Users.AddRange(customer, admin);
+
+        var data = DemoDataGenerator.Generate(DateOnly.FromDateTime(now));
+        var accounts = new Dictionary<AccountType, Account>
+        {
+            [AccountType.Checking] = NewAccount(customer, AccountType.Checking, "Everyday Checking", now),
+            [AccountType.Savings] = NewAccount(customer, AccountType.Savings, "High-Yield Savings", now),
+            [AccountType.Credit] = NewAccount(customer, AccountType.Credit, "Rewards Credit Card", now),
+        };
+        foreach (var (type, account) in accounts)
+        {
+            account.BalanceMinor = data.OpeningBalances[type] + data.Transactions.Where(t => t.Account == type).Sum(t => t.AmountMinor);
+        }
+
+        db.Accounts.AddRange(accounts.Values);
+        db.Transactions.AddRange(data.Transactions.Select(t => new Transaction
+        {
+            TenantId = TenantId,
+            UserId = customer.Id,
+            AccountId = accounts[t.Account].Id,
+            ExternalId = t.ExternalId,
+            Merchant = t.Merchant,
+            Category = t.Category,
+            AmountMinor = t.AmountMinor,
+            Type = t.AmountMinor < 0 ? TransactionType.Debit : TransactionType.Credit,
+            Timestamp = t.Timestamp,
+            Tags = [t.Category.ToLowerInvariant()],
+            CreatedAt = now,
+        }));
+        db.Notifications.AddRange(
+            new Notification { TenantId = TenantId, UserId = customer.Id, Title = "Welcome to Demo Bank", Message = "Your virtual banker is ready. Ask it about your balances, spending or savings.", Type = "info", CreatedAt = now.AddDays(-30) },
+            new Notification { TenantId = TenantId, UserId = customer.Id, Title = "Salary received", Message = "Your salary of $2,550.00 from Acme Corp Payroll has arrived.", Type = "info", CreatedAt = now.AddDays(-2) });
+
+        await db.SaveChangesAsync(cancellationToken);
+        LogSeeded(logger, TenantId, data.Transactions.Count);
+        if (generated)
+        {
+            // Printed once, to the console only: it is not a log event and is never stored in clear.
+            await Console.Error.WriteLineAsync($"VirtualBanker: first admin {AdminEmail} created with a generated password: {adminPassword}");
+            await Console.Error.WriteLineAsync("Set Demo__AdminPassword to choose it; it will not be shown again.");
+        }
+    }
+
+    private User NewUser(string email, string name, string password, DateTime now, params string[] roles)
+    {
+        var user = new User
+        {
+            TenantId = TenantId,
+            Email = email,
+            Name = name,
+            FirstName = name.Split(' ')[0],
+            LastName = name.Split(' ')[^1],
+            PasswordHash = passwords.Hash(password),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        user.Roles.AddRange(roles.Select(r => new UserRole { TenantId = TenantId, UserId = user.Id, Role = r }));
+        return user;
+    }
+
+    private static Account NewAccount(User owner, AccountType type, string name, DateTime now) =>
+        new() { TenantId = TenantId, UserId = owner.Id, Type = type, Name = name, CreatedAt = now };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded demo tenant {TenantId} with {TransactionCount} transactions")]
+    private static partial void LogSeeded(ILogger logger, string tenantId, int transactionCount);
+}

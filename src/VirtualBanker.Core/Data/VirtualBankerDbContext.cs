@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+using VirtualBanker.Core.Agents;
+using VirtualBanker.Core.Banking;
+using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Sessions;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Core.Data;
+
+public sealed class VirtualBankerDbContext(DbContextOptions<VirtualBankerDbContext> options, TenantContext tenant)
+    : DbContext(options)
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<UserRole> UserRoles => Set<UserRole>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupMember> GroupMembers => Set<GroupMember>();
+    public DbSet<GroupAgent> GroupAgents => Set<GroupAgent>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<ModelProfile> ModelProfiles => Set<ModelProfile>();
+    public DbSet<Capsule> Capsules => Set<Capsule>();
+    public DbSet<CapsuleInstallation> CapsuleInstallations => Set<CapsuleInstallation>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<ConversationEvent> ConversationEvents => Set<ConversationEvent>();
+    public DbSet<RequeueItem> RequeueItems => Set<RequeueItem>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Transaction> Transactions => Set<Transaction>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<FraudAlert> FraudAlerts => Set<FraudAlert>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
+
+    internal TenantContext Tenant => tenant;
+
+    // Read by the query filters on every query: EF parameterises members of the context instance.
+    internal string? CurrentTenantId => tenant.TenantId;
+    internal bool TenantFilterOff => tenant.IsSystem;
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(VirtualBankerDbContext).Assembly);
+
+        var applyFilter = typeof(VirtualBankerDbContext).GetMethod(nameof(ApplyTenantFilter),
+            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        foreach (var entity in modelBuilder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType)))
+        {
+            applyFilter.MakeGenericMethod(entity.ClrType).Invoke(this, [modelBuilder]);
+        }
+    }
+
+    private void ApplyTenantFilter<T>(ModelBuilder modelBuilder) where T : class, ITenantOwned
+    {
+        modelBuilder.Entity<T>().Property(e => e.TenantId).HasMaxLength(64).IsRequired();
+        modelBuilder.Entity<T>().HasQueryFilter(e => TenantFilterOff || e.TenantId == CurrentTenantId);
+    }
+}

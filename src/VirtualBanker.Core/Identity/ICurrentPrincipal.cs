@@ -1,0 +1,40 @@
+namespace VirtualBanker.Core.Identity;
+
+/// <summary>Who is calling, as the Api read it from a token or API key. Core never sees HTTP.</summary>
+public interface ICurrentPrincipal
+{
+    bool IsAuthenticated { get; }
+    Guid? UserId { get; }
+    string? TenantId { get; }
+    IReadOnlyCollection<string> Roles { get; }
+    IReadOnlyCollection<string> Scopes { get; }
+
+    /// <summary>The login family (refresh-token family) or portal session the token belongs to.</summary>
+    string? SessionId { get; }
+
+    bool IsInRole(string role) => Roles.Contains(role);
+
+    bool HasScope(string scope) => Scopes.Contains(scope);
+}
+
+public static class Roles
+{
+    public const string Customer = "customer";
+    public const string TenantAdmin = "tenant_admin";
+    public const string PlatformAdmin = "platform_admin";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>([Customer, TenantAdmin, PlatformAdmin]);
+}
+
+/// <summary>A principal for code that runs outside a request (start-up, background runs).</summary>
+public sealed class AnonymousPrincipal : ICurrentPrincipal
+{
+    public static readonly AnonymousPrincipal Instance = new();
+
+    public bool IsAuthenticated => false;
+    public Guid? UserId => null;
+    public string? TenantId => null;
+    public IReadOnlyCollection<string> Roles => [];
+    public IReadOnlyCollection<string> Scopes => [];
+    public string? SessionId => null;
+}

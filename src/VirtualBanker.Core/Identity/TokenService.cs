@@ -1,0 +1,172 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using VirtualBanker.Core.Data;
+
+namespace VirtualBanker.Core.Identity;
+
+public sealed record TokenPair(string AccessToken, DateTime AccessTokenExpiresAt, string RefreshToken, Guid FamilyId);
+
+public sealed record AccessToken(string Token, DateTime ExpiresAt);
+
+/// <summary>Issues access tokens and runs the refresh-token chain: issue, rotate, detect reuse, revoke.</summary>
+public sealed class TokenService(
+    VirtualBankerDbContext db,
+    SigningKeyStore keys,
+    ITokenRevocationList revocations,
+    IOptions<AuthOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>RFC 9068 type header. Validation requires it, so an ID token or any other JWT is never an access token.</summary>
+    public const string AccessTokenType = "at+jwt";
+
+    public const string TenantClaim = "tid";
+    public const string SessionClaim = "sid";
+    public const string RoleClaim = "role";
+    public const string ScopeClaim = "scope";
+
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly AuthOptions _options = options.Value;
+
+    /// <summary>Starts a login: a new refresh-token family and its first access token.</summary>
+    public async Task<TokenPair> IssueAsync(User user, CancellationToken cancellationToken)
+    {
+        var familyId = Guid.CreateVersion7();
+        var refresh = AddRefreshToken(user, familyId);
+        await db.SaveChangesAsync(cancellationToken);
+        var access = CreateAccessToken(user, familyId.ToString());
+        return new TokenPair(access.Token, access.ExpiresAt, refresh, familyId);
+    }
+
+    /// <summary>
+    /// Consumes a refresh token and returns the next pair of its family, or null when the token is
+    /// unknown, expired or revoked. A token presented a second time revokes its whole family.
+    /// </summary>
+    public async Task<TokenPair?> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
+    {
+        var hash = Hash(refreshToken);
+
+        // The caller is anonymous: the token itself names its tenant, so this one look-up is unfiltered.
+        var row = await db.RefreshTokens.IgnoreQueryFilters().AsNoTracking()
+            .FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        db.Tenant.UseTenant(row.TenantId);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (row.RevokedAt is not null || row.ExpiresAt <= now)
+        {
+            return null;
+        }
+
+        // Conditional update: of two concurrent refreshes with one token, exactly one wins.
+        var consumed = await db.RefreshTokens
+            .Where(t => t.Id == row.Id && t.ConsumedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), cancellationToken);
+        if (consumed == 0)
+        {
+            await RevokeFamilyAsync(row.FamilyId, cancellationToken);
+            return null;
+        }
+
+        var user = await db.Users.Include(u => u.Roles).FirstOrDefaultAsync(u => u.Id == row.UserId, cancellationToken);
+        if (user is null || !user.Active)
+        {
+            await RevokeFamilyAsync(row.FamilyId, cancellationToken);
+            return null;
+        }
+
+        var next = AddRefreshToken(user, row.FamilyId);
+        await db.SaveChangesAsync(cancellationToken);
+        var access = CreateAccessToken(user, row.FamilyId.ToString());
+        return new TokenPair(access.Token, access.ExpiresAt, next, row.FamilyId);
+    }
+
+    /// <summary>Ends a login: its refresh tokens stop working and its access tokens are refused at once.</summary>
+    public async Task RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.RefreshTokens.IgnoreQueryFilters()
+            .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        await revocations.RevokeAsync(familyId.ToString(), now.AddMinutes(_options.AccessTokenMinutes), cancellationToken);
+    }
+
+    public AccessToken CreateAccessToken(User user, string sessionId, IEnumerable<string>? scopes = null)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var expires = now.AddMinutes(_options.AccessTokenMinutes);
+        var claims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Sub] = user.Id.ToString(),
+            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            [JwtRegisteredClaimNames.Email] = user.Email,
+            [JwtRegisteredClaimNames.Name] = user.Name,
+            [TenantClaim] = user.TenantId,
+            [SessionClaim] = sessionId,
+            [RoleClaim] = user.Roles.Select(r => r.Role).ToArray(),
+        };
+        if (scopes is not null)
+        {
+            claims[ScopeClaim] = string.Join(' ', scopes);
+        }
+
+        var token = Handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = _options.Issuer,
+            Audience = _options.Audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = expires,
+            TokenType = AccessTokenType,
+            Claims = claims,
+            SigningCredentials = new SigningCredentials(keys.Current, SigningKeyStore.Algorithm),
+        });
+        return new AccessToken(token, expires);
+    }
+
+    /// <summary>
+    /// What an access token must satisfy. The algorithm is pinned (never taken from the token header),
+    /// the type must be at+jwt, issuer/audience/lifetime are checked with at most 60 s of skew.
+    /// </summary>
+    public TokenValidationParameters ValidationParameters() => new()
+    {
+        ValidIssuer = _options.Issuer,
+        ValidAudience = _options.Audience,
+        ValidAlgorithms = [SigningKeyStore.Algorithm],
+        ValidTypes = [AccessTokenType],
+        IssuerSigningKeyResolver = (_, _, _, _) => keys.Keys,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        ValidateIssuerSigningKey = true,
+        ClockSkew = TimeSpan.FromSeconds(Math.Min(_options.ClockSkewSeconds, 60)),
+        NameClaimType = JwtRegisteredClaimNames.Sub,
+        RoleClaimType = RoleClaim,
+    };
+
+    internal static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private string AddRefreshToken(User user, Guid familyId)
+    {
+        var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.RefreshTokens.Add(new RefreshToken
+        {
+            TenantId = user.TenantId,
+            UserId = user.Id,
+            FamilyId = familyId,
+            TokenHash = Hash(token),
+            CreatedAt = now,
+            ExpiresAt = now.AddDays(_options.RefreshTokenDays),
+        });
+        return token;
+    }
+}
