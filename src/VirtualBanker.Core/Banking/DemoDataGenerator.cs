@@ -54,22 +54,22 @@ public static class DemoDataGenerator
             Add(AccountType.Savings, "Transfer from Checking", "Transfer", 800m, 2, 8, 0);
             Add(AccountType.Savings, "Interest", "Income", Between(40m, 60m), days, 12, 0);
 
-            foreach (var (merchant, min, max) in Repeat(random, 10, ("Whole Foods", 35m, 140m), ("Trader Joe's", 25m, 95m), ("Safeway", 20m, 110m)))
+            foreach (var (merchant, min, max) in Repeat(random, 12, ("Whole Foods", 35m, 140m), ("Trader Joe's", 25m, 95m), ("Safeway", 20m, 110m)))
             {
                 Add(AccountType.Checking, merchant, "Groceries", -Between(min, max), Day(), random.Next(9, 20), random.Next(60));
             }
 
-            foreach (var (merchant, min, max) in Repeat(random, 10, ("Starbucks", 4.5m, 8.5m), ("Chipotle", 11m, 18m), ("Olive Garden", 35m, 85m), ("Sweetgreen", 12m, 19m)))
+            foreach (var (merchant, min, max) in Repeat(random, 13, ("Starbucks", 4.5m, 8.5m), ("Chipotle", 11m, 18m), ("Olive Garden", 35m, 85m), ("Sweetgreen", 12m, 19m)))
             {
                 Add(AccountType.Credit, merchant, "Dining", -Between(min, max), Day(), random.Next(8, 21), random.Next(60));
             }
 
-            foreach (var (merchant, min, max) in Repeat(random, 6, ("Uber", 11m, 34m), ("Shell", 38m, 62m)))
+            foreach (var (merchant, min, max) in Repeat(random, 7, ("Uber", 11m, 34m), ("Shell", 38m, 62m)))
             {
                 Add(AccountType.Credit, merchant, "Transport", -Between(min, max), Day(), random.Next(7, 20), random.Next(60));
             }
 
-            foreach (var (merchant, min, max) in Repeat(random, 4, ("Amazon", 18m, 120m), ("Target", 25m, 90m)))
+            foreach (var (merchant, min, max) in Repeat(random, 5, ("Amazon", 18m, 120m), ("Target", 25m, 90m)))
             {
                 Add(AccountType.Credit, merchant, "Shopping", -Between(min, max), Day(), random.Next(10, 21), random.Next(60));
             }

@@ -130,28 +130,6 @@ public sealed class TokenService(
         return new AccessToken(token, expires);
     }
 
-    /// <summary>
-    /// What an access token must satisfy. The algorithm is pinned (never taken from the token header),
-    /// the type must be at+jwt, issuer/audience/lifetime are checked with at most 60 s of skew.
-    /// </summary>
-    public TokenValidationParameters ValidationParameters() => new()
-    {
-        ValidIssuer = _options.Issuer,
-        ValidAudience = _options.Audience,
-        ValidAlgorithms = [SigningKeyStore.Algorithm],
-        ValidTypes = [AccessTokenType],
-        IssuerSigningKeyResolver = (_, _, _, _) => keys.Keys,
-        RequireExpirationTime = true,
-        RequireSignedTokens = true,
-        ValidateIssuer = true,
-        ValidateAudience = true,
-        ValidateLifetime = true,
-        ValidateIssuerSigningKey = true,
-        ClockSkew = TimeSpan.FromSeconds(Math.Min(_options.ClockSkewSeconds, 60)),
-        NameClaimType = JwtRegisteredClaimNames.Sub,
-        RoleClaimType = RoleClaim,
-    };
-
     internal static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     private string AddRefreshToken(User user, Guid familyId)

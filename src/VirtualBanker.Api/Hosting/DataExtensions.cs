@@ -1,0 +1,114 @@
+using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Data.Postgres;
+using VirtualBanker.Data.Sqlite;
+
+namespace VirtualBanker.Api.Hosting;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary><c>sqlite</c> (embedded default) or <c>postgres</c>.</summary>
+    [Required, RegularExpression("^(sqlite|postgres)$")]
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Apply pending migrations at start. Unset: on for SQLite, off for PostgreSQL (run them from a deploy step).</summary>
+    public bool? MigrateOnStart { get; set; }
+
+    /// <summary>Directory for the SQLite file and Data Protection keys.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    public bool IsSqlite => Provider == "sqlite";
+}
+
+internal static class DataExtensions
+{
+    public static WebApplicationBuilder AddVirtualBankerData(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+
+        builder.Services.AddDbContext<VirtualBankerDbContext>((services, db) =>
+        {
+            db.AddInterceptors(services.GetRequiredService<Core.Data.TenantSaveChangesInterceptor>());
+            if (options.IsSqlite)
+            {
+                var connection = builder.Configuration.GetConnectionString("Sqlite")
+                    ?? $"Data Source={Path.Combine(options.DataDirectory, "virtualbanker.db")}";
+                db.UseSqlite(connection, SqliteProvider.Configure).AddInterceptors(new SqlitePragmas());
+            }
+            else
+            {
+                var connection = builder.Configuration.GetConnectionString("Postgres")
+                    ?? throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:Postgres is not set.");
+                db.UseNpgsql(connection, PostgresProvider.Configure);
+            }
+        });
+        builder.Services.AddHostedService<DatabaseInitializer>();
+        return builder;
+    }
+
+    /// <summary>
+    /// WAL lets readers work beside the writer; synchronous=FULL makes each commit durable before it is
+    /// acknowledged, so a write we answered 2xx for survives a crash or power loss.
+    /// </summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>Before the server listens: migrate (where configured), load or create signing keys, seed the demo data.</summary>
+internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, SigningKeyStore keys) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var database = options.Value;
+        if (database.IsSqlite)
+        {
+            Directory.CreateDirectory(database.DataDirectory);
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+            if (database.MigrateOnStart ?? database.IsSqlite)
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+        }
+
+        await keys.LoadAsync(cancellationToken);
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            if (scope.ServiceProvider.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
+            {
+                await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(cancellationToken);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

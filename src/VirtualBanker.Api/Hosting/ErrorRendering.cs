@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
+using VirtualBanker.Core.Errors;
+
+namespace VirtualBanker.Api.Hosting;
+
+/// <summary>
+/// Renders the one internal <see cref="AppError"/> in the shape of the surface the request belongs to:
+/// 000 <c>{error,message}</c>, 003 <c>{detail,status_code,type}</c>, 004 <c>{error:{code,message,details}}</c>,
+/// 001 and 002 RFC 9457 problem+json. Every error of the host goes through here.
+/// </summary>
+internal static class ErrorRenderer
+{
+    public static Task WriteAsync(HttpContext context, AppError error)
+    {
+        var surface = ApiSurfaces.Resolve(context.Request.Path);
+
+        // Contract 003 reports invalid input as 422; the others use 400.
+        if (surface == ApiSurface.Management && error.Code == ErrorCodes.Validation)
+        {
+            error = error with { Status = 422 };
+        }
+
+        var response = context.Response;
+        response.StatusCode = error.Status;
+        response.Headers.CacheControl = "no-store";
+        var body = Render(surface, error, context.TraceIdentifier);
+        response.ContentType = surface is ApiSurface.Customer or ApiSurface.Gateway ? "application/problem+json" : "application/json";
+        return response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+    }
+
+    internal static JsonObject Render(ApiSurface surface, AppError error, string traceId) => surface switch
+    {
+        ApiSurface.Portal => new JsonObject
+        {
+            ["error"] = ReasonPhrases.GetReasonPhrase(error.Status),
+            ["message"] = error.Message,
+        },
+        ApiSurface.Management => new JsonObject
+        {
+            ["detail"] = error.Message,
+            ["status_code"] = error.Status,
+            ["type"] = error.Code,
+        },
+        ApiSurface.Workspace => new JsonObject
+        {
+            ["error"] = new JsonObject
+            {
+                ["code"] = error.Code.ToUpperInvariant(),
+                ["message"] = error.Message,
+                ["details"] = Details(error),
+            },
+        },
+        _ => Problem(error, traceId),
+    };
+
+    private static JsonObject Problem(AppError error, string traceId)
+    {
+        var problem = new JsonObject
+        {
+            ["type"] = "about:blank",
+            ["title"] = ReasonPhrases.GetReasonPhrase(error.Status),
+            ["status"] = error.Status,
+            ["detail"] = error.Message,
+            ["code"] = error.Code,
+            ["trace_id"] = traceId,
+        };
+        if (error.Details is not null)
+        {
+            problem["errors"] = Details(error);
+        }
+
+        return problem;
+    }
+
+    private static JsonObject? Details(AppError error) => error.Details is null
+        ? null
+        : new JsonObject(error.Details.Select(d => KeyValuePair.Create(d.Key, (JsonNode?)new JsonArray([.. d.Value.Select(v => (JsonNode)v)]))));
+}
+
+/// <summary>An endpoint result that renders an <see cref="AppError"/> in the surface's shape.</summary>
+internal sealed class ErrorResult(AppError error) : IResult
+{
+    public AppError Error => error;
+
+    public Task ExecuteAsync(HttpContext httpContext) => ErrorRenderer.WriteAsync(httpContext, error);
+}
+
+/// <summary>
+/// The one exception handler. Expected failures become their error; malformed requests become a 4xx;
+/// anything else is logged and answered with a bare 500 — no exception text ever reaches the client.
+/// </summary>
+internal sealed partial class AppExceptionHandler(ILogger<AppExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        var error = exception switch
+        {
+            AppException app => app.Error,
+            BadHttpRequestException bad => FromBadRequest(bad),
+            JsonException json => InvalidJson(json),
+            TenantIsolationException => AppError.NotFound(),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
+            _ => null,
+        };
+
+        if (error is null && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            httpContext.Response.StatusCode = 499;
+            return true;
+        }
+
+        if (error is null || exception is TenantIsolationException)
+        {
+            LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+        }
+
+        await ErrorRenderer.WriteAsync(httpContext, error ?? AppError.Server());
+        return true;
+    }
+
+    private static AppError FromBadRequest(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException json => InvalidJson(json),
+        _ when bad.StatusCode == 400 => AppError.BadRequest("The request is malformed: a parameter or the body could not be read."),
+        _ => AppError.FromStatus(bad.StatusCode),
+    };
+
+    private static AppError InvalidJson(JsonException json) => AppError.BadRequest(
+        "The request body is not valid JSON for this operation.",
+        json.Path is { Length: > 0 } path ? new Dictionary<string, string[]> { [path] = ["Invalid or missing value."] } : null);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string method, PathString path, Exception exception);
+}
+
+/// <summary>
+/// Framework code that reports problems through <see cref="IProblemDetailsService"/> (request validation)
+/// is turned into the surface's shape here, so there is no second error format.
+/// </summary>
+internal sealed class SurfaceProblemDetailsWriter : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+        var error = context.ProblemDetails is HttpValidationProblemDetails validation
+            ? new AppError(ErrorCodes.Validation, 400,
+                validation.Errors.Count == 1 ? validation.Errors.First().Value.FirstOrDefault() ?? "The request is not valid." : "The request is not valid.",
+                validation.Errors.ToDictionary(e => ToSnakeCase(e.Key), e => e.Value))
+            : AppError.FromStatus(status);
+        return new ValueTask(ErrorRenderer.WriteAsync(context.HttpContext, error));
+    }
+
+    private static string ToSnakeCase(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using VirtualBanker.Core.Errors;
+
+namespace VirtualBanker.Api.Hosting;
+
+internal static class HostingExtensions
+{
+    /// <summary>JSON conventions, error handling, request limits and rate limiting shared by all five surfaces.</summary>
+    public static WebApplicationBuilder AddVirtualBankerHost(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<JsonOptions>(o =>
+        {
+            // The contracts speak snake_case; a missing or null non-nullable field is a 400, not a silent null.
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.RespectNullableAnnotations = true;
+            o.SerializerOptions.RespectRequiredConstructorParameters = true;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            o.SerializerOptions.MaxDepth = 32;
+        });
+
+        // Binding failures throw, so the exception handler renders them in the surface's shape.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddValidation();
+        services.AddSingleton<IProblemDetailsWriter, SurfaceProblemDetailsWriter>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<AppExceptionHandler>();
+
+        services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.WebHost.ConfigureKestrel(k =>
+            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>($"{RequestLimitOptions.Section}:MaxRequestBodyBytes") ?? new RequestLimitOptions().MaxRequestBodyBytes);
+
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IRateLimitStore, InMemoryRateLimitStore>();
+        return builder;
+    }
+
+    /// <summary>The middleware order matters: errors outermost, limits before work, rate limits once the caller is known.</summary>
+    public static WebApplication UseVirtualBankerPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(context =>
+            ErrorRenderer.WriteAsync(context.HttpContext, AppError.FromStatus(context.HttpContext.Response.StatusCode)));
+        app.UseMiddleware<RequestMetricsMiddleware>();
+        app.UseMiddleware<BodySizeLimitMiddleware>();
+        app.UseRouting();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseMiddleware<RateLimitMiddleware>();
+        app.UseAuthorization();
+        return app;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Observability;
+
+namespace VirtualBanker.Api.Hosting;
+
+internal static class ObservabilityExtensions
+{
+    public static readonly string Version =
+        typeof(ObservabilityExtensions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static WebApplicationBuilder AddVirtualBankerObservability(this WebApplicationBuilder builder)
+    {
+        // Logging:Format=json writes one JSON object per line for log shippers.
+        if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
+        }
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("virtualbanker", serviceVersion: Version))
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(MetricsCollector.MeterName))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddMeter(MetricsCollector.MeterName));
+
+        // Exported only when an OTLP collector is configured; otherwise the data stays in-process.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", GetHealthAsync).AllowAnonymous().WithTags("Health").WithName("Health");
+        return app;
+    }
+
+    /// <summary>The union of what the contracts show for /health (DESIGN.md).</summary>
+    public static async Task<IResult> GetHealthAsync(
+        VirtualBankerDbContext db, IOptions<DatabaseOptions> database, MetricsCollector metrics, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var dbUp = await db.Database.CanConnectAsync(cancellationToken);
+        var body = new HealthResponse(
+            dbUp ? "healthy" : "unhealthy",
+            Version,
+            clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            database.Value.Provider,
+            "memory",
+            Math.Round(metrics.UptimeSeconds, 1));
+        return dbUp ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+}
+
+public sealed record HealthResponse(string Status, string Version, string Timestamp, string Db, string Cache, double UptimeS);
+
+/// <summary>Counts every request by route template (never the raw path, which may hold ids) with its duration.</summary>
+internal sealed class RequestMetricsMiddleware(RequestDelegate next, MetricsCollector metrics)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)";
+            metrics.RecordRequest(route, context.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+}
+
+public sealed class RequestLimitOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Largest accepted request body. Default 1 MiB.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1024, 100 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+}
+
+/// <summary>
+/// Refuses an announced body over the limit before reading it, and caps streamed (chunked) bodies
+/// through the server's own limit, so a large upload cannot tie up memory.
+/// </summary>
+internal sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<RequestLimitOptions> options)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var limit = options.Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            return ErrorRenderer.WriteAsync(context, Core.Errors.AppError.FromStatus(StatusCodes.Status413PayloadTooLarge));
+        }
+
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        return next(context);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using VirtualBanker.Core.Identity;
+
+namespace VirtualBanker.Api.Hosting;
+
+internal static class AuthPolicies
+{
+    public const string User = "user";
+    public const string TenantAdmin = "tenant_admin";
+    public const string PlatformAdmin = "platform_admin";
+}
+
+public sealed class CorsOptions
+{
+    public const string Section = "Cors";
+
+    /// <summary>Origins allowed outside Development. Development allows any origin.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+}
+
+internal static class SecurityExtensions
+{
+    private const string SmartScheme = "Smart";
+
+    public static WebApplicationBuilder AddVirtualBankerSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddHttpContextAccessor();
+        services.AddScoped<ICurrentPrincipal, HttpCurrentPrincipal>();
+
+        var dataDirectory = builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.DataDirectory)}"] ?? "data";
+        services.AddDataProtection()
+            .SetApplicationName("VirtualBanker")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+
+        services.AddAuthentication(SmartScheme)
+            .AddPolicyScheme(SmartScheme, "Bearer token or API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.Events = new JwtBearerEvents
+                {
+                    // A logged-out login or an ended session is refused at once, not when its token expires.
+                    OnTokenValidated = context =>
+                    {
+                        var revocations = context.HttpContext.RequestServices.GetRequiredService<ITokenRevocationList>();
+                        if (context.Principal?.FindFirstValue(TokenService.SessionClaim) is { } sid && revocations.IsRevoked(sid))
+                        {
+                            context.Fail("The token has been revoked.");
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            })
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, SigningKeyStore>((o, auth, keys) => o.TokenValidationParameters = TokenValidation.Create(auth.Value, keys));
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AuthPolicies.User, p => p.RequireAuthenticatedUser().RequireClaim("sub"))
+            .AddPolicy(AuthPolicies.TenantAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.TenantAdmin, Roles.PlatformAdmin))
+            .AddPolicy(AuthPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PlatformAdmin));
+
+        services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
+        var origins = builder.Configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
+        var development = builder.Environment.IsDevelopment();
+        services.AddCors(o => o.AddDefaultPolicy(p =>
+        {
+            if (development)
+            {
+                p.AllowAnyOrigin();
+            }
+            else
+            {
+                p.WithOrigins(origins);
+            }
+
+            p.WithMethods("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+                .WithHeaders("Content-Type", "Authorization", "X-API-Key", "X-Client-ID", "Last-Event-ID", "Idempotency-Key")
+                .WithExposedHeaders("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After");
+        }));
+        return builder;
+    }
+}
+
+/// <summary>Reads the caller from the authenticated <see cref="ClaimsPrincipal"/> of the current request.</summary>
+internal sealed class HttpCurrentPrincipal(IHttpContextAccessor accessor) : ICurrentPrincipal
+{
+    private ClaimsPrincipal? User => accessor.HttpContext?.User;
+
+    public bool IsAuthenticated => User?.Identity?.IsAuthenticated == true;
+
+    public Guid? UserId => Guid.TryParse(User?.FindFirstValue("sub"), out var id) ? id : null;
+
+    public string? TenantId => IsAuthenticated ? User?.FindFirstValue(TokenService.TenantClaim) : null;
+
+    public IReadOnlyCollection<string> Roles => User?.FindAll(TokenService.RoleClaim).Select(c => c.Value).ToArray() ?? [];
+
+    public IReadOnlyCollection<string> Scopes =>
+        User?.FindFirstValue(TokenService.ScopeClaim)?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+    public string? SessionId => User?.FindFirstValue(TokenService.SessionClaim);
+}
+
+/// <summary>
+/// <c>X-API-Key</c> authentication for machine callers. Contract 003's site integrations also send
+/// <c>X-Client-ID</c>; when present it must name the key's own tenant.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyService keys)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string HeaderName = "X-API-Key";
+    public const string ClientIdHeader = "X-Client-ID";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(HeaderName, out var presented) || presented.Count != 1 || string.IsNullOrEmpty(presented[0]))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var key = await keys.VerifyAsync(presented[0]!, Context.RequestAborted);
+        if (key is null)
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        if (Request.Headers.TryGetValue(ClientIdHeader, out var clientId) && !string.Equals(clientId, key.TenantId, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.Fail("The API key does not belong to this client.");
+        }
+
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(TokenService.TenantClaim, key.TenantId),
+                new Claim(TokenService.SessionClaim, $"key:{key.Id}"),
+                new Claim(TokenService.ScopeClaim, string.Join(' ', key.Scopes)),
+                new Claim("key_id", key.Id.ToString()),
+            ],
+            SchemeName, "key_id", TokenService.RoleClaim);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+}
+
+internal sealed class DataProtectionSecretProtector(IDataProtectionProvider provider) : ISecretProtector
+{
+    private readonly IDataProtector _protector = provider.CreateProtector("VirtualBanker.Secrets.v1");
+
+    public string Protect(string plaintext) => _protector.Protect(plaintext);
+
+    public string Unprotect(string protectedText) => _protector.Unprotect(protectedText);
+}

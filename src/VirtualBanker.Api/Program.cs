@@ -1,0 +1,24 @@
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Api.Surfaces.Customer;
+using VirtualBanker.Core;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddVirtualBankerHost();
+builder.AddVirtualBankerData();
+builder.Services.AddVirtualBankerCore();
+builder.AddVirtualBankerSecurity();
+builder.AddVirtualBankerObservability();
+builder.AddVirtualBankerOpenApi();
+
+var app = builder.Build();
+
+app.UseVirtualBankerPipeline();
+app.MapHealth();
+app.MapVirtualBankerDocs();
+app.MapCustomerApi();
+
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

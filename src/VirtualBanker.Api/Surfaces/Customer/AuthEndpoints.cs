@@ -1,0 +1,108 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Insights;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Api.Surfaces.Customer;
+
+public sealed record RegisterRequest(
+    [property: Required, EmailAddress, MaxLength(320)] string? Email,
+    [property: Required, MaxLength(1024)] string? Password,
+    [property: Required, MinLength(1), MaxLength(200)] string? Name);
+
+public sealed record LoginForm(string? Username, string? Password);
+
+public sealed record RefreshRequest([property: Required, MaxLength(512)] string? RefreshToken);
+
+public sealed record AuthResponse(string AccessToken, string RefreshToken, string TokenType, Guid UserId, string Name, string Email);
+
+/// <summary>Contract 001 shows access_token and token_type; the rotated refresh token is added because the old one is now spent.</summary>
+public sealed record RefreshResponse(string AccessToken, string TokenType, string RefreshToken);
+
+public sealed record MeResponse(Guid UserId, string Email, string Name, string FinancialPersonality);
+
+public sealed record MessageResponse(string Message);
+
+internal static class AuthEndpoints
+{
+    public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPost("/register", RegisterAsync).AllowAnonymous();
+
+        // A token endpoint, not a cookie form: there is no ambient credential for CSRF to abuse.
+        group.MapPost("/login", LoginAsync).AllowAnonymous().DisableAntiforgery();
+        group.MapPost("/refresh", RefreshAsync).AllowAnonymous();
+        group.MapGet("/me", MeAsync);
+        group.MapPost("/logout", LogoutAsync);
+        return group;
+    }
+
+    public static async Task<Created<AuthResponse>> RegisterAsync(
+        RegisterRequest request, UserAuthService auth, IOptions<TenancyOptions> tenancy, CancellationToken cancellationToken)
+    {
+        var result = await auth.RegisterAsync(tenancy.Value.DefaultTenantId, request.Email!, request.Password!, request.Name!, cancellationToken);
+        return TypedResults.Created("/api/auth/me", ToResponse(result));
+    }
+
+    public static async Task<Results<Ok<AuthResponse>, ErrorResult>> LoginAsync(
+        [FromForm] LoginForm form, UserAuthService auth, IOptions<TenancyOptions> tenancy, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(form.Username) || string.IsNullOrEmpty(form.Password) || form.Username.Length > 320 || form.Password.Length > 1024)
+        {
+            return new ErrorResult(AppError.Unauthorized("Incorrect email or password."));
+        }
+
+        var result = await auth.LoginAsync(tenancy.Value.DefaultTenantId, form.Username, form.Password, cancellationToken);
+        return TypedResults.Ok(ToResponse(result));
+    }
+
+    public static async Task<Results<Ok<RefreshResponse>, ErrorResult>> RefreshAsync(
+        RefreshRequest request, TokenService tokens, CancellationToken cancellationToken)
+    {
+        var pair = await tokens.RefreshAsync(request.RefreshToken!, cancellationToken);
+        return pair is null
+            ? new ErrorResult(AppError.Unauthorized("The refresh token is invalid, expired or revoked."))
+            : TypedResults.Ok(new RefreshResponse(pair.AccessToken, "bearer", pair.RefreshToken));
+    }
+
+    public static async Task<Results<Ok<MeResponse>, ErrorResult>> MeAsync(
+        ICurrentPrincipal principal, VirtualBankerDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == principal.UserId, cancellationToken);
+        if (user is null)
+        {
+            return new ErrorResult(AppError.Unauthorized());
+        }
+
+        var since = clock.GetUtcNow().UtcDateTime.AddDays(-90);
+        var recent = await db.Transactions.AsNoTracking()
+            .Where(t => t.UserId == user.Id && t.Timestamp >= since && t.Category != "Transfer")
+            .Select(t => new { t.AmountMinor, t.Category })
+            .ToListAsync(cancellationToken);
+        var income = recent.Where(t => t.AmountMinor > 0).Sum(t => t.AmountMinor);
+        var spending = -recent.Where(t => t.AmountMinor < 0).Sum(t => t.AmountMinor);
+        var discretionary = -recent.Where(t => t.AmountMinor < 0 && t.Category is "Dining" or "Shopping" or "Travel").Sum(t => t.AmountMinor);
+        var personality = FinancialPersonality.Classify(income, spending, spending == 0 ? 0 : discretionary / (double)spending);
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.Name, personality));
+    }
+
+    public static async Task<Ok<MessageResponse>> LogoutAsync(ICurrentPrincipal principal, TokenService tokens, CancellationToken cancellationToken)
+    {
+        if (Guid.TryParse(principal.SessionId, out var familyId))
+        {
+            await tokens.RevokeFamilyAsync(familyId, cancellationToken);
+        }
+
+        return TypedResults.Ok(new MessageResponse("Logged out successfully"));
+    }
+
+    private static AuthResponse ToResponse(AuthResult result) =>
+        new(result.Tokens.AccessToken, result.Tokens.RefreshToken, "bearer", result.User.Id, result.User.Name, result.User.Email);
+}
