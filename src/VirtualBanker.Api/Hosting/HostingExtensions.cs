@@ -13,10 +13,10 @@ internal static class HostingExtensions
         var services = builder.Services;
         services.Configure<JsonOptions>(o =>
         {
-            // The contracts speak snake_case; a missing or null non-nullable field is a 400, not a silent null.
+            // The contracts speak snake_case. A null in a non-nullable field is a 400; required fields are
+            // nullable in request records and carry [Required], so validation can name the missing one.
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.RespectNullableAnnotations = true;
-            o.SerializerOptions.RespectRequiredConstructorParameters = true;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
             o.SerializerOptions.MaxDepth = 32;
         });

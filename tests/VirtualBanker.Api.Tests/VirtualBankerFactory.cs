@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace VirtualBanker.Api.Tests;
+
+/// <summary>
+/// The real host over a private SQLite file in a temp directory, migrated and seeded with the demo data
+/// as on first start. Every log line is captured so tests can check that no secret is ever written.
+/// </summary>
+public class VirtualBankerFactory : WebApplicationFactory<Program>
+{
+    public const string AdminPassword = "Admin-Test-Pass-2026!";
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "vb-tests", Guid.NewGuid().ToString("N"));
+
+    public ConcurrentQueue<string> Logs { get; } = new();
+
+    /// <summary>Extra configuration for a test class (e.g. tiny rate limits).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:DataDirectory", _dataDirectory);
+        builder.UseSetting("Demo:AdminPassword", AdminPassword);
+        builder.UseSetting("RateLimits:CustomerAuth:Limit", "1000");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureLogging(logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Debug);
+            logging.AddProvider(new CapturingLoggerProvider(Logs));
+        });
+    }
+
+    public async Task<string> LoginAsync(string email = "alex@bankbot.dev", string password = "BankBot2026!")
+    {
+        using var client = CreateClient();
+        var response = await client.PostAsync("/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = email,
+            ["password"] = password,
+        }));
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    public HttpClient CreateClient(string accessToken)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by a finishing request: the OS temp cleanup will take it.
+            }
+        }
+    }
+
+    private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(categoryName, sink);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CapturingLogger(string category, ConcurrentQueue<string> sink) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            sink.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}
