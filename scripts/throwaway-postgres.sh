@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Sourced by test.sh: installs Debian's PostgreSQL when missing, starts a throwaway server on 127.0.0.1
+# (data in a temp dir, a free port, no fsync) and exports VB_TEST_POSTGRES. stop_throwaway_postgres
+# removes it again.
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_postgres_if_missing() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "test.sh: installing PostgreSQL (Debian package)..."
+    as_root apt-get update -qq
+    # policy-rc.d keeps the package from starting its own cluster service; we start ours.
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+}
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(( 20000 + RANDOM % 20000 ))
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "$port"; return; fi
+  done
+  return 1
+}
+
+start_throwaway_postgres() {
+  install_postgres_if_missing
+  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  PG_TMP=$(mktemp -d /tmp/vb-postgres.XXXXXX)
+  PG_PORT=$(free_port)
+  # initdb refuses to run as root: run the server as the postgres system user when we are root.
+  local run=()
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$PG_TMP"; run=(runuser -u postgres --); fi
+  PG_RUN=("${run[@]}")
+  PG_BIN=$bin
+  "${run[@]}" "$bin/initdb" -D "$PG_TMP/data" -U vb -A trust --no-sync -E UTF8 >"$PG_TMP/initdb.log" 2>&1
+  "${run[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP -c fsync=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+  export VB_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=vb;Database=postgres;Pooling=true"
+  echo "test.sh: throwaway PostgreSQL on 127.0.0.1:$PG_PORT"
+}
+
+stop_throwaway_postgres() {
+  if [ -n "${PG_TMP:-}" ] && [ -d "$PG_TMP" ]; then
+    "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$PG_TMP"
+  fi
+}
