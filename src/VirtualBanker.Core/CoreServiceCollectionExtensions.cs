@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Observability;
@@ -16,6 +17,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<LockoutOptions>().BindConfiguration(LockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddOptions<FraudOptions>().BindConfiguration(FraudOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<ICurrentPrincipal>(_ => AnonymousPrincipal.Instance);
@@ -30,6 +32,12 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<UserAuthService>();
         services.AddScoped<DemoDataSeeder>();
         services.AddSingleton<MetricsCollector>();
+
+        services.AddHybridCache();
+        services.AddSingleton<UserCache>();
+        services.AddScoped<CustomerDataService>();
+        services.AddScoped<TransactionIngestService>();
+        services.AddScoped<NotificationService>();
         return services;
     }
 }

@@ -13,6 +13,9 @@ internal static class AuthPolicies
     public const string User = "user";
     public const string TenantAdmin = "tenant_admin";
     public const string PlatformAdmin = "platform_admin";
+
+    /// <summary>Posting transactions: a tenant admin, or a machine key with the ingest scope.</summary>
+    public const string Ingest = "ingest";
 }
 
 public sealed class CorsOptions
@@ -69,7 +72,10 @@ internal static class SecurityExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.User, p => p.RequireAuthenticatedUser().RequireClaim("sub"))
             .AddPolicy(AuthPolicies.TenantAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.TenantAdmin, Roles.PlatformAdmin))
-            .AddPolicy(AuthPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PlatformAdmin));
+            .AddPolicy(AuthPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PlatformAdmin))
+            .AddPolicy(AuthPolicies.Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin)
+                || (c.User.FindFirstValue(TokenService.ScopeClaim)?.Split(' ').Contains("transactions:ingest") ?? false)));
 
         services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
         var origins = builder.Configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
@@ -96,7 +102,11 @@ internal static class SecurityExtensions
 /// <summary>Reads the caller from the authenticated <see cref="ClaimsPrincipal"/> of the current request.</summary>
 internal sealed class HttpCurrentPrincipal(IHttpContextAccessor accessor) : ICurrentPrincipal
 {
-    private ClaimsPrincipal? User => accessor.HttpContext?.User;
+    // Held for the scope's life: work the request starts off its own execution context (a cache
+    // factory, a background continuation) still acts for the same caller and tenant.
+    private readonly HttpContext? _context = accessor.HttpContext;
+
+    private ClaimsPrincipal? User => _context?.User;
 
     public bool IsAuthenticated => User?.Identity?.IsAuthenticated == true;
 

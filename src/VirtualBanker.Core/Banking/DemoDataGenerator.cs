@@ -46,10 +46,10 @@ public static class DemoDataGenerator
             Add(AccountType.Checking, "Parkview Apartments", "Housing", -1950m, 1, 9, 0);
             Add(AccountType.Checking, "City Power & Light", "Utilities", -Between(95m, 160m), 5, 10, 12);
             Add(AccountType.Checking, "Comcast", "Utilities", -79.99m, 8, 10, 30);
-            Add(AccountType.Credit, "Netflix", "Subscriptions", -15.49m, 3, 4, 10);
-            Add(AccountType.Credit, "Spotify", "Subscriptions", -10.99m, 7, 4, 10);
-            Add(AccountType.Credit, "iCloud", "Subscriptions", -2.99m, 12, 4, 10);
-            Add(AccountType.Checking, "Planet Fitness", "Subscriptions", -24.99m, 17, 4, 10);
+            Add(AccountType.Credit, "Netflix", "Subscriptions", -15.49m, 3, 9, 10);
+            Add(AccountType.Credit, "Spotify", "Subscriptions", -10.99m, 7, 9, 10);
+            Add(AccountType.Credit, "iCloud", "Subscriptions", -2.99m, 12, 9, 10);
+            Add(AccountType.Checking, "Planet Fitness", "Subscriptions", -24.99m, 17, 9, 10);
             Add(AccountType.Checking, "Transfer to Savings", "Transfer", -800m, 2, 8, 0);
             Add(AccountType.Savings, "Transfer from Checking", "Transfer", 800m, 2, 8, 0);
             Add(AccountType.Savings, "Interest", "Income", Between(40m, 60m), days, 12, 0);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Insights;
 using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Core.Data;
@@ -97,7 +98,7 @@ public sealed partial class DemoDataSeeder(
         }
 
         db.Accounts.AddRange(accounts.Values);
-        db.Transactions.AddRange(data.Transactions.Select(t => new Transaction
+        var transactions = data.Transactions.Select(t => new Transaction
         {
             TenantId = TenantId,
             UserId = customer.Id,
@@ -110,7 +111,19 @@ public sealed partial class DemoDataSeeder(
             Timestamp = t.Timestamp,
             Tags = [t.Category.ToLowerInvariant()],
             CreatedAt = now,
-        }));
+        }).ToList();
+        db.Transactions.AddRange(transactions);
+
+        // Score the history as ingest would have, so the demo starts with the alerts it should have.
+        var byId = transactions.ToDictionary(t => t.Id);
+        foreach (var (tx, score) in FraudScorer.Replay(transactions.Zip(data.Transactions, (t, g) => new TxData(t.Id, t.Merchant, t.Category, t.AmountMinor, t.Timestamp, g.Account))))
+        {
+            db.FraudAlerts.Add(new FraudAlert { TenantId = TenantId, UserId = customer.Id, TransactionId = tx.Id, RiskScore = score.Score, Details = score.Details, CreatedAt = tx.Timestamp });
+            var notification = TransactionIngestService.FraudNotification(customer.Id, byId[tx.Id], tx.Timestamp);
+            notification.TenantId = TenantId;
+            db.Notifications.Add(notification);
+        }
+
         db.Notifications.AddRange(
             new Notification { TenantId = TenantId, UserId = customer.Id, Title = "Welcome to Demo Bank", Message = "Your virtual banker is ready. Ask it about your balances, spending or savings.", Type = "info", CreatedAt = now.AddDays(-30) },
             new Notification { TenantId = TenantId, UserId = customer.Id, Title = "Salary received", Message = "Your salary of $2,550.00 from Acme Corp Payroll has arrived.", Type = "info", CreatedAt = now.AddDays(-2) });

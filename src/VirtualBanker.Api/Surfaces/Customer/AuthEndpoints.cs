@@ -39,8 +39,8 @@ internal static class AuthEndpoints
         // A token endpoint, not a cookie form: there is no ambient credential for CSRF to abuse.
         group.MapPost("/login", LoginAsync).AllowAnonymous().DisableAntiforgery();
         group.MapPost("/refresh", RefreshAsync).AllowAnonymous();
-        group.MapGet("/me", MeAsync);
-        group.MapPost("/logout", LogoutAsync);
+        group.MapGet("/me", MeAsync).RequireAuthorization(AuthPolicies.User);
+        group.MapPost("/logout", LogoutAsync).RequireAuthorization(AuthPolicies.User);
         return group;
     }
 

@@ -7,11 +7,17 @@ internal static class CustomerApi
 {
     public static IEndpointRouteBuilder MapCustomerApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api")
-            .WithGroupName(ApiSurface.Customer.DocumentName())
-            .RequireAuthorization(AuthPolicies.User);
+        var api = app.MapGroup("/api").WithGroupName(ApiSurface.Customer.DocumentName());
+
+        // Customer data: a signed-in person; user_id is checked per request (CustomerDataService).
+        var customer = api.MapGroup("").RequireAuthorization(AuthPolicies.User);
 
         api.MapGroup("/auth").WithTags("Auth").MapAuthEndpoints();
+        customer.MapGroup("/dashboard").WithTags("Dashboard").MapDashboardEndpoints();
+        customer.MapGroup("/ai").WithTags("AI Intelligence").MapInsightsEndpoints();
+        customer.MapGroup("/transactions").WithTags("Transactions").MapTransactionReads();
+        api.MapGroup("/transactions").WithTags("Transactions").MapTransactionIngest();
+        customer.MapGroup("/notifications").WithTags("Notifications").MapNotificationEndpoints();
         api.MapGroup("").WithTags("Observability").MapObservabilityEndpoints();
         return app;
     }

@@ -1,0 +1,194 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using VirtualBanker.Core.Banking;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Insights;
+
+namespace VirtualBanker.Api.Surfaces.Customer;
+
+[ImmutableObject(true)]
+public sealed record CoachingScoreResponse(double OverallScore, IReadOnlyDictionary<string, ScoreItem> Categories, string Explanation, IReadOnlyList<string> ActionableImprovements);
+
+public sealed record ScoreItem(double Score, double Max);
+
+[ImmutableObject(true)]
+public sealed record BriefingResponse(string Date, string UserName, string Briefing, BriefingMetricsItem Metrics);
+
+public sealed record BriefingMetricsItem(decimal TotalLiquidCapital, decimal MonthlyIncomeProjection, decimal MonthlyBurnRate);
+
+[ImmutableObject(true)]
+public sealed record BehaviorResponse(IReadOnlyList<string> Insights, BehaviorMetrics Metrics);
+
+public sealed record BehaviorMetrics(double WeekendPct, int LateNightCount, decimal AvgTransactionAmount);
+
+[ImmutableObject(true)]
+public sealed record PredictResponse(decimal CurrentBalance, [property: JsonPropertyName("predicted_balance_30d")] decimal PredictedBalance30d, IReadOnlyList<ProjectionItem> MonthlyProjections, string Confidence);
+
+[ImmutableObject(true)]
+public sealed record FutureResponse(decimal CurrentBalance, int Months, IReadOnlyList<ProjectionItem> MonthlyProjections, string Confidence);
+
+public sealed record ProjectionItem(int Month, decimal Balance, decimal Savings);
+
+[ImmutableObject(true)]
+public sealed record ScenariosResponse(int Months, ScenarioSet Scenarios, string Confidence);
+
+public sealed record ScenarioSet(IReadOnlyList<decimal> Conservative, IReadOnlyList<decimal> Expected, IReadOnlyList<decimal> Optimistic);
+
+public sealed record FraudAnalysisResponse(int TotalAlerts, int PendingReviews, IReadOnlyList<FraudAlertItem> Alerts);
+
+public sealed record FraudAlertItem(Guid FraudLogId, Guid TransactionId, decimal Amount, string Merchant, double RiskScore, string Details, string Status, string Timestamp);
+
+public sealed record SimulatePurchaseRequest(
+    [property: Required, Range(0.01, 10_000_000)] decimal? Amount,
+    [property: MaxLength(200)] string? Merchant,
+    [property: MaxLength(64)] string? Category);
+
+public sealed record SimulatePurchaseResponse(
+    decimal Amount,
+    string Merchant,
+    string Category,
+    decimal CurrentBalance,
+    decimal BalanceAfter,
+    double SavingsRateBefore,
+    double SavingsRateAfter,
+    double HealthScoreBefore,
+    double HealthScoreAfter,
+    [property: JsonPropertyName("forecast_30d_before")] decimal Forecast30dBefore,
+    [property: JsonPropertyName("forecast_30d_after")] decimal Forecast30dAfter,
+    double MonthsOfExpensesAfter,
+    string Verdict,
+    bool Affordable,
+    string Explanation);
+
+/// <summary>Contract 001's AI intelligence endpoints. The figures come from Core's pure insight functions.</summary>
+internal static class InsightsEndpoints
+{
+    public static RouteGroupBuilder MapInsightsEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapGet("/coaching/score", GetScoreAsync);
+        group.MapGet("/coaching/briefing", GetBriefingAsync);
+        group.MapGet("/behavior/insights", GetBehaviorAsync);
+        group.MapGet("/twin/predict", GetPredictAsync);
+        group.MapGet("/twin/future", GetFutureAsync);
+        group.MapGet("/twin/scenarios", GetScenariosAsync);
+        group.MapGet("/fraud/analysis", GetFraudAsync);
+        group.MapPost("/simulate/purchase", SimulatePurchaseAsync);
+        return group;
+    }
+
+    public static async Task<Ok<CoachingScoreResponse>> GetScoreAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await caller.CachedAsync("score", TimeSpan.FromMinutes(10), (data, _) =>
+        {
+            var score = HealthScore.Compute(data);
+            return new CoachingScoreResponse(
+                score.OverallScore,
+                score.Categories.ToDictionary(c => c.Name, c => new ScoreItem(c.Score, c.Max)),
+                score.Explanation,
+                score.ActionableImprovements);
+        }, cancellationToken));
+
+    public static async Task<Ok<BriefingResponse>> GetBriefingAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await caller.CachedAsync("briefing", TimeSpan.FromHours(1), (data, pending) =>
+        {
+            var briefing = DailyBriefing.Compose(data, HealthScore.Compute(data), BalanceForecast.Forecast(data, 1), pending);
+            return new BriefingResponse(
+                briefing.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                briefing.UserName,
+                briefing.Text,
+                new BriefingMetricsItem(Money.Of(briefing.Metrics.TotalLiquidCapitalMinor), Money.Of(briefing.Metrics.MonthlyIncomeProjectionMinor), Money.Of(briefing.Metrics.MonthlyBurnRateMinor)));
+        }, cancellationToken));
+
+    public static async Task<Ok<BehaviorResponse>> GetBehaviorAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await caller.CachedAsync("behavior", TimeSpan.FromMinutes(10), (data, _) =>
+        {
+            var behavior = BehaviorInsights.Compute(data);
+            return new BehaviorResponse(behavior.Insights, new BehaviorMetrics(behavior.WeekendPct, behavior.LateNightCount, Money.Of(behavior.AvgTransactionMinor)));
+        }, cancellationToken));
+
+    public static async Task<Ok<PredictResponse>> GetPredictAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await caller.CachedAsync("predict", TimeSpan.FromMinutes(5), (data, _) =>
+        {
+            var forecast = BalanceForecast.Forecast(data, 1);
+            return new PredictResponse(Money.Of(forecast.CurrentBalanceMinor), Money.Of(forecast.Expected[0].BalanceMinor), Projections(forecast), forecast.Confidence);
+        }, cancellationToken));
+
+    public static async Task<Ok<FutureResponse>> GetFutureAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
+    {
+        var months = Query.Int(monthsParam, "months", 12, 1, 60);
+        return TypedResults.Ok(await caller.CachedAsync($"future:{months}", TimeSpan.FromMinutes(5), (data, _) =>
+        {
+            var forecast = BalanceForecast.Forecast(data, months);
+            return new FutureResponse(Money.Of(forecast.CurrentBalanceMinor), months, Projections(forecast), forecast.Confidence);
+        }, cancellationToken));
+    }
+
+    public static async Task<Ok<ScenariosResponse>> GetScenariosAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
+    {
+        var months = Query.Int(monthsParam, "months", 6, 1, 24);
+        return TypedResults.Ok(await caller.CachedAsync($"scenarios:{months}", TimeSpan.FromMinutes(5), (data, _) =>
+        {
+            var forecast = BalanceForecast.Forecast(data, months);
+            return new ScenariosResponse(months, new ScenarioSet(
+                [.. forecast.Conservative.Select(Money.Of)],
+                [.. forecast.Expected.Select(p => Money.Of(p.BalanceMinor))],
+                [.. forecast.Optimistic.Select(Money.Of)]), forecast.Confidence);
+        }, cancellationToken));
+    }
+
+    public static async Task<Ok<FraudAnalysisResponse>> GetFraudAsync([AsParameters] Caller caller, CancellationToken cancellationToken)
+    {
+        var alerts = await caller.Customers.FraudAlertsAsync(await caller.UserIdAsync(cancellationToken), cancellationToken);
+        return TypedResults.Ok(new FraudAnalysisResponse(
+            alerts.Count,
+            alerts.Count(a => a.Status == "pending"),
+            [.. alerts.Select(a => new FraudAlertItem(a.FraudLogId, a.TransactionId, Money.Of(a.AmountMinor), a.Merchant, a.RiskScore, a.Details, a.Status, Money.Timestamp(a.Timestamp)))]));
+    }
+
+    public static async Task<Ok<SimulatePurchaseResponse>> SimulatePurchaseAsync(SimulatePurchaseRequest request, [AsParameters] Caller caller, CancellationToken cancellationToken)
+    {
+        var data = await caller.Customers.LoadAsync(await caller.UserIdAsync(cancellationToken), cancellationToken);
+        var merchant = string.IsNullOrWhiteSpace(request.Merchant) ? "Purchase" : request.Merchant.Trim();
+        var category = Categories.Categorize(merchant, request.Category);
+        var impact = PurchaseSimulation.Simulate(data, Money.ToMinor(request.Amount!.Value, "amount"), merchant, category);
+        return TypedResults.Ok(new SimulatePurchaseResponse(
+            Money.Of(impact.AmountMinor), merchant, category,
+            Money.Of(impact.BalanceBeforeMinor), Money.Of(impact.BalanceAfterMinor),
+            impact.SavingsRateBefore, impact.SavingsRateAfter,
+            impact.HealthScoreBefore, impact.HealthScoreAfter,
+            Money.Of(impact.Forecast30dBeforeMinor), Money.Of(impact.Forecast30dAfterMinor),
+            impact.MonthsOfExpensesAfter, impact.Verdict, impact.Verdict == PurchaseSimulation.Affordable, impact.Explanation));
+    }
+
+    private static IReadOnlyList<ProjectionItem> Projections(ForecastResult forecast) =>
+        [.. forecast.Expected.Select(p => new ProjectionItem(p.Month, Money.Of(p.BalanceMinor), Money.Of(p.SavingsMinor)))];
+}
+
+/// <summary>The caller of an insight endpoint and whose data they asked for (<c>user_id</c>, checked).</summary>
+internal readonly struct Caller
+{
+    [FromQuery(Name = "user_id")]
+    public string? UserIdParam { get; init; }
+
+    public CustomerDataService Customers { get; init; }
+
+    public UserCache Cache { get; init; }
+
+    public ICurrentPrincipal Principal { get; init; }
+
+    public Task<Guid> UserIdAsync(CancellationToken cancellationToken) => Customers.ResolveUserAsync(Query.UserId(UserIdParam), cancellationToken);
+
+    /// <summary>
+    /// A view of the customer's data (and their count of pending fraud alerts), computed on a miss and
+    /// cached per customer for <paramref name="ttl"/>. A hit costs no database round trip.
+    /// </summary>
+    public async Task<T> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, T> build, CancellationToken cancellationToken)
+    {
+        var userId = await UserIdAsync(cancellationToken);
+        var customers = Customers;
+        return await Cache.GetOrCreateAsync(Principal.TenantId!, userId, view, ttl, async ct =>
+            build(await customers.LoadAsync(userId, ct), await customers.PendingFraudAlertsAsync(userId, ct)), cancellationToken);
+    }
+}

@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Insights;
+
+namespace VirtualBanker.Core.Banking;
+
+/// <summary>Reads one customer's banking data, after deciding whether the caller may see it.</summary>
+public sealed class CustomerDataService(VirtualBankerDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+{
+    /// <summary>How far back insights look: six months of history plus the current month.</summary>
+    public const int HistoryDays = 200;
+
+    /// <summary>
+    /// Object-level authorization for the <c>user_id</c> parameter of contract 001: a customer only ever
+    /// gets their own id; another id is 403 unless the caller administers the tenant. Other tenants'
+    /// users are invisible through the tenant filter, so an admin asking for one gets 404.
+    /// </summary>
+    public async Task<Guid> ResolveUserAsync(Guid? requested, CancellationToken cancellationToken)
+    {
+        var self = principal.UserId;
+        if (requested is null || requested == self)
+        {
+            return self ?? throw new AppException(AppError.Forbidden("This operation needs a signed-in customer or a user_id."));
+        }
+
+        if (!principal.IsInRole(Roles.TenantAdmin) && !principal.IsInRole(Roles.PlatformAdmin))
+        {
+            throw new AppException(AppError.Forbidden("You may only read your own data."));
+        }
+
+        return await db.Users.AnyAsync(u => u.Id == requested, cancellationToken)
+            ? requested.Value
+            : throw new AppException(AppError.NotFound("No such user."));
+    }
+
+    public async Task<FinancialData> LoadAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var since = now.AddDays(-HistoryDays);
+        var name = await db.Users.Where(u => u.Id == userId).Select(u => u.Name).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new AppException(AppError.NotFound("No such user."));
+        var accounts = await db.Accounts.AsNoTracking().Where(a => a.UserId == userId).OrderBy(a => a.Type)
+            .Select(a => new AccountData(a.Id, a.Type, a.Name, a.BalanceMinor, a.Currency))
+            .ToListAsync(cancellationToken);
+        var accountTypes = accounts.ToDictionary(a => a.Id, a => a.Type);
+        var transactions = await db.Transactions.AsNoTracking()
+            .Where(t => t.UserId == userId && t.Timestamp >= since)
+            .OrderBy(t => t.Timestamp)
+            .Select(t => new { t.Id, t.Merchant, t.Category, t.AmountMinor, t.Timestamp, t.AccountId })
+            .ToListAsync(cancellationToken);
+        return new FinancialData(
+            name,
+            accounts,
+            [.. transactions.Select(t => new TxData(t.Id, t.Merchant, t.Category, t.AmountMinor, DateTime.SpecifyKind(t.Timestamp, DateTimeKind.Utc), accountTypes.GetValueOrDefault(t.AccountId)))],
+            now);
+    }
+
+    /// <summary>One page of a customer's transactions, newest first, with the total matching count.</summary>
+    public async Task<(IReadOnlyList<Transaction> Items, int Total)> ListTransactionsAsync(
+        Guid userId, int page, int limit, string? category, TransactionType? type, CancellationToken cancellationToken)
+    {
+        var query = db.Transactions.AsNoTracking().Where(t => t.UserId == userId);
+        if (!string.IsNullOrEmpty(category))
+        {
+            var normalized = category.Trim().ToLowerInvariant();
+            query = query.Where(t => t.Category.ToLower() == normalized);
+        }
+
+        if (type is not null)
+        {
+            query = query.Where(t => t.Type == type);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(t => t.Timestamp).ThenByDescending(t => t.Id)
+            .Skip((page - 1) * limit).Take(limit).ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    public Task<int> PendingFraudAlertsAsync(Guid userId, CancellationToken cancellationToken) =>
+        db.FraudAlerts.CountAsync(f => f.UserId == userId && f.Status == "pending", cancellationToken);
+
+    public async Task<IReadOnlyList<FraudAlertView>> FraudAlertsAsync(Guid userId, CancellationToken cancellationToken) =>
+        await (from f in db.FraudAlerts.AsNoTracking()
+               join t in db.Transactions on f.TransactionId equals t.Id
+               where f.UserId == userId
+               orderby t.Timestamp descending
+               select new FraudAlertView(f.Id, t.Id, -t.AmountMinor, t.Merchant, f.RiskScore, f.Details, f.Status, t.Timestamp))
+            .ToListAsync(cancellationToken);
+}
+
+public sealed record FraudAlertView(Guid FraudLogId, Guid TransactionId, long AmountMinor, string Merchant, double RiskScore, string Details, string Status, DateTime Timestamp);

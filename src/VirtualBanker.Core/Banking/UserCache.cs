@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Caching.Hybrid;
+using VirtualBanker.Core.Observability;
+
+namespace VirtualBanker.Core.Banking;
+
+/// <summary>
+/// Per-customer cache of computed views (dashboard, insights). Every entry is tagged with its
+/// customer, so one ingest invalidates all their views at once — on every node when Redis is L2.
+/// </summary>
+public sealed class UserCache(HybridCache cache, MetricsCollector metrics)
+{
+    public async ValueTask<T> GetOrCreateAsync<T>(string tenantId, Guid userId, string view, TimeSpan ttl, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
+    {
+        var missed = false;
+        var value = await cache.GetOrCreateAsync(
+            $"vb:{tenantId}:{userId:N}:{view}",
+            factory,
+            async (f, ct) =>
+            {
+                missed = true;
+                return await f(ct);
+            },
+            new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl },
+            [Tag(tenantId, userId)],
+            cancellationToken);
+        metrics.RecordCache(hit: !missed);
+        return value;
+    }
+
+    public ValueTask InvalidateAsync(string tenantId, Guid userId, CancellationToken cancellationToken) =>
+        cache.RemoveByTagAsync(Tag(tenantId, userId), cancellationToken);
+
+    private static string Tag(string tenantId, Guid userId) => $"user:{tenantId}:{userId:N}";
+}

@@ -1,0 +1,65 @@
+using VirtualBanker.Core.Banking;
+
+namespace VirtualBanker.Core.Insights;
+
+/// <summary>Everything the insight functions read about one customer: plain data, no database.</summary>
+public sealed record FinancialData(string UserName, IReadOnlyList<AccountData> Accounts, IReadOnlyList<TxData> Transactions, DateTime Now)
+{
+    /// <summary>Checking + savings − what is owed on credit cards, in minor units.</summary>
+    public long TotalBalanceMinor => Accounts.Sum(a => a.BalanceMinor);
+
+    public long LiquidMinor => Accounts.Where(a => a.Type != AccountType.Credit).Sum(a => a.BalanceMinor);
+
+    public long CreditOwedMinor => -Accounts.Where(a => a.Type == AccountType.Credit && a.BalanceMinor < 0).Sum(a => a.BalanceMinor);
+
+    /// <summary>Money in and out of the customer's hands: moves between their own accounts are not income or spending.</summary>
+    public IEnumerable<TxData> External => Transactions.Where(t => !t.IsTransfer);
+
+    public IEnumerable<TxData> Since(DateTime from) => External.Where(t => t.Timestamp >= from && t.Timestamp <= Now);
+}
+
+public sealed record AccountData(Guid Id, AccountType Type, string Name, long BalanceMinor, string Currency);
+
+public sealed record TxData(Guid Id, string Merchant, string Category, long AmountMinor, DateTime Timestamp, AccountType Account)
+{
+    public bool IsTransfer => Category == Categories.Transfer;
+
+    public bool IsDebit => AmountMinor < 0;
+}
+
+/// <summary>Monthly totals in minor units; spending is positive.</summary>
+public sealed record MonthFlow(DateOnly Month, long IncomeMinor, long ExpensesMinor)
+{
+    public long SavingsMinor => IncomeMinor - ExpensesMinor;
+
+    public double SavingsRate => IncomeMinor <= 0 ? 0 : (double)SavingsMinor / IncomeMinor;
+}
+
+public static class CashFlow
+{
+    /// <summary>Income and spending of the trailing 30 days: the "monthly" figures of the dashboard.</summary>
+    public static MonthFlow Trailing30Days(FinancialData data)
+    {
+        var recent = data.Since(data.Now.AddDays(-30)).ToList();
+        return new MonthFlow(DateOnly.FromDateTime(data.Now), recent.Where(t => !t.IsDebit).Sum(t => t.AmountMinor), -recent.Where(t => t.IsDebit).Sum(t => t.AmountMinor));
+    }
+
+    /// <summary>The last <paramref name="count"/> calendar months, oldest first, the current (partial) month last.</summary>
+    public static IReadOnlyList<MonthFlow> Months(FinancialData data, int count)
+    {
+        var current = new DateOnly(data.Now.Year, data.Now.Month, 1);
+        return [.. Enumerable.Range(0, count).Select(i => current.AddMonths(i - count + 1)).Select(month =>
+        {
+            var inMonth = data.External.Where(t => t.Timestamp.Year == month.Year && t.Timestamp.Month == month.Month).ToList();
+            return new MonthFlow(month, inMonth.Where(t => !t.IsDebit).Sum(t => t.AmountMinor), -inMonth.Where(t => t.IsDebit).Sum(t => t.AmountMinor));
+        })];
+    }
+
+    /// <summary>Complete calendar months with any activity, oldest first.</summary>
+    public static IReadOnlyList<MonthFlow> CompleteMonths(FinancialData data, int max) =>
+        [.. Months(data, max + 1).SkipLast(1).Where(m => m.IncomeMinor != 0 || m.ExpensesMinor != 0)];
+
+    public static IReadOnlyList<(string Category, long SpentMinor)> SpendingByCategory(FinancialData data, DateTime from) =>
+        [.. data.Since(from).Where(t => t.IsDebit).GroupBy(t => t.Category)
+            .Select(g => (g.Key, -g.Sum(t => t.AmountMinor))).OrderByDescending(g => g.Item2).ThenBy(g => g.Key, StringComparer.Ordinal)];
+}
