@@ -16,7 +16,8 @@ public sealed record FraudScore(double Score, IReadOnlyList<string> Reasons)
 public static class FraudScorer
 {
     public const double DefaultThreshold = 60;
-    private const int MinCategoryHistory = 3;
+    private const int MinHistory = 3;
+    private static readonly HashSet<string> FixedCosts = [Banking.Categories.Housing, Banking.Categories.Utilities];
 
     public static FraudScore Score(TxData candidate, IReadOnlyList<TxData> history)
     {
@@ -30,10 +31,15 @@ public static class FraudScorer
         var reasons = new List<string>();
         double score = 0;
 
-        // Amount: compared with the largest the customer has paid this merchant, else in this category.
+        // Amount: compared with the largest the customer has paid this merchant, else in this category,
+        // else for anything flexible (fixed costs such as rent would make every purchase look small).
         var sameMerchant = debits.Where(t => string.Equals(t.Merchant, candidate.Merchant, StringComparison.OrdinalIgnoreCase)).ToList();
         var sameCategory = debits.Where(t => t.Category == candidate.Category).ToList();
-        var reference = sameMerchant.Count > 0 ? sameMerchant : sameCategory.Count >= MinCategoryHistory ? sameCategory : null;
+        var flexible = debits.Where(t => !FixedCosts.Contains(t.Category)).ToList();
+        var (reference, against) = sameMerchant.Count > 0 ? (sameMerchant, "this merchant")
+            : sameCategory.Count >= MinHistory ? (sameCategory, candidate.Category)
+            : flexible.Count >= MinHistory ? (flexible, "your purchases")
+            : (null, "");
         if (reference is not null)
         {
             var usual = reference.Max(t => -t.AmountMinor);
@@ -41,7 +47,7 @@ public static class FraudScorer
             if (ratio > 1.5)
             {
                 score += Math.Min(40, 15 * Math.Log2(ratio));
-                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"Amount {ratio:0.0}x above the usual for {(sameMerchant.Count > 0 ? "this merchant" : candidate.Category)}."));
+                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"Amount {ratio:0.0}x above the usual for {against}."));
             }
         }
 
