@@ -5,10 +5,9 @@
 #   restart:     the same data directory again (the everyday case)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 runs=${1:-2}
-out=bench/out; mkdir -p "$out"
-# ReadyToRun: how a deployment would publish; it precompiles the framework and our code.
-dotnet publish src/VirtualBanker.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out/api" -nologo -v q >/dev/null
+publish_api
 
 measure() { # $1 = label, $2 = data dir, $3 = port
   local label=$1 data=$2 port=$3 start end ms pid rss

@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Identity;
@@ -42,7 +40,7 @@ internal static class DataExtensions
             {
                 var connection = builder.Configuration.GetConnectionString("Sqlite")
                     ?? $"Data Source={Path.Combine(options.DataDirectory, "virtualbanker.db")}";
-                db.UseSqlite(connection, SqliteProvider.Configure).AddInterceptors(new SqlitePragmas());
+                db.UseSqlite(connection, SqliteProvider.Configure);
             }
             else
             {
@@ -53,29 +51,6 @@ internal static class DataExtensions
         });
         builder.Services.AddHostedService<DatabaseInitializer>();
         return builder;
-    }
-
-    /// <summary>
-    /// WAL lets readers work beside the writer; synchronous=FULL makes each commit durable before it is
-    /// acknowledged, so a write we answered 2xx for survives a crash or power loss.
-    /// </summary>
-    private sealed class SqlitePragmas : DbConnectionInterceptor
-    {
-        private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;";
-
-        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
-            command.ExecuteNonQuery();
-        }
-
-        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = Pragmas;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
     }
 }
 
@@ -97,6 +72,11 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<
             {
                 await db.Database.MigrateAsync(cancellationToken);
             }
+
+            if (database.IsSqlite)
+            {
+                await EnsureDurableSqliteAsync(db, cancellationToken);
+            }
         }
 
         await keys.LoadAsync(cancellationToken);
@@ -111,4 +91,20 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// WAL lets readers work beside the single writer and persists in the file. synchronous=FULL makes
+    /// each commit durable before we acknowledge it, so a 2xx write survives a crash or power loss; it
+    /// is the default of the bundled SQLite for every connection, so rather than re-setting it on every
+    /// open we refuse to start if a different SQLite build changes that default.
+    /// </summary>
+    internal static async Task EnsureDurableSqliteAsync(VirtualBankerDbContext db, CancellationToken cancellationToken)
+    {
+        var journal = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode=WAL").ToListAsync(cancellationToken);
+        var synchronous = await db.Database.SqlQueryRaw<int>("PRAGMA synchronous").ToListAsync(cancellationToken);
+        if (journal is not ["wal"] || synchronous is not [2])
+        {
+            throw new InvalidOperationException($"SQLite must run with journal_mode=WAL and synchronous=FULL (2); got {string.Join(',', journal)} and {string.Join(',', synchronous)}.");
+        }
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -69,5 +71,25 @@ public sealed class HealthTests(VirtualBankerFactory factory) : IClassFixture<Vi
         var docs = await client.GetAsync("/docs");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Contains("text/html", docs.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteDurabilityTests(VirtualBankerFactory factory) : IClassFixture<VirtualBankerFactory>
+{
+    [Fact]
+    public async Task ConnectionsOfTheApp_RunInWalWithSynchronousFull()
+    {
+        using var client = factory.CreateClient();
+        await client.GetAsync("/health");
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<VirtualBanker.Core.Data.VirtualBankerDbContext>();
+
+        var journal = await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToListAsync();
+        var synchronous = await db.Database.SqlQueryRaw<int>("PRAGMA synchronous").ToListAsync();
+        var foreignKeys = await db.Database.SqlQueryRaw<int>("PRAGMA foreign_keys").ToListAsync();
+
+        Assert.Equal(["wal"], journal);
+        Assert.Equal([2], synchronous);
+        Assert.Equal([1], foreignKeys);
     }
 }
