@@ -19,12 +19,15 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
 
     public ConcurrentQueue<string> Logs { get; } = new();
 
+    /// <summary>The hosting environment; Development unless a test class needs production behaviour.</summary>
+    protected virtual string Environment => "Development";
+
     /// <summary>Extra configuration for a test class (e.g. tiny rate limits).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(Environment);
         builder.UseSetting("Database:DataDirectory", _dataDirectory);
         builder.UseSetting("Demo:AdminPassword", AdminPassword);
         builder.UseSetting("RateLimits:CustomerAuth:Limit", "1000");

@@ -13,6 +13,7 @@ public sealed class TightLimitsFactory : VirtualBankerFactory
         ["RateLimits:Management:Limit"] = "2",
         ["RateLimits:Management:WindowSeconds"] = "3600",
         ["RateLimits:WorkspaceAnonymous:Limit"] = "2",
+        ["RateLimits:CustomerAuth:Limit"] = "3",
     };
 }
 
@@ -68,6 +69,24 @@ public sealed class RateLimitTests(TightLimitsFactory factory) : IClassFixture<T
         var body = await ExhaustAsync("/api/groups/none", limit: 2);
 
         Assert.Equal("RATE_LIMITED", body.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task SignIn_RepeatedFromOneAddress_IsSlowedDownWhateverTheAccount()
+    {
+        using var client = factory.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            var response = await client.PostAsync("/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["username"] = $"guess{i}@bankbot.dev",
+                ["password"] = "wrong-password",
+            }));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
     }
 
     [Fact]
