@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Text;
+
+namespace VirtualBanker.Core.Agents.Builtin;
+
+public sealed record IntentExample(string Text, string Category);
+
+public sealed record IntentPrediction(string Intent, float Confidence);
+
+/// <summary>
+/// The offline assistant's intent classifier: ML.NET text featurisation (word uni/bigrams plus
+/// character 4-grams, so typos and unseen word forms still match) and a maximum-entropy linear
+/// model (SDCA). Trained at start from the project's own examples, or from any text,category CSV.
+/// </summary>
+public sealed class IntentClassifier
+{
+    private readonly PredictionEngine<Input, Output> _engine;
+    private readonly string[] _labels;
+    private readonly Lock _lock = new();
+
+    private IntentClassifier(PredictionEngine<Input, Output> engine, string[] labels)
+    {
+        _engine = engine;
+        _labels = labels;
+    }
+
+    public IReadOnlyList<string> Intents => _labels;
+
+    public static IntentClassifier Train(IEnumerable<IntentExample> examples, int seed = 1)
+    {
+        var ml = new MLContext(seed);
+        var data = ml.Data.LoadFromEnumerable(examples.Select(e => new Input { Text = e.Text, Category = e.Category }));
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", nameof(Input.Category))
+            .Append(ml.Transforms.Text.FeaturizeText("Features", new TextFeaturizingEstimator.Options
+            {
+                CaseMode = TextNormalizingEstimator.CaseMode.Lower,
+                KeepDiacritics = false,
+                KeepPunctuations = false,
+                KeepNumbers = true,
+                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 4, UseAllLengths = false },
+                Norm = TextFeaturizingEstimator.NormFunction.L2,
+            }, nameof(Input.Text)))
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features", maximumNumberOfIterations: 50));
+        var model = pipeline.Fit(data);
+
+        var scoreColumn = model.GetOutputSchema(data.Schema)["Score"];
+        VBuffer<ReadOnlyMemory<char>> slotNames = default;
+        scoreColumn.GetSlotNames(ref slotNames);
+        var labels = slotNames.DenseValues().Select(n => n.ToString()).ToArray();
+        return new IntentClassifier(ml.Model.CreatePredictionEngine<Input, Output>(model), labels);
+    }
+
+    /// <summary>Trains on the intent examples shipped with the project.</summary>
+    public static IntentClassifier TrainBuiltin() => Train(LoadCsv(OpenBuiltinExamples()));
+
+    public IntentPrediction Predict(string text)
+    {
+        float[] scores;
+        lock (_lock)
+        {
+            // PredictionEngine is not thread-safe; a prediction takes microseconds, so a lock is enough.
+            scores = _engine.Predict(new Input { Text = text }).Score ?? [];
+        }
+
+        var best = 0;
+        for (var i = 1; i < scores.Length; i++)
+        {
+            if (scores[i] > scores[best])
+            {
+                best = i;
+            }
+        }
+
+        return scores.Length == 0 ? new IntentPrediction("out_of_scope", 0) : new IntentPrediction(_labels[best], scores[best]);
+    }
+
+    public static Stream OpenBuiltinExamples() =>
+        Assembly.GetExecutingAssembly().GetManifestResourceStream("VirtualBanker.Intents.csv")
+        ?? throw new InvalidOperationException("The builtin intent examples are missing from the assembly.");
+
+    /// <summary>Reads a <c>text,category</c> CSV with a header row; quoted fields may hold commas and doubled quotes.</summary>
+    public static IReadOnlyList<IntentExample> LoadCsv(Stream stream)
+    {
+        using var reader = new StreamReader(stream);
+        var examples = new List<IntentExample>();
+        _ = reader.ReadLine();
+        while (reader.ReadLine() is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            var fields = SplitCsv(line);
+            if (fields.Count >= 2 && fields[0].Length > 0 && fields[^1].Length > 0)
+            {
+                examples.Add(new IntentExample(string.Join(',', fields.Take(fields.Count - 1)), fields[^1].Trim()));
+            }
+        }
+
+        return examples;
+    }
+
+    private static List<string> SplitCsv(string line)
+    {
+        var fields = new List<string>();
+        var current = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    current.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    current.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(c);
+            }
+        }
+
+        fields.Add(current.ToString());
+        return fields;
+    }
+
+    private sealed class Input
+    {
+        public string Text { get; set; } = "";
+        public string Category { get; set; } = "";
+    }
+
+    private sealed class Output
+    {
+        public float[]? Score { get; set; }
+    }
+
+    internal static string Describe(IntentPrediction p) => string.Create(CultureInfo.InvariantCulture, $"{p.Intent} ({p.Confidence:0.00})");
+}
