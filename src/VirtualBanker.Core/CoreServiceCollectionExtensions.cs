@@ -1,9 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Banking;
+using VirtualBanker.Core.Conversations;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Observability;
+using VirtualBanker.Core.Sessions;
 using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Core;
@@ -17,6 +20,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<LockoutOptions>().BindConfiguration(LockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FraudOptions>().BindConfiguration(FraudOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -38,6 +42,13 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<CustomerDataService>();
         services.AddScoped<TransactionIngestService>();
         services.AddScoped<NotificationService>();
+
+        services.TryAddSingleton<IEventBus, InProcessEventBus>();
+        services.AddSingleton<ConversationFeed>();
+        services.AddScoped<ConversationService>();
+        services.AddScoped<ChatSessionService>();
+        services.AddSingleton<ChatClientFactory>();
+        services.AddHostedService<AgentRunner>();
         return services;
     }
 }

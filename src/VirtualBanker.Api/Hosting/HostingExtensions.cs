@@ -45,6 +45,7 @@ internal static class HostingExtensions
             ErrorRenderer.WriteAsync(context.HttpContext, AppError.FromStatus(context.HttpContext.Response.StatusCode)));
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseMiddleware<BodySizeLimitMiddleware>();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(25) });
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();

@@ -52,6 +52,16 @@ internal static class SecurityExtensions
                 o.MapInboundClaims = false;
                 o.Events = new JwtBearerEvents
                 {
+                    // Browsers cannot set headers on a WebSocket: there, and only there, the token may come in the query.
+                    OnMessageReceived = context =>
+                    {
+                        if (context.HttpContext.WebSockets.IsWebSocketRequest && context.Request.Query.TryGetValue("access_token", out var token))
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
                     // A logged-out login or an ended session is refused at once, not when its token expires.
                     OnTokenValidated = context =>
                     {

@@ -59,8 +59,8 @@ public sealed class NluTests
     [Theory]
     [InlineData("this month", "2026-11-01", "this month")]
     [InlineData("last month", "2026-10-01", "last month")]
-    [InlineData("over the last 3 months", "2026-09-01", "the last 3 months")]
-    [InlineData("in the past 10 days", "2026-11-11", "the last 10 days")]
+    [InlineData("over the last 3 months", "2026-09-01", "in the last 3 months")]
+    [InlineData("in the past 10 days", "2026-11-11", "in the last 10 days")]
     [InlineData("yesterday", "2026-11-19", "yesterday")]
     [InlineData("this week", "2026-11-16", "this week")]
     public void Extract_RelativePeriods(string text, string from, string label)

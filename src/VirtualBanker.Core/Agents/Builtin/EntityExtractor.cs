@@ -88,9 +88,9 @@ public static partial class EntityExtractor
             var n = Math.Clamp(int.Parse(last.Groups["n"].Value, CultureInfo.InvariantCulture), 1, 365);
             return last.Groups["unit"].Value switch
             {
-                var u when u.StartsWith("day", StringComparison.Ordinal) => new Period($"the last {n} days", today.AddDays(-n + 1), now),
-                var u when u.StartsWith("week", StringComparison.Ordinal) => new Period($"the last {n} weeks", today.AddDays((-7 * n) + 1), now),
-                _ => new Period($"the last {n} months", monthStart.AddMonths(-n + 1), now),
+                var u when u.StartsWith("day", StringComparison.Ordinal) => new Period($"in the last {n} days", today.AddDays(-n + 1), now),
+                var u when u.StartsWith("week", StringComparison.Ordinal) => new Period($"in the last {n} weeks", today.AddDays((-7 * n) + 1), now),
+                _ => new Period($"in the last {n} months", monthStart.AddMonths(-n + 1), now),
             };
         }
 

@@ -1,0 +1,287 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Observability;
+using VirtualBanker.Core.Sessions;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Api.Surfaces.Customer;
+
+public sealed record ChatRequest([property: Required, MinLength(1), MaxLength(4000)] string? Message);
+
+public sealed record ChatResponse(string Response);
+
+/// <summary>Contract 001's chat: <c>WS /api/ai/chat/ws</c> and the HTTP fallback <c>POST /api/ai/chat</c>, both on the one pipeline.</summary>
+internal static class ChatEndpoints
+{
+    private const int MaxFrameBytes = 16 * 1024;
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
+
+    public static RouteGroupBuilder MapChatEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPost("/chat", ChatAsync);
+        group.MapGet("/chat/ws", ChatSocketAsync);
+        return group;
+    }
+
+    /// <summary>Sends the message and waits for the whole answer of that run.</summary>
+    public static async Task<Results<Ok<ChatResponse>, ErrorResult>> ChatAsync(
+        ChatRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetOrCreateCustomerSessionAsync(principal.UserId!.Value, cancellationToken);
+        var inbound = await conversations.SendAsync(session, EventTypes.Message, request.Message!, null, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AnswerTimeout);
+        var answer = new StringBuilder();
+        try
+        {
+            await foreach (var e in conversations.StreamAsync(session.Id, inbound.Sequence, timeout.Token))
+            {
+                var payload = JsonNode.Parse(e.Payload)!.AsObject();
+                if (payload["reply_to"]?.GetValue<long>() != inbound.Sequence)
+                {
+                    continue;
+                }
+
+                switch (e.Type)
+                {
+                    case EventTypes.ChatChunk:
+                        answer.Append(payload["content"]?.GetValue<string>());
+                        break;
+                    case EventTypes.ChatEnd:
+                        return TypedResults.Ok(new ChatResponse(answer.ToString()));
+                    case EventTypes.Error when payload["retrying"]?.GetValue<bool>() != true:
+                        return new ErrorResult(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."));
+                    case EventTypes.Error:
+                        answer.Clear();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return new ErrorResult(new AppError(ErrorCodes.Unavailable, 504, "The assistant took too long to answer."));
+    }
+
+    /// <summary>
+    /// The chat WebSocket. The bearer token comes in the Authorization header or the access_token query
+    /// parameter; user_id, when given, must be the caller's own. A reconnect passes last_event_id (or
+    /// Last-Event-ID) and first receives what it missed.
+    /// </summary>
+    public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
+        IServiceScopeFactory scopes, MetricsCollector metrics)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await ErrorRenderer.WriteAsync(context, AppError.BadRequest("This endpoint speaks WebSocket only."));
+            return;
+        }
+
+        var userId = principal.UserId!.Value;
+        if (context.Request.Query.TryGetValue("user_id", out var asked) && !string.Equals(asked, userId.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            await ErrorRenderer.WriteAsync(context, AppError.Forbidden("user_id must be your own."));
+            return;
+        }
+
+        var resumeFrom = ResumePoint(context.Request);
+        var session = await sessions.GetOrCreateCustomerSessionAsync(userId, context.RequestAborted);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
+
+        var channel = new SocketChannel(socket);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var sender = PumpEventsAsync(channel, scopes, principal.TenantId!, session, resumeFrom ?? session.LastEventId, stop.Token);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(principal.TenantId!);
+            var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
+            await ReceiveAsync(channel, conversations, session, stop.Token);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await sender;
+        }
+    }
+
+    private static async Task ReceiveAsync(SocketChannel channel, ConversationService conversations, Session session, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxFrameBytes];
+        while (channel.Socket.State == WebSocketState.Open)
+        {
+            var frame = await channel.ReceiveAsync(buffer, cancellationToken);
+            switch (frame)
+            {
+                case null:
+                    return;
+                case { TooLarge: true }:
+                    await channel.CloseAsync(WebSocketCloseStatus.MessageTooBig, "Frame larger than 16 KiB.");
+                    return;
+            }
+
+            JsonObject? message;
+            try
+            {
+                message = JsonNode.Parse(frame.Value.Text) as JsonObject;
+            }
+            catch (JsonException)
+            {
+                message = null;
+            }
+
+            var type = message?["type"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : null;
+            switch (type)
+            {
+                case "ping":
+                    await channel.SendAsync(new JsonObject { ["type"] = "pong" }, cancellationToken);
+                    break;
+                case "chat" when message!["message"] is JsonValue m && m.TryGetValue<string>(out var text):
+                    try
+                    {
+                        await conversations.SendAsync(session, EventTypes.Message, text, null, cancellationToken);
+                    }
+                    catch (AppException ex)
+                    {
+                        await channel.SendAsync(new JsonObject { ["type"] = "error", ["message"] = ex.Error.Message }, cancellationToken);
+                    }
+
+                    break;
+                default:
+                    await channel.SendAsync(new JsonObject { ["type"] = "error", ["message"] = "Unknown or malformed frame. Send {\"type\":\"chat\",\"message\":\"...\"} or {\"type\":\"ping\"}." }, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Forwards the session's events to the socket: missed ones first, then live ones.</summary>
+    private static async Task PumpEventsAsync(SocketChannel channel, IServiceScopeFactory scopes, string tenantId, Session session, long after, CancellationToken cancellationToken)
+    {
+        // Its own scope: the receive loop uses the request's services at the same time.
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(tenantId);
+        var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
+        try
+        {
+            await foreach (var e in conversations.StreamAsync(session.Id, after, cancellationToken))
+            {
+                if (Frame(e) is { } frame)
+                {
+                    await channel.SendAsync(frame, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (SubscriberOverflowException)
+        {
+            await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Client too slow to read the stream.");
+        }
+        catch (WebSocketException)
+        {
+            // The client went away; the run goes on and its events stay in the log.
+        }
+    }
+
+    /// <summary>The contract 001 frame for a pipeline event (the customer's own messages are not echoed).</summary>
+    internal static JsonObject? Frame(Core.Conversations.ConversationEvent e)
+    {
+        if (e.Type is EventTypes.Message or EventTypes.Action)
+        {
+            return null;
+        }
+
+        var payload = JsonNode.Parse(e.Payload)!.AsObject();
+        var frame = new JsonObject { ["type"] = e.Type, ["id"] = e.Sequence };
+        foreach (var (key, value) in payload.ToList())
+        {
+            payload.Remove(key);
+            frame[key] = value;
+        }
+
+        return frame;
+    }
+
+    private static long? ResumePoint(HttpRequest request)
+    {
+        var raw = request.Query["last_event_id"].FirstOrDefault() ?? request.Headers["Last-Event-ID"].FirstOrDefault();
+        return long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
+    /// <summary>A WebSocket with serialised sends (events and pongs come from two loops) and bounded receives.</summary>
+    private sealed class SocketChannel(WebSocket socket)
+    {
+        private readonly SemaphoreSlim _send = new(1, 1);
+
+        public WebSocket Socket => socket;
+
+        public async Task SendAsync(JsonObject frame, CancellationToken cancellationToken)
+        {
+            var bytes = Encoding.UTF8.GetBytes(frame.ToJsonString());
+            await _send.WaitAsync(cancellationToken);
+            try
+            {
+                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
+
+        public async Task<(string Text, bool TooLarge)?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
+        {
+            var count = 0;
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    return (string.Empty, true);
+                }
+
+                var result = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "Bye.");
+                    return null;
+                }
+
+                count += result.Count;
+                if (result.EndOfMessage)
+                {
+                    return (Encoding.UTF8.GetString(buffer, 0, count), false);
+                }
+            }
+        }
+
+        public async Task CloseAsync(WebSocketCloseStatus status, string reason)
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _send.WaitAsync();
+                try
+                {
+                    await socket.CloseOutputAsync(status, reason, CancellationToken.None);
+                }
+                finally
+                {
+                    _send.Release();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using VirtualBanker.Core.Agents.Builtin;
+using VirtualBanker.Core.Observability;
+
+namespace VirtualBanker.Core.Agents;
+
+/// <summary>
+/// Builds the <see cref="IChatClient"/> an agent talks through: the provider, wrapped with function
+/// invocation (tools), OpenTelemetry and per-provider metrics. The one place a provider is chosen.
+/// </summary>
+public class ChatClientFactory(MetricsCollector metrics, ILoggerFactory loggers, TimeProvider clock)
+{
+    private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => Task.Run(IntentClassifier.TrainBuiltin));
+
+    /// <summary>Starts training the builtin classifier so the first message does not wait for it.</summary>
+    public Task WarmUpAsync() => _classifier.Value;
+
+    public virtual async Task<IChatClient> CreateAsync(CancellationToken cancellationToken)
+    {
+        var builtin = new BuiltinChatClient(await _classifier.Value.WaitAsync(cancellationToken), clock);
+        return Wrap(builtin, BuiltinChatClient.ProviderName);
+    }
+
+    protected IChatClient Wrap(IChatClient provider, string name) =>
+        new ChatClientBuilder(new MeteredChatClient(provider, name, metrics))
+            .UseFunctionInvocation(loggers, f => f.MaximumIterationsPerRequest = 3)
+            .UseOpenTelemetry(loggers, MetricsCollector.MeterName)
+            .Build();
+
+    /// <summary>Counts each provider call, its failures and its latency to the first streamed update.</summary>
+    private sealed class MeteredChatClient(IChatClient inner, string provider, MetricsCollector metrics) : DelegatingChatClient(inner)
+    {
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var response = await base.GetResponseAsync(messages, options, cancellationToken);
+                metrics.RecordAiCall(provider, Stopwatch.GetElapsedTime(started).TotalMilliseconds, failed: false);
+                return response;
+            }
+            catch
+            {
+                metrics.RecordAiCall(provider, Stopwatch.GetElapsedTime(started).TotalMilliseconds, failed: true);
+                throw;
+            }
+        }
+
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var recorded = false;
+            await using var updates = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await updates.MoveNextAsync();
+                }
+                catch
+                {
+                    metrics.RecordAiCall(provider, Stopwatch.GetElapsedTime(started).TotalMilliseconds, failed: true);
+                    throw;
+                }
+
+                if (!recorded)
+                {
+                    metrics.RecordAiCall(provider, Stopwatch.GetElapsedTime(started).TotalMilliseconds, failed: false);
+                    recorded = true;
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                yield return updates.Current;
+            }
+        }
+    }
+}

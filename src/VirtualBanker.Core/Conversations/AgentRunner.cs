@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VirtualBanker.Core.Agents;
+using VirtualBanker.Core.Banking;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Tenancy;
+using VirtualBanker.Core.Tools;
+
+namespace VirtualBanker.Core.Conversations;
+
+/// <summary>
+/// Runs agents for inbound messages, independently of any client connection: a client that
+/// disconnects mid-answer finds the whole answer in the log when it comes back. A run that keeps
+/// failing is parked in the requeue with its payload.
+/// </summary>
+public sealed partial class AgentRunner(
+    IEventBus bus,
+    IServiceScopeFactory scopes,
+    ChatClientFactory chatClients,
+    IOptions<ConversationOptions> options,
+    TimeProvider clock,
+    ILogger<AgentRunner> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _ = chatClients.WarmUpAsync();
+        using var slots = new SemaphoreSlim(options.Value.MaxConcurrentRuns);
+        await foreach (var message in bus.ConsumeAsync(Topics.Inbound, stoppingToken))
+        {
+            await slots.WaitAsync(stoppingToken);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await RunWithRetriesAsync(message, stoppingToken);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, CancellationToken.None);
+        }
+    }
+
+    public async Task RunWithRetriesAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        var max = options.Value.MaxAttempts;
+        for (var attempt = 1; attempt <= max; attempt++)
+        {
+            try
+            {
+                await RunOnceAsync(message, cancellationToken);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogRunFailed(logger, message.SessionId, attempt, max, ex);
+                await using var scope = Scope(message.TenantId);
+                var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
+                await conversations.AppendAsync(message.SessionId, EventTypes.Error, new JsonObject
+                {
+                    ["reply_to"] = long.Parse(message.Payload, CultureInfo.InvariantCulture),
+                    ["message"] = "The assistant could not answer this time.",
+                    ["retrying"] = attempt < max,
+                }, null, CancellationToken.None);
+                if (attempt == max)
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+                    db.RequeueItems.Add(new RequeueItem
+                    {
+                        SessionId = message.SessionId,
+                        Topic = Topics.Inbound,
+                        Payload = JsonSerializer.Serialize(message),
+                        Attempts = attempt,
+                        LastError = ex.GetType().Name,
+                        CreatedAt = clock.GetUtcNow().UtcDateTime,
+                    });
+                    await db.SaveChangesAsync(CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(BusMessage message, CancellationToken cancellationToken)
+    {
+        await using var scope = Scope(message.TenantId);
+        var services = scope.ServiceProvider;
+        var db = services.GetRequiredService<VirtualBankerDbContext>();
+        var conversations = services.GetRequiredService<ConversationService>();
+        var sequence = long.Parse(message.Payload, CultureInfo.InvariantCulture);
+
+        var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == message.SessionId, cancellationToken);
+        var inbound = await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == message.SessionId && e.Sequence == sequence, cancellationToken);
+        if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended)
+        {
+            return;
+        }
+
+        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == session.TenantId, cancellationToken);
+        var agent = session.AgentId is { } agentId ? await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken) : null;
+
+        // A tool runs only if both the tenant and the agent allow it, for the session's own customer,
+        // and — where the tenant's policy asks for it — after the customer gave consent.
+        var allowed = tenant.Settings.AllowedTools.Intersect(agent?.AllowedTools ?? []).ToHashSet(StringComparer.Ordinal);
+        var consentMissing = tenant.Settings.Policy.RequireConsent && session.ExternalUserId is not null && session.ConsentGivenAt is null;
+        var tools = session.UserId is { } userId && !consentMissing
+            ? new BankingTools(services.GetRequiredService<CustomerDataService>(), db, userId, session.Id, clock).AsFunctions(allowed)
+            : [];
+
+        var messages = new List<ChatMessage>();
+        if (!string.IsNullOrWhiteSpace(agent?.SystemPrompt))
+        {
+            messages.Add(new ChatMessage(ChatRole.System, agent.SystemPrompt));
+        }
+
+        foreach (var (role, text) in await conversations.MemoryAsync(session.Id, sequence, cancellationToken))
+        {
+            messages.Add(new ChatMessage(role == "user" ? ChatRole.User : ChatRole.Assistant, text));
+        }
+
+        messages.Add(new ChatMessage(ChatRole.User, ConversationService.Content(inbound)));
+
+        var client = await chatClients.CreateAsync(cancellationToken);
+        await conversations.AppendAsync(session.Id, EventTypes.ChatStart, new JsonObject { ["reply_to"] = sequence }, null, cancellationToken);
+        var answer = new System.Text.StringBuilder();
+        var calls = new Dictionary<string, string>(StringComparer.Ordinal);
+        await foreach (var update in client.GetStreamingResponseAsync(messages, new ChatOptions { Tools = [.. tools] }, cancellationToken))
+        {
+            foreach (var content in update.Contents)
+            {
+                switch (content)
+                {
+                    case FunctionCallContent call:
+                        calls[call.CallId] = call.Name;
+                        var request = new JsonObject { ["reply_to"] = sequence, ["call_id"] = call.CallId, ["name"] = call.Name, ["arguments"] = JsonSerializer.SerializeToNode(call.Arguments) };
+                        await conversations.AppendAsync(session.Id, EventTypes.ToolCall, request, null, cancellationToken);
+                        await bus.PublishAsync(Topics.ToolRequests, new BusMessage(session.TenantId, session.Id, request.ToJsonString()), cancellationToken);
+                        break;
+                    case FunctionResultContent result:
+                        var body = new JsonObject
+                        {
+                            ["reply_to"] = sequence,
+                            ["call_id"] = result.CallId,
+                            ["name"] = calls.GetValueOrDefault(result.CallId),
+                            ["result"] = result.Result is JsonElement json ? JsonNode.Parse(json.GetRawText()) : null,
+                            ["ok"] = result.Exception is null,
+                        };
+                        await conversations.AppendAsync(session.Id, EventTypes.ToolResult, body, null, cancellationToken);
+                        await bus.PublishAsync(Topics.ToolResults, new BusMessage(session.TenantId, session.Id, body.ToJsonString()), cancellationToken);
+                        break;
+                    case TextContent { Text.Length: > 0 } text:
+                        answer.Append(text.Text);
+                        await conversations.AppendAsync(session.Id, EventTypes.ChatChunk, new JsonObject { ["reply_to"] = sequence, ["content"] = text.Text }, null, cancellationToken);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+
+        await conversations.AppendAsync(session.Id, EventTypes.ChatEnd, new JsonObject { ["reply_to"] = sequence, ["content"] = answer.ToString() }, null, cancellationToken);
+    }
+
+    private AsyncServiceScope Scope(string tenantId)
+    {
+        var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(tenantId);
+        return scope;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agent run for session {SessionId} failed (attempt {Attempt} of {Max})")]
+    private static partial void LogRunFailed(ILogger logger, string sessionId, int attempt, int max, Exception exception);
+}

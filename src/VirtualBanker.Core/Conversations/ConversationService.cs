@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Sessions;
+
+namespace VirtualBanker.Core.Conversations;
+
+/// <summary>
+/// The one conversation pipeline behind every chat channel: messages in, the event log, and the
+/// resumable stream of a session's events out. Channels only translate frames to and from this.
+/// </summary>
+public sealed class ConversationService(
+    VirtualBankerDbContext db,
+    ConversationFeed feed,
+    IEventBus bus,
+    IOptions<ConversationOptions> options,
+    TimeProvider clock)
+{
+    // Appends to one session are serialised on this node; the concurrency token on Session.LastEventId
+    // protects the sequence across nodes.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SessionLocks = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Records a customer message and queues the agent run. With an idempotency key, sending the same
+    /// message twice returns the first event and runs once.
+    /// </summary>
+    public async Task<ConversationEvent> SendAsync(Session session, string type, string content, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            throw new AppException(AppError.Validation("message", "The message is empty."));
+        }
+
+        if (content.Length > options.Value.MaxMessageLength)
+        {
+            throw new AppException(AppError.Validation("message", $"The message is longer than {options.Value.MaxMessageLength} characters."));
+        }
+
+        EnsureOpen(session);
+        if (idempotencyKey is not null
+            && await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == session.Id && e.IdempotencyKey == idempotencyKey, cancellationToken) is { } seen)
+        {
+            return seen;
+        }
+
+        var inbound = await AppendAsync(session.Id, type, new JsonObject { ["content"] = content }, idempotencyKey, cancellationToken);
+        await bus.PublishAsync(Topics.Inbound, new BusMessage(session.TenantId, session.Id, inbound.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
+        return inbound;
+    }
+
+    /// <summary>
+    /// Appends one event with the session's next id, then hands it to live subscribers. The id is
+    /// what clients resume from (Last-Event-ID), so it is assigned and stored before anyone sees it.
+    /// </summary>
+    public async Task<ConversationEvent> AppendAsync(string sessionId, string type, JsonObject payload, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var gate = SessionLocks.GetOrAdd(sessionId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var session = await db.Sessions.FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
+                    ?? throw new AppException(AppError.NotFound("No such session."));
+                session.LastEventId++;
+                var e = new ConversationEvent
+                {
+                    SessionId = sessionId,
+                    Sequence = session.LastEventId,
+                    Type = type,
+                    Payload = payload.ToJsonString(),
+                    IdempotencyKey = idempotencyKey,
+                    CreatedAt = clock.GetUtcNow().UtcDateTime,
+                };
+                db.ConversationEvents.Add(e);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                    db.ChangeTracker.Clear();
+                    feed.Publish(e);
+                    await bus.PublishAsync(Topics.Outbound, new BusMessage(session.TenantId, sessionId, e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
+                    return e;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < 5)
+                {
+                    // Another node appended to this session in between: take the next id and try again.
+                    db.ChangeTracker.Clear();
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A session's events after <paramref name="afterSequence"/>: the stored ones first, then live ones
+    /// as they are appended, without gaps or repeats. This is what makes a reconnect lose nothing.
+    /// </summary>
+    public async IAsyncEnumerable<ConversationEvent> StreamAsync(string sessionId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Subscribe before reading the log, so nothing appended in between is missed.
+        using var subscription = feed.Subscribe(sessionId);
+        var last = afterSequence;
+        var stored = await db.ConversationEvents.AsNoTracking()
+            .Where(e => e.SessionId == sessionId && e.Sequence > afterSequence)
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(cancellationToken);
+        foreach (var e in stored)
+        {
+            last = e.Sequence;
+            yield return e;
+        }
+
+        await foreach (var e in subscription.Reader.ReadAllAsync(cancellationToken))
+        {
+            if (e.Sequence <= last)
+            {
+                continue;
+            }
+
+            last = e.Sequence;
+            yield return e;
+        }
+    }
+
+    /// <summary>The last turns of the session as (role, text) pairs, oldest first, for the model's context.</summary>
+    public async Task<IReadOnlyList<(string Role, string Text)>> MemoryAsync(string sessionId, long beforeSequence, CancellationToken cancellationToken)
+    {
+        var turns = options.Value.MemoryTurns;
+        if (turns == 0)
+        {
+            return [];
+        }
+
+        var events = await db.ConversationEvents.AsNoTracking()
+            .Where(e => e.SessionId == sessionId && e.Sequence < beforeSequence && (e.Type == EventTypes.Message || e.Type == EventTypes.ChatEnd))
+            .OrderByDescending(e => e.Sequence)
+            .Take(turns * 2)
+            .ToListAsync(cancellationToken);
+        return [.. events.AsEnumerable().Reverse()
+            .Select(e => (e.Type == EventTypes.Message ? "user" : "assistant", Content(e)))
+            .Where(t => t.Item2.Length > 0)];
+    }
+
+    public static string Content(ConversationEvent e)
+    {
+        using var doc = JsonDocument.Parse(e.Payload);
+        return doc.RootElement.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "";
+    }
+
+    public void EnsureOpen(Session session)
+    {
+        if (session.Status == SessionStatus.Ended || session.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+        {
+            throw new AppException(new AppError(ErrorCodes.Conflict, 410, "The session has ended."));
+        }
+    }
+}

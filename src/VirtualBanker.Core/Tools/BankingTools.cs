@@ -1,0 +1,197 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using VirtualBanker.Core.Agents.Builtin;
+using VirtualBanker.Core.Banking;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Insights;
+
+namespace VirtualBanker.Core.Tools;
+
+public sealed record BalancesResult(decimal TotalBalance, IReadOnlyList<AccountBalance> Accounts);
+
+public sealed record AccountBalance(string Name, string Type, decimal Balance, string Currency);
+
+public sealed record AccountStatusResult(string Status, int Accounts, int PendingFraudAlerts, IReadOnlyList<AccountBalance> Details);
+
+public sealed record TransactionSearchResult(string Period, int Count, decimal Total, IReadOnlyList<FoundTransaction> Transactions);
+
+public sealed record FoundTransaction(string Date, string Merchant, string Category, decimal Amount);
+
+public sealed record SpendingResult(string Period, decimal Total, IReadOnlyList<CategorySpend> Categories);
+
+public sealed record CategorySpend(string Category, decimal Amount);
+
+public sealed record SavingsResult(decimal MonthlyIncome, decimal MonthlyExpenses, decimal Saved, double SavingsRatePct);
+
+public sealed record HealthResult(double OverallScore, string Explanation, IReadOnlyList<string> Improvements);
+
+public sealed record ForecastToolResult(decimal CurrentBalance, int Months, decimal ExpectedBalance, decimal Conservative, decimal Optimistic, string Confidence);
+
+public sealed record FraudResult(int PendingReviews, IReadOnlyList<FraudItem> Alerts);
+
+public sealed record FraudItem(string Merchant, decimal Amount, double RiskScore, string Details, string Status);
+
+public sealed record SimulationResult(decimal Amount, string Merchant, string Verdict, decimal BalanceAfter, double SavingsRateAfter, double MonthsOfExpensesAfter, string Explanation);
+
+public sealed record TicketResult(Guid TicketId, string Subject, string Status);
+
+/// <summary>
+/// The tools an agent may call, each a Core method over the session's customer only. The user id is
+/// fixed when the set is built, never taken from the model's arguments, so no prompt can widen the scope.
+/// </summary>
+public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbContext db, Guid userId, string? sessionId, TimeProvider clock)
+{
+    public static readonly JsonSerializerOptions SerializerOptions = new(AIJsonUtilities.DefaultOptions) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    [Description("Current balances of the customer's checking, savings and credit accounts, and their total.")]
+    public async Task<BalancesResult> GetBalancesAsync(CancellationToken cancellationToken = default)
+    {
+        var data = await customers.LoadAsync(userId, cancellationToken);
+        return new BalancesResult(Money(data.TotalBalanceMinor), Balances(data));
+    }
+
+    [Description("Status of the customer's accounts: active or not, and pending fraud reviews.")]
+    public async Task<AccountStatusResult> GetAccountStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var data = await customers.LoadAsync(userId, cancellationToken);
+        var pending = await customers.PendingFraudAlertsAsync(userId, cancellationToken);
+        return new AccountStatusResult(pending > 0 ? "active_review_pending" : "active", data.Accounts.Count, pending, Balances(data));
+    }
+
+    [Description("Search the customer's transactions by merchant, category and period (e.g. 'this month', 'last 3 months').")]
+    public async Task<TransactionSearchResult> SearchTransactionsAsync(
+        [Description("Merchant name or part of it")] string? merchant = null,
+        [Description("Category such as Groceries or Dining")] string? category = null,
+        [Description("Relative period such as 'last month'")] string? period = null,
+        [Description("Maximum transactions to list, 1-20")] int limit = 10,
+        CancellationToken cancellationToken = default)
+    {
+        var data = await customers.LoadAsync(userId, cancellationToken);
+        var span = Span(period, data.Now);
+        var found = data.Transactions
+            .Where(t => t.Timestamp >= span.From && t.Timestamp <= span.To)
+            .Where(t => merchant is null || t.Merchant.Contains(merchant, StringComparison.OrdinalIgnoreCase))
+            .Where(t => category is null || string.Equals(t.Category, category, StringComparison.OrdinalIgnoreCase))
+            .OrderByDescending(t => t.Timestamp)
+            .ToList();
+        return new TransactionSearchResult(span.Label, found.Count, Money(found.Sum(t => t.AmountMinor)),
+            [.. found.Take(Math.Clamp(limit, 1, 20)).Select(t => new FoundTransaction(t.Timestamp.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), t.Merchant, t.Category, Money(t.AmountMinor)))]);
+    }
+
+    [Description("Spending by category over a period (default: the last 30 days).")]
+    public async Task<SpendingResult> SpendingSummaryAsync(
+        [Description("Relative period such as 'this month'")] string? period = null,
+        [Description("Only this category")] string? category = null,
+        CancellationToken cancellationToken = default)
+    {
+        var data = await customers.LoadAsync(userId, cancellationToken);
+        var span = Span(period, data.Now);
+        var spending = data.External.Where(t => t.IsDebit && t.Timestamp >= span.From && t.Timestamp <= span.To)
+            .Where(t => category is null || string.Equals(t.Category, category, StringComparison.OrdinalIgnoreCase))
+            .GroupBy(t => t.Category)
+            .Select(g => new CategorySpend(g.Key, Money(-g.Sum(t => t.AmountMinor))))
+            .OrderByDescending(c => c.Amount).ToList();
+        return new SpendingResult(span.Label, spending.Sum(c => c.Amount), spending);
+    }
+
+    [Description("Income, spending and savings rate over the last 30 days.")]
+    public async Task<SavingsResult> SavingsRateAsync(CancellationToken cancellationToken = default)
+    {
+        var flow = CashFlow.Trailing30Days(await customers.LoadAsync(userId, cancellationToken));
+        return new SavingsResult(Money(flow.IncomeMinor), Money(flow.ExpensesMinor), Money(flow.SavingsMinor), Math.Round(flow.SavingsRate * 100, 1));
+    }
+
+    [Description("The customer's financial health score (0-100) with an explanation and improvements.")]
+    public async Task<HealthResult> HealthScoreAsync(CancellationToken cancellationToken = default)
+    {
+        var score = Insights.HealthScore.Compute(await customers.LoadAsync(userId, cancellationToken));
+        return new HealthResult(score.OverallScore, score.Explanation, score.ActionableImprovements);
+    }
+
+    [Description("Forecast of the customer's total balance a number of months ahead.")]
+    public async Task<ForecastToolResult> ForecastAsync([Description("Months ahead, 1-60")] int months = 1, CancellationToken cancellationToken = default)
+    {
+        months = Math.Clamp(months, 1, 60);
+        var forecast = BalanceForecast.Forecast(await customers.LoadAsync(userId, cancellationToken), months);
+        return new ForecastToolResult(Money(forecast.CurrentBalanceMinor), months, Money(forecast.Expected[^1].BalanceMinor),
+            Money(forecast.Conservative[^1]), Money(forecast.Optimistic[^1]), forecast.Confidence);
+    }
+
+    [Description("Transactions flagged as possible fraud.")]
+    public async Task<FraudResult> FraudAlertsAsync(CancellationToken cancellationToken = default)
+    {
+        var alerts = await customers.FraudAlertsAsync(userId, cancellationToken);
+        return new FraudResult(alerts.Count(a => a.Status == "pending"),
+            [.. alerts.Select(a => new FraudItem(a.Merchant, Money(a.AmountMinor), a.RiskScore, a.Details, a.Status))]);
+    }
+
+    [Description("What a one-off purchase would do to the customer's finances, with an affordability verdict.")]
+    public async Task<SimulationResult> SimulatePurchaseAsync(
+        [Description("Price in currency units")] decimal amount,
+        [Description("Where it would be bought")] string? merchant = null,
+        [Description("Category of the purchase")] string? category = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (amount is <= 0 or > 10_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(amount), "The amount must be positive.");
+        }
+
+        merchant ??= "Purchase";
+        var impact = PurchaseSimulation.Simulate(await customers.LoadAsync(userId, cancellationToken), (long)Math.Round(amount * 100), merchant,
+            Categories.Categorize(merchant, category));
+        return new SimulationResult(amount, merchant, impact.Verdict, Money(impact.BalanceAfterMinor), impact.SavingsRateAfter, impact.MonthsOfExpensesAfter, impact.Explanation);
+    }
+
+    [Description("Open a support ticket for the customer with a human agent.")]
+    public async Task<TicketResult> CreateTicketAsync(
+        [Description("Short subject")] string subject,
+        [Description("What the customer needs")] string description,
+        CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ticket = new Ticket
+        {
+            UserId = userId,
+            SessionId = sessionId,
+            Subject = Truncate(subject, 200),
+            Description = Truncate(description, 4000),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Tickets.Add(ticket);
+        await db.SaveChangesAsync(cancellationToken);
+        return new TicketResult(ticket.Id, ticket.Subject, ticket.Status);
+    }
+
+    /// <summary>The tools as AI functions, named as the contracts and tenant settings name them, limited to <paramref name="allowed"/>.</summary>
+    public IReadOnlyList<AIFunction> AsFunctions(IReadOnlySet<string> allowed)
+    {
+        var all = new (string Name, Delegate Method)[]
+        {
+            ("get_balances", GetBalancesAsync),
+            ("get_account_status", GetAccountStatusAsync),
+            ("search_transactions", SearchTransactionsAsync),
+            ("spending_summary", SpendingSummaryAsync),
+            ("savings_rate", SavingsRateAsync),
+            ("health_score", HealthScoreAsync),
+            ("forecast", ForecastAsync),
+            ("fraud_alerts", FraudAlertsAsync),
+            ("simulate_purchase", SimulatePurchaseAsync),
+            ("create_ticket", CreateTicketAsync),
+        };
+        return [.. all.Where(t => allowed.Contains(t.Name))
+            .Select(t => AIFunctionFactory.Create(t.Method, new AIFunctionFactoryOptions { Name = t.Name, SerializerOptions = SerializerOptions }))];
+    }
+
+    private static decimal Money(long minor) => minor / 100m;
+
+    private static List<AccountBalance> Balances(FinancialData data) =>
+        [.. data.Accounts.Select(a => new AccountBalance(a.Name, a.Type.ToString().ToLowerInvariant(), Money(a.BalanceMinor), a.Currency))];
+
+    private static Period Span(string? period, DateTime now) =>
+        (period is null ? null : EntityExtractor.ExtractPeriod(period, now)) ?? new Period("in the last 30 days", now.AddDays(-30), now);
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
