@@ -21,6 +21,8 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NluOptions>().BindConfiguration(NluOptions.Section)
+            .Validate(o => o.TrainingFiles.All(File.Exists), "Every Nlu:TrainingFiles entry must be an existing file.").ValidateOnStart();
         services.AddOptions<FraudOptions>().BindConfiguration(FraudOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Agents.Builtin;
 using VirtualBanker.Core.Observability;
 
@@ -11,9 +12,9 @@ namespace VirtualBanker.Core.Agents;
 /// Builds the <see cref="IChatClient"/> an agent talks through: the provider, wrapped with function
 /// invocation (tools), OpenTelemetry and per-provider metrics. The one place a provider is chosen.
 /// </summary>
-public class ChatClientFactory(MetricsCollector metrics, ILoggerFactory loggers, TimeProvider clock)
+public class ChatClientFactory(MetricsCollector metrics, ILoggerFactory loggers, TimeProvider clock, IOptions<NluOptions>? nlu = null)
 {
-    private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => Task.Run(IntentClassifier.TrainBuiltin));
+    private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => Task.Run(() => TrainClassifier(nlu?.Value ?? new NluOptions())));
 
     /// <summary>Starts training the builtin classifier so the first message does not wait for it.</summary>
     public Task WarmUpAsync() => _classifier.Value;
@@ -29,6 +30,20 @@ public class ChatClientFactory(MetricsCollector metrics, ILoggerFactory loggers,
             .UseFunctionInvocation(loggers, f => f.MaximumIterationsPerRequest = 3)
             .UseOpenTelemetry(loggers, MetricsCollector.MeterName)
             .Build();
+
+    /// <summary>The project's own examples plus any <c>text,category</c> CSVs named in <c>Nlu:TrainingFiles</c>.</summary>
+    private static IntentClassifier TrainClassifier(NluOptions options)
+    {
+        using var builtin = IntentClassifier.OpenBuiltinExamples();
+        var examples = IntentClassifier.LoadCsv(builtin).ToList();
+        foreach (var file in options.TrainingFiles)
+        {
+            using var stream = File.OpenRead(file);
+            examples.AddRange(IntentClassifier.LoadCsv(stream));
+        }
+
+        return IntentClassifier.Train(examples);
+    }
 
     /// <summary>Counts each provider call, its failures and its latency to the first streamed update.</summary>
     private sealed class MeteredChatClient(IChatClient inner, string provider, MetricsCollector metrics) : DelegatingChatClient(inner)
@@ -83,4 +98,12 @@ public class ChatClientFactory(MetricsCollector metrics, ILoggerFactory loggers,
             }
         }
     }
+}
+
+public sealed class NluOptions
+{
+    public const string Section = "Nlu";
+
+    /// <summary>Extra <c>text,category</c> CSV files the builtin classifier also learns from.</summary>
+    public string[] TrainingFiles { get; set; } = [];
 }

@@ -40,11 +40,12 @@ public sealed class IntentClassifier
                 KeepDiacritics = false,
                 KeepPunctuations = false,
                 KeepNumbers = true,
-                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
-                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 4, UseAllLengths = false },
+                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf },
+                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 4, UseAllLengths = false, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf },
                 Norm = TextFeaturizingEstimator.NormFunction.L2,
             }, nameof(Input.Text)))
-            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features", maximumNumberOfIterations: 50));
+            .AppendCacheCheckpoint(ml) // SDCA passes over the data many times: featurise once
+            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features", l2Regularization: 1e-5f, maximumNumberOfIterations: 40));
         var model = pipeline.Fit(data);
 
         var scoreColumn = model.GetOutputSchema(data.Schema)["Score"];
@@ -82,40 +83,40 @@ public sealed class IntentClassifier
         Assembly.GetExecutingAssembly().GetManifestResourceStream("VirtualBanker.Intents.csv")
         ?? throw new InvalidOperationException("The builtin intent examples are missing from the assembly.");
 
-    /// <summary>Reads a <c>text,category</c> CSV with a header row; quoted fields may hold commas and doubled quotes.</summary>
+    /// <summary>Reads a <c>text,category</c> CSV with a header row (RFC 4180: quoted fields may hold commas, quotes and line breaks).</summary>
     public static IReadOnlyList<IntentExample> LoadCsv(Stream stream)
     {
         using var reader = new StreamReader(stream);
         var examples = new List<IntentExample>();
-        _ = reader.ReadLine();
-        while (reader.ReadLine() is { } line)
+        var header = true;
+        foreach (var fields in ReadRecords(reader.ReadToEnd()))
         {
-            if (string.IsNullOrWhiteSpace(line))
+            if (header)
             {
+                header = false;
                 continue;
             }
 
-            var fields = SplitCsv(line);
-            if (fields.Count >= 2 && fields[0].Length > 0 && fields[^1].Length > 0)
+            if (fields.Count >= 2 && fields[0].Trim().Length > 0 && fields[^1].Trim().Length > 0)
             {
-                examples.Add(new IntentExample(string.Join(',', fields.Take(fields.Count - 1)), fields[^1].Trim()));
+                examples.Add(new IntentExample(string.Join(',', fields.Take(fields.Count - 1)).Trim(), fields[^1].Trim()));
             }
         }
 
         return examples;
     }
 
-    private static List<string> SplitCsv(string line)
+    private static IEnumerable<List<string>> ReadRecords(string text)
     {
         var fields = new List<string>();
         var current = new System.Text.StringBuilder();
         var quoted = false;
-        for (var i = 0; i < line.Length; i++)
+        for (var i = 0; i < text.Length; i++)
         {
-            var c = line[i];
+            var c = text[i];
             if (quoted)
             {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
                 {
                     current.Append('"');
                     i++;
@@ -138,6 +139,22 @@ public sealed class IntentClassifier
                 fields.Add(current.ToString());
                 current.Clear();
             }
+            else if (c is '\n' or '\r')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                {
+                    i++;
+                }
+
+                fields.Add(current.ToString());
+                current.Clear();
+                if (fields.Count > 1 || fields[0].Length > 0)
+                {
+                    yield return fields;
+                }
+
+                fields = [];
+            }
             else
             {
                 current.Append(c);
@@ -145,7 +162,10 @@ public sealed class IntentClassifier
         }
 
         fields.Add(current.ToString());
-        return fields;
+        if (fields.Count > 1 || fields[0].Length > 0)
+        {
+            yield return fields;
+        }
     }
 
     private sealed class Input

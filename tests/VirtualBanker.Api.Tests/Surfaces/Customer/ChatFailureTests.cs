@@ -31,7 +31,7 @@ public sealed class ScriptedProviderFactory : VirtualBankerFactory
     }
 
     private sealed class ScriptedChatClientFactory(ScriptedProviderFactory owner, MetricsCollector metrics, ILoggerFactory loggers)
-        : ChatClientFactory(metrics, loggers, TimeProvider.System)
+        : ChatClientFactory(metrics, loggers, TimeProvider.System, null)
     {
         public override Task<IChatClient> CreateAsync(CancellationToken cancellationToken) =>
             Task.FromResult(Wrap(new ScriptedChatClient(owner), "scripted"));
