@@ -12,21 +12,41 @@ namespace VirtualBanker.Core.Agents;
 /// Builds the <see cref="IChatClient"/> an agent talks through: the provider, wrapped with function
 /// invocation (tools), OpenTelemetry and per-provider metrics. The one place a provider is chosen.
 /// </summary>
-public class ChatClientFactory(MetricsCollector metrics, ILoggerFactory loggers, TimeProvider clock, IOptions<NluOptions>? nlu = null)
+public class ChatClientFactory(
+    MetricsCollector metrics, ILoggerFactory loggers, TimeProvider clock, IOptions<NluOptions>? nlu = null, Identity.ISecretProtector? protector = null)
 {
     private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => Task.Run(() => TrainClassifier(nlu?.Value ?? new NluOptions())));
 
     /// <summary>Starts training the builtin classifier so the first message does not wait for it.</summary>
     public Task WarmUpAsync() => _classifier.Value;
 
-    public virtual async Task<IChatClient> CreateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The client for an agent: its model profile's provider when it has one (an OpenAI-compatible
+    /// endpoint), falling back to the builtin assistant when that provider fails or times out before
+    /// answering; the builtin assistant alone otherwise.
+    /// </summary>
+    public virtual async Task<IChatClient> CreateAsync(ModelProfile? profile, CancellationToken cancellationToken)
     {
-        var builtin = new BuiltinChatClient(await _classifier.Value.WaitAsync(cancellationToken), clock);
-        return Wrap(builtin, BuiltinChatClient.ProviderName);
+        IChatClient builtin = new MeteredChatClient(new BuiltinChatClient(await _classifier.Value.WaitAsync(cancellationToken), clock), BuiltinChatClient.ProviderName, metrics);
+        if (profile is not { Provider: OpenAiProvider.Name, BaseUrl: not null })
+        {
+            return Wrap(builtin);
+        }
+
+        var apiKey = profile.ProtectedApiKey is null ? null : protector?.Unprotect(profile.ProtectedApiKey);
+        var primary = new MeteredChatClient(OpenAiProvider.Create(profile.BaseUrl, apiKey, profile.Model), OpenAiProvider.Name, metrics);
+        var timeout = TimeSpan.FromSeconds(profile.Parameters.TimeoutSeconds ?? 30);
+        return Wrap(new FallbackChatClient(primary, builtin, timeout, metrics), profile.Parameters);
     }
 
-    protected IChatClient Wrap(IChatClient provider, string name) =>
-        new ChatClientBuilder(new MeteredChatClient(provider, name, metrics))
+    protected IChatClient Wrap(IChatClient provider, ModelParameters? parameters = null) =>
+        new ChatClientBuilder(provider)
+            .ConfigureOptions(o =>
+            {
+                o.Temperature ??= (float?)parameters?.Temperature;
+                o.MaxOutputTokens ??= parameters?.MaxOutputTokens;
+                o.TopP ??= (float?)parameters?.TopP;
+            })
             .UseFunctionInvocation(loggers, f => f.MaximumIterationsPerRequest = 3)
             .UseOpenTelemetry(loggers, MetricsCollector.MeterName)
             .Build();

@@ -131,7 +131,11 @@ public sealed partial class AgentRunner(
 
         messages.Add(new ChatMessage(ChatRole.User, ConversationService.Content(inbound)));
 
-        var client = await chatClients.CreateAsync(cancellationToken);
+        // The agent's own model profile, else the tenant's "chat" profile; none means the builtin assistant.
+        var profile = agent?.ModelProfileId is { } profileId
+            ? await db.ModelProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken)
+            : await db.ModelProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Role == "chat" && p.DeploymentMode == "default", cancellationToken);
+        var client = await chatClients.CreateAsync(profile, cancellationToken);
         await conversations.AppendAsync(session.Id, EventTypes.ChatStart, new JsonObject { ["reply_to"] = sequence }, null, cancellationToken);
         var answer = new System.Text.StringBuilder();
         var calls = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -31,10 +31,10 @@ public sealed class ScriptedProviderFactory : VirtualBankerFactory
     }
 
     private sealed class ScriptedChatClientFactory(ScriptedProviderFactory owner, MetricsCollector metrics, ILoggerFactory loggers)
-        : ChatClientFactory(metrics, loggers, TimeProvider.System, null)
+        : ChatClientFactory(metrics, loggers, TimeProvider.System)
     {
-        public override Task<IChatClient> CreateAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(Wrap(new ScriptedChatClient(owner), "scripted"));
+        public override Task<IChatClient> CreateAsync(ModelProfile? profile, CancellationToken cancellationToken) =>
+            Task.FromResult(Wrap(new ScriptedChatClient(owner)));
     }
 
     private sealed class ScriptedChatClient(ScriptedProviderFactory owner) : IChatClient

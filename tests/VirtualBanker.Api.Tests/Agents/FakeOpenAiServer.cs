@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace VirtualBanker.Api.Tests.Agents;
+
+/// <summary>
+/// A local OpenAI-compatible chat-completions server on 127.0.0.1 (the LLM is the one fake allowed).
+/// It streams SSE chunks: for a question it asks for the get_balances tool; given the tool's result it
+/// answers with the total it read from that result. <see cref="Fail"/> makes it answer 500.
+/// </summary>
+public sealed class FakeOpenAiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeOpenAiServer(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<(string? Authorization, JsonObject Body)> Requests { get; } = new();
+
+    public bool Fail { get; set; }
+
+    public string BaseUrl => _app.Urls.First() + "/v1";
+
+    public static async Task<FakeOpenAiServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var server = new FakeOpenAiServer(app);
+        app.MapPost("/v1/chat/completions", server.CompleteAsync);
+        await app.StartAsync();
+        return server;
+    }
+
+    private async Task CompleteAsync(HttpContext context)
+    {
+        var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        Requests.Enqueue((context.Request.Headers.Authorization.ToString(), body));
+        if (Fail)
+        {
+            context.Response.StatusCode = 500;
+            await context.Response.WriteAsync("{\"error\":{\"message\":\"upstream exploded\"}}");
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        var messages = body["messages"]!.AsArray();
+        var last = messages[^1]!.AsObject();
+        if (last["role"]!.GetValue<string>() == "tool")
+        {
+            var result = JsonNode.Parse(last["content"]!.GetValue<string>())!;
+            var total = result["total_balance"]!.ToString();
+            foreach (var piece in new[] { "According to your accounts, ", "your total balance is ", $"{total} dollars." })
+            {
+                await ChunkAsync(context, new JsonObject { ["content"] = piece }, null);
+            }
+
+            await ChunkAsync(context, new JsonObject(), "stop");
+        }
+        else
+        {
+            var call = new JsonObject
+            {
+                ["index"] = 0,
+                ["id"] = "call_fake_1",
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = "get_balances", ["arguments"] = "{}" },
+            };
+            await ChunkAsync(context, new JsonObject { ["role"] = "assistant", ["tool_calls"] = new JsonArray(call) }, null);
+            await ChunkAsync(context, new JsonObject(), "tool_calls");
+        }
+
+        await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    private static async Task ChunkAsync(HttpContext context, JsonObject delta, string? finish)
+    {
+        var chunk = new JsonObject
+        {
+            ["id"] = "chatcmpl-fake",
+            ["object"] = "chat.completion.chunk",
+            ["created"] = 1_700_000_000,
+            ["model"] = "fake-gpt",
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }),
+        };
+        await context.Response.WriteAsync($"data: {chunk.ToJsonString()}\n\n");
+        await context.Response.Body.FlushAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

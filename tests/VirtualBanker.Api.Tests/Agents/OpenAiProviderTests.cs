@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using VirtualBanker.Api.Tests.Surfaces.Customer;
+using VirtualBanker.Core.Agents;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Api.Tests.Agents;
+
+/// <summary>The openai provider over a local fake upstream: streaming, a tool call answered by a real tool, and fallback to builtin.</summary>
+public sealed class OpenAiProviderTests(VirtualBankerFactory factory) : IClassFixture<VirtualBankerFactory>, IAsyncLifetime
+{
+    private FakeOpenAiServer _upstream = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await FakeOpenAiServer.StartAsync();
+        using var scope = factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("demo-bank");
+        var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+
+        // Each test starts its own upstream on a new port: point the tenant's chat profile at it.
+        var profile = db.ModelProfiles.FirstOrDefault(p => p.Role == "chat" && p.DeploymentMode == "default");
+        if (profile is null)
+        {
+            profile = new ModelProfile { Role = "chat", DeploymentMode = "default", Provider = OpenAiProvider.Name, Model = "fake-gpt", CreatedAt = DateTime.UtcNow };
+            db.ModelProfiles.Add(profile);
+        }
+
+        profile.BaseUrl = _upstream.BaseUrl;
+        profile.ProtectedApiKey = scope.ServiceProvider.GetRequiredService<ISecretProtector>().Protect("test-key");
+        profile.UpdatedAt = DateTime.UtcNow;
+        await db.SaveChangesAsync();
+    }
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    [Fact]
+    public async Task Chat_UpstreamAsksForATool_RealToolRuns_AnswerIsGroundedInItsResult()
+    {
+        _upstream.Fail = false;
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+
+        var response = await client.PostAsJsonAsync("/api/ai/chat", new { message = "How much money do I have?" });
+        var text = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("response").GetString();
+
+        Assert.Equal("According to your accounts, your total balance is 5800 dollars.", text);
+        var requests = _upstream.Requests.ToList();
+        Assert.All(requests, r => Assert.Equal("Bearer test-key", r.Authorization));
+        Assert.All(requests, r => Assert.Equal("fake-gpt", r.Body["model"]!.GetValue<string>()));
+        Assert.True(requests[0].Body["stream"]!.GetValue<bool>());
+        Assert.Contains(requests[0].Body["tools"]!.AsArray(), t => t!["function"]!["name"]!.GetValue<string>() == "get_balances");
+        var toolMessage = requests[^1].Body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "tool");
+        Assert.Equal(5800m, JsonDocument.Parse(toolMessage!["content"]!.GetValue<string>()).RootElement.GetProperty("total_balance").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Chat_UpstreamFails_BuiltinAnswersAndTheFallbackIsCounted()
+    {
+        _upstream.Fail = true;
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+
+        var response = await client.PostAsJsonAsync("/api/ai/chat", new { message = "what's my balance?" });
+        var text = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("response").GetString();
+
+        Assert.StartsWith("Your total balance is $5,800.00.", text, StringComparison.Ordinal);
+        using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        var ai = JsonDocument.Parse(await admin.GetStringAsync("/api/metrics")).RootElement.GetProperty("ai");
+        Assert.True(ai.GetProperty("fallbacks").GetInt64() >= 1);
+        Assert.True(ai.GetProperty("by_provider").GetProperty("openai").GetProperty("errors").GetInt64() >= 1);
+        Assert.True(ai.GetProperty("by_provider").GetProperty("builtin").GetProperty("calls").GetInt64() >= 1);
+    }
+}
