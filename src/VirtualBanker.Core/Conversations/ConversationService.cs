@@ -130,6 +130,49 @@ public sealed class ConversationService(
         }
     }
 
+    /// <summary>
+    /// Waits for the answer to one inbound message and returns its text, or null when the run failed for
+    /// good or took longer than <paramref name="timeout"/>. For channels that answer in one response.
+    /// </summary>
+    public async Task<string?> WaitForAnswerAsync(string sessionId, long inboundSequence, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var answer = new System.Text.StringBuilder();
+        try
+        {
+            await foreach (var e in StreamAsync(sessionId, inboundSequence, deadline.Token))
+            {
+                var payload = JsonNode.Parse(e.Payload)!.AsObject();
+                if (payload["reply_to"]?.GetValue<long>() != inboundSequence)
+                {
+                    continue;
+                }
+
+                switch (e.Type)
+                {
+                    case EventTypes.ChatChunk:
+                        answer.Append(payload["content"]?.GetValue<string>());
+                        break;
+                    case EventTypes.ChatEnd:
+                        return answer.ToString();
+                    case EventTypes.Error when payload["retrying"]?.GetValue<bool>() != true:
+                        return null;
+                    case EventTypes.Error:
+                        answer.Clear();
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return null;
+    }
+
     /// <summary>The last turns of the session as (role, text) pairs, oldest first, for the model's context.</summary>
     public async Task<IReadOnlyList<(string Role, string Text)>> MemoryAsync(string sessionId, long beforeSequence, CancellationToken cancellationToken)
     {

@@ -22,7 +22,6 @@ public sealed record ChatResponse(string Response);
 /// <summary>Contract 001's chat: <c>WS /api/ai/chat/ws</c> and the HTTP fallback <c>POST /api/ai/chat</c>, both on the one pipeline.</summary>
 internal static class ChatEndpoints
 {
-    private const int MaxFrameBytes = 16 * 1024;
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
 
     public static RouteGroupBuilder MapChatEndpoints(this RouteGroupBuilder group)
@@ -38,41 +37,10 @@ internal static class ChatEndpoints
     {
         var session = await sessions.GetOrCreateCustomerSessionAsync(principal.UserId!.Value, cancellationToken);
         var inbound = await conversations.SendAsync(session, EventTypes.Message, request.Message!, null, cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(AnswerTimeout);
-        var answer = new StringBuilder();
-        try
-        {
-            await foreach (var e in conversations.StreamAsync(session.Id, inbound.Sequence, timeout.Token))
-            {
-                var payload = JsonNode.Parse(e.Payload)!.AsObject();
-                if (payload["reply_to"]?.GetValue<long>() != inbound.Sequence)
-                {
-                    continue;
-                }
-
-                switch (e.Type)
-                {
-                    case EventTypes.ChatChunk:
-                        answer.Append(payload["content"]?.GetValue<string>());
-                        break;
-                    case EventTypes.ChatEnd:
-                        return TypedResults.Ok(new ChatResponse(answer.ToString()));
-                    case EventTypes.Error when payload["retrying"]?.GetValue<bool>() != true:
-                        return new ErrorResult(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."));
-                    case EventTypes.Error:
-                        answer.Clear();
-                        break;
-                    default:
-                        break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-        }
-
-        return new ErrorResult(new AppError(ErrorCodes.Unavailable, 504, "The assistant took too long to answer."));
+        var answer = await conversations.WaitForAnswerAsync(session.Id, inbound.Sequence, AnswerTimeout, cancellationToken);
+        return answer is null
+            ? new ErrorResult(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."))
+            : TypedResults.Ok(new ChatResponse(answer));
     }
 
     /// <summary>
@@ -96,14 +64,14 @@ internal static class ChatEndpoints
             return;
         }
 
-        var resumeFrom = ResumePoint(context.Request);
+        var resumeFrom = ConversationSockets.ResumePoint(context.Request);
         var session = await sessions.GetOrCreateCustomerSessionAsync(userId, context.RequestAborted);
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
         metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
 
         var channel = new SocketChannel(socket);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var sender = PumpEventsAsync(channel, scopes, principal.TenantId!, session, resumeFrom ?? session.LastEventId, stop.Token);
+        var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? session.LastEventId, Frame, stop.Token);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -120,7 +88,7 @@ internal static class ChatEndpoints
 
     private static async Task ReceiveAsync(SocketChannel channel, ConversationService conversations, Session session, CancellationToken cancellationToken)
     {
-        var buffer = new byte[MaxFrameBytes];
+        var buffer = new byte[ConversationSockets.MaxFrameBytes];
         while (channel.Socket.State == WebSocketState.Open)
         {
             var frame = await channel.ReceiveAsync(buffer, cancellationToken);
@@ -167,36 +135,6 @@ internal static class ChatEndpoints
         }
     }
 
-    /// <summary>Forwards the session's events to the socket: missed ones first, then live ones.</summary>
-    private static async Task PumpEventsAsync(SocketChannel channel, IServiceScopeFactory scopes, string tenantId, Session session, long after, CancellationToken cancellationToken)
-    {
-        // Its own scope: the receive loop uses the request's services at the same time.
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(tenantId);
-        var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
-        try
-        {
-            await foreach (var e in conversations.StreamAsync(session.Id, after, cancellationToken))
-            {
-                if (Frame(e) is { } frame)
-                {
-                    await channel.SendAsync(frame, cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (SubscriberOverflowException)
-        {
-            await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Client too slow to read the stream.");
-        }
-        catch (WebSocketException)
-        {
-            // The client went away; the run goes on and its events stay in the log.
-        }
-    }
-
     /// <summary>The contract 001 frame for a pipeline event (the customer's own messages are not echoed).</summary>
     internal static JsonObject? Frame(Core.Conversations.ConversationEvent e)
     {
@@ -205,83 +143,6 @@ internal static class ChatEndpoints
             return null;
         }
 
-        var payload = JsonNode.Parse(e.Payload)!.AsObject();
-        var frame = new JsonObject { ["type"] = e.Type, ["id"] = e.Sequence };
-        foreach (var (key, value) in payload.ToList())
-        {
-            payload.Remove(key);
-            frame[key] = value;
-        }
-
-        return frame;
-    }
-
-    private static long? ResumePoint(HttpRequest request)
-    {
-        var raw = request.Query["last_event_id"].FirstOrDefault() ?? request.Headers["Last-Event-ID"].FirstOrDefault();
-        return long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-    }
-
-    /// <summary>A WebSocket with serialised sends (events and pongs come from two loops) and bounded receives.</summary>
-    private sealed class SocketChannel(WebSocket socket)
-    {
-        private readonly SemaphoreSlim _send = new(1, 1);
-
-        public WebSocket Socket => socket;
-
-        public async Task SendAsync(JsonObject frame, CancellationToken cancellationToken)
-        {
-            var bytes = Encoding.UTF8.GetBytes(frame.ToJsonString());
-            await _send.WaitAsync(cancellationToken);
-            try
-            {
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-            }
-            finally
-            {
-                _send.Release();
-            }
-        }
-
-        public async Task<(string Text, bool TooLarge)?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
-        {
-            var count = 0;
-            while (true)
-            {
-                if (count == buffer.Length)
-                {
-                    return (string.Empty, true);
-                }
-
-                var result = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    await CloseAsync(WebSocketCloseStatus.NormalClosure, "Bye.");
-                    return null;
-                }
-
-                count += result.Count;
-                if (result.EndOfMessage)
-                {
-                    return (Encoding.UTF8.GetString(buffer, 0, count), false);
-                }
-            }
-        }
-
-        public async Task CloseAsync(WebSocketCloseStatus status, string reason)
-        {
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await _send.WaitAsync();
-                try
-                {
-                    await socket.CloseOutputAsync(status, reason, CancellationToken.None);
-                }
-                finally
-                {
-                    _send.Release();
-                }
-            }
-        }
+        return ConversationSockets.ToFrame(e);
     }
 }

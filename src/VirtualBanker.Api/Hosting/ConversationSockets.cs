@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Api.Hosting;
+
+/// <summary>The WebSocket plumbing every chat surface shares: serialised sends, bounded receives, the event pump.</summary>
+internal static class ConversationSockets
+{
+    public const int MaxFrameBytes = 16 * 1024;
+
+    /// <summary>Where a reconnecting client left off: <c>last_event_id</c> in the query, or the Last-Event-ID header.</summary>
+    public static long? ResumePoint(HttpRequest request)
+    {
+        var raw = request.Query["last_event_id"].FirstOrDefault() ?? request.Headers["Last-Event-ID"].FirstOrDefault();
+        return long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
+    /// <summary>A pipeline event as one JSON object: its payload, its type and its id (what clients resume from).</summary>
+    public static JsonObject ToFrame(ConversationEvent e)
+    {
+        var frame = JsonNode.Parse(e.Payload)!.AsObject();
+        frame["type"] = e.Type;
+        frame["id"] = e.Sequence;
+        return frame;
+    }
+
+    /// <summary>Forwards a session's events (missed ones first, then live) until cancelled, the client leaves or it falls behind.</summary>
+    public static async Task PumpAsync(SocketChannel channel, IServiceScopeFactory scopes, string tenantId, string sessionId, long after,
+        Func<ConversationEvent, JsonObject?> frame, CancellationToken cancellationToken)
+    {
+        // Its own scope: the receive loop uses the request's services at the same time.
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(tenantId);
+        var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
+        try
+        {
+            await foreach (var e in conversations.StreamAsync(sessionId, after, cancellationToken))
+            {
+                if (frame(e) is { } json)
+                {
+                    await channel.SendAsync(json, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (SubscriberOverflowException)
+        {
+            await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Client too slow to read the stream.");
+        }
+        catch (SessionClosedException)
+        {
+            await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "The session has ended.");
+        }
+        catch (WebSocketException)
+        {
+            // The client went away; the run goes on and its events stay in the log.
+        }
+    }
+}
+
+/// <summary>A WebSocket with serialised sends (events and replies come from two loops) and bounded receives.</summary>
+internal sealed class SocketChannel(WebSocket socket)
+{
+    private readonly SemaphoreSlim _send = new(1, 1);
+
+    public WebSocket Socket => socket;
+
+    public async Task SendAsync(JsonObject frame, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(frame.ToJsonString());
+        await _send.WaitAsync(cancellationToken);
+        try
+        {
+            await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    /// <summary>The next text message; null when the client closed; TooLarge past <see cref="ConversationSockets.MaxFrameBytes"/>.</summary>
+    public async Task<(string Text, bool TooLarge)?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        while (true)
+        {
+            if (count == buffer.Length)
+            {
+                return (string.Empty, true);
+            }
+
+            var result = await socket.ReceiveAsync(buffer.AsMemory(count), cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                await CloseAsync(WebSocketCloseStatus.NormalClosure, "Bye.");
+                return null;
+            }
+
+            count += result.Count;
+            if (result.EndOfMessage)
+            {
+                return (Encoding.UTF8.GetString(buffer, 0, count), false);
+            }
+        }
+    }
+
+    public async Task CloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await _send.WaitAsync();
+            try
+            {
+                await socket.CloseOutputAsync(status, reason, CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
+    }
+}
