@@ -1,5 +1,6 @@
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Api.Surfaces.Customer;
+using VirtualBanker.Api.Surfaces.Gateway;
 using VirtualBanker.Core;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ app.UseVirtualBankerPipeline();
 app.MapHealth();
 app.MapVirtualBankerDocs();
 app.MapCustomerApi();
+app.MapGatewayApi();
 
 app.Run();
 

@@ -49,6 +49,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConversationFeed>();
         services.AddScoped<ConversationService>();
         services.AddScoped<ChatSessionService>();
+        services.AddScoped<RequeueService>();
         services.AddSingleton<ChatClientFactory>();
         services.AddHostedService<AgentRunner>();
         return services;

@@ -14,6 +14,12 @@ internal static class AuthPolicies
     public const string TenantAdmin = "tenant_admin";
     public const string PlatformAdmin = "platform_admin";
 
+    /// <summary>Contract 002 conversations: a signed-in user, a key with the chat or sessions scope, or — in local development only — anyone.</summary>
+    public const string Gateway = "gateway";
+
+    /// <summary>Contract 002 operations (keys, requeue): a tenant admin or a key with the admin scope.</summary>
+    public const string GatewayAdmin = "gateway_admin";
+
     /// <summary>Posting transactions: a tenant admin, or a machine key with the ingest scope.</summary>
     public const string Ingest = "ingest";
 }
@@ -79,14 +85,28 @@ internal static class SecurityExtensions
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, SigningKeyStore>((o, auth, keys) => o.TokenValidationParameters = TokenValidation.Create(auth.Value, keys));
 
+        var gatewayAnonymous = Surfaces.Gateway.GatewayApi.AnonymousAllowed(builder.Configuration, builder.Environment);
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.User, p => p.RequireAuthenticatedUser().RequireClaim("sub"))
             .AddPolicy(AuthPolicies.TenantAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.TenantAdmin, Roles.PlatformAdmin))
             .AddPolicy(AuthPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PlatformAdmin))
+            .AddPolicy(AuthPolicies.Gateway, p => p.RequireAssertion(c =>
+                gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions")))
+            .AddPolicy(AuthPolicies.GatewayAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin) || HasScope(c.User, "admin")))
             .AddPolicy(AuthPolicies.Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
                 c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin)
-                || (c.User.FindFirstValue(TokenService.ScopeClaim)?.Split(' ').Contains("transactions:ingest") ?? false)));
+                || HasScope(c.User, "transactions:ingest")));
 
+        return builder.AddVirtualBankerCors();
+    }
+
+    private static bool HasScope(ClaimsPrincipal user, string scope) =>
+        user.FindFirstValue(TokenService.ScopeClaim)?.Split(' ').Contains(scope) ?? false;
+
+    private static WebApplicationBuilder AddVirtualBankerCors(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
         services.AddOptions<CorsOptions>().BindConfiguration(CorsOptions.Section);
         var origins = builder.Configuration.GetSection(CorsOptions.Section).Get<CorsOptions>()?.AllowedOrigins ?? [];
         var development = builder.Environment.IsDevelopment();

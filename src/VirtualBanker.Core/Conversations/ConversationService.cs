@@ -29,7 +29,8 @@ public sealed class ConversationService(
     /// Records a customer message and queues the agent run. With an idempotency key, sending the same
     /// message twice returns the first event and runs once.
     /// </summary>
-    public async Task<ConversationEvent> SendAsync(Session session, string type, string content, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<ConversationEvent> SendAsync(Session session, string type, string content, string? idempotencyKey, CancellationToken cancellationToken,
+        JsonObject? extra = null)
     {
         if (string.IsNullOrWhiteSpace(content))
         {
@@ -48,7 +49,9 @@ public sealed class ConversationService(
             return seen;
         }
 
-        var inbound = await AppendAsync(session.Id, type, new JsonObject { ["content"] = content }, idempotencyKey, cancellationToken);
+        var payload = extra ?? [];
+        payload["content"] = content;
+        var inbound = await AppendAsync(session.Id, type, payload, idempotencyKey, cancellationToken);
         await bus.PublishAsync(Topics.Inbound, new BusMessage(session.TenantId, session.Id, inbound.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
         return inbound;
     }

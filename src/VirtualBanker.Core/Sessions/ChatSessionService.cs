@@ -6,12 +6,58 @@ using VirtualBanker.Core.Errors;
 namespace VirtualBanker.Core.Sessions;
 
 /// <summary>Sessions of signed-in customers chatting through contract 001: one open session per customer and agent.</summary>
-public sealed class ChatSessionService(VirtualBankerDbContext db, TimeProvider clock)
+public sealed class ChatSessionService(VirtualBankerDbContext db, Conversations.ConversationFeed feed, TimeProvider clock)
 {
     public const string DefaultAgentSlug = "assistant";
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
     public static string NewId() => "sess_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>
+    /// A new session with the agent named by <paramref name="persona"/> (its slug or id; the default agent
+    /// when null) for the caller: a customer, or — for a machine key — no customer at all.
+    /// </summary>
+    public async Task<Session> CreateAsync(Guid? userId, string? persona, CancellationToken cancellationToken)
+    {
+        var slug = persona ?? DefaultAgentSlug;
+        var byId = Guid.TryParse(persona, out var personaId);
+        var agentId = await db.Agents.Where(a => a.Enabled && (a.Slug == slug || (byId && a.Id == personaId))).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new AppException(persona is null
+                ? new AppError(ErrorCodes.Unavailable, 503, "No assistant is configured for this bank.")
+                : AppError.NotFound("No such persona."));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var session = new Session { Id = NewId(), UserId = userId, AgentId = agentId, CreatedAt = now, ExpiresAt = now + Lifetime };
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(session).State = EntityState.Detached;
+        return session;
+    }
+
+    /// <summary>
+    /// The session if the caller may use it: it is in the caller's tenant (query filter) and, for a
+    /// customer, it is their own. Anything else is "not found", so ids of others reveal nothing.
+    /// </summary>
+    public async Task<Session> GetForCallerAsync(string sessionId, Guid? userId, CancellationToken cancellationToken)
+    {
+        var session = sessionId.Length is > 0 and <= 64
+            ? await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
+            : null;
+        if (session is null || (userId is not null && session.UserId != userId))
+        {
+            throw new AppException(AppError.NotFound("No such session."));
+        }
+
+        return session;
+    }
+
+    /// <summary>Ends a session: its tokens stop working and its live streams close.</summary>
+    public async Task EndAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.Sessions.Where(s => s.Id == sessionId && s.Status == SessionStatus.Active)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SessionStatus.Ended).SetProperty(x => x.EndedAt, now), cancellationToken);
+        feed.Close(sessionId);
+    }
 
     /// <summary>The customer's open chat session with the tenant's default agent, created when there is none.</summary>
     public async Task<Session> GetOrCreateCustomerSessionAsync(Guid userId, CancellationToken cancellationToken)

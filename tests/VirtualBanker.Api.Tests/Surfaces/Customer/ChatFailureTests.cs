@@ -23,6 +23,9 @@ public sealed class ScriptedProviderFactory : VirtualBankerFactory
 {
     public ConcurrentQueue<IReadOnlyList<ChatMessage>> Seen { get; } = new();
 
+    /// <summary>While true, messages containing "explode" make the provider throw mid-stream.</summary>
+    public bool Exploding { get; set; } = true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -49,7 +52,7 @@ public sealed class ScriptedProviderFactory : VirtualBankerFactory
             owner.Seen.Enqueue(list);
             yield return new ChatResponseUpdate(ChatRole.Assistant, "Partial ");
             await Task.Yield();
-            if (list[^1].Text.Contains("explode", StringComparison.Ordinal))
+            if (owner.Exploding && list[^1].Text.Contains("explode", StringComparison.Ordinal))
             {
                 throw new HttpRequestException("upstream reset");
             }

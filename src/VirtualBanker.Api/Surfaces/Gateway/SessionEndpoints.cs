@@ -1,0 +1,158 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Sessions;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Api.Surfaces.Gateway;
+
+public sealed record SessionMessageRequest(
+    [property: MaxLength(64)] string? SessionId,
+    [property: MaxLength(64)] string? PersonaId,
+    [property: Required, MinLength(1), MaxLength(4000)] string? Message,
+    [property: MaxLength(10)] string[]? Attachments,
+    JsonObject? Metadata);
+
+public sealed record SessionActionRequest(
+    [property: MaxLength(64)] string? SessionId,
+    [property: MaxLength(64)] string? PersonaId,
+    [property: Required, MinLength(1), MaxLength(200)] string? Action,
+    JsonObject? Metadata);
+
+public sealed record SessionEventResponse(string SessionId, string EventId);
+
+internal static class SessionEndpoints
+{
+    public static RouteGroupBuilder MapSessionEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPost("/message", MessageAsync);
+        group.MapPost("/action", ActionAsync);
+        group.MapGet("/{sessionId}/events", Events);
+        group.MapGet("/{sessionId}/stream", StreamAsync);
+        return group;
+    }
+
+    /// <summary>Queues a message for the agent (topic conversation.inbound); a new session is opened when none is given.</summary>
+    public static async Task<Ok<SessionEventResponse>> MessageAsync(
+        SessionMessageRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, HttpRequest http, CancellationToken cancellationToken)
+    {
+        if (request.Attachments?.Any(a => a is null || a.Length > 2048) == true)
+        {
+            throw new AppException(AppError.Validation("attachments", "Each attachment is a reference of at most 2,048 characters."));
+        }
+
+        var session = await SessionAsync(request.SessionId, request.PersonaId, principal, sessions, cancellationToken);
+        var extra = new JsonObject
+        {
+            ["attachments"] = new JsonArray([.. (request.Attachments ?? []).Select(a => (JsonNode)a)]),
+            ["metadata"] = request.Metadata?.DeepClone(),
+        };
+        var inbound = await conversations.SendAsync(session, EventTypes.Message, request.Message!, IdempotencyKey(http), cancellationToken, extra);
+        return TypedResults.Ok(new SessionEventResponse(session.Id, inbound.Sequence.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    public static async Task<Ok<SessionEventResponse>> ActionAsync(
+        SessionActionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, HttpRequest http, CancellationToken cancellationToken)
+    {
+        var session = await SessionAsync(request.SessionId, request.PersonaId, principal, sessions, cancellationToken);
+        var inbound = await conversations.SendAsync(session, EventTypes.Action, request.Action!, IdempotencyKey(http), cancellationToken,
+            new JsonObject { ["metadata"] = request.Metadata?.DeepClone() });
+        return TypedResults.Ok(new SessionEventResponse(session.Id, inbound.Sequence.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The session's outbound events as Server-Sent Events; Last-Event-ID resumes after that event.</summary>
+    public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, ChatSessionService sessions, IServiceScopeFactory scopes,
+        TenantContext tenant, HttpRequest http, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetForCallerAsync(sessionId, principal.UserId, cancellationToken);
+        var after = ConversationSockets.ResumePoint(http) ?? 0;
+        return TypedResults.ServerSentEvents(Items(scopes, tenant.TenantId!, session.Id, after, cancellationToken));
+    }
+
+    /// <summary>The same events over a WebSocket, one JSON object per message.</summary>
+    public static async Task StreamAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
+        IServiceScopeFactory scopes, TenantContext tenant)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await ErrorRenderer.WriteAsync(context, AppError.BadRequest("This endpoint speaks WebSocket only."));
+            return;
+        }
+
+        var session = await sessions.GetForCallerAsync(sessionId, principal.UserId, context.RequestAborted);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var channel = new SocketChannel(socket);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var pump = ConversationSockets.PumpAsync(channel, scopes, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, Outbound, stop.Token);
+
+        // The stream is one-way; reading only notices the client closing (or misbehaving).
+        var buffer = new byte[ConversationSockets.MaxFrameBytes];
+        while (socket.State == WebSocketState.Open)
+        {
+            var frame = await channel.ReceiveAsync(buffer, stop.Token);
+            if (frame is null)
+            {
+                break;
+            }
+
+            if (frame.Value.TooLarge)
+            {
+                await channel.CloseAsync(WebSocketCloseStatus.MessageTooBig, "Frame larger than 16 KiB.");
+                break;
+            }
+
+            await channel.SendAsync(new JsonObject { ["type"] = "error", ["message"] = "This stream is read-only; send messages with POST /v1/session/message." }, stop.Token);
+        }
+
+        await stop.CancelAsync();
+        await pump;
+    }
+
+    private static async IAsyncEnumerable<SseItem<JsonObject>> Items(IServiceScopeFactory scopes, string tenantId, string sessionId, long after,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(tenantId);
+        var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
+        await using var events = conversations.StreamAsync(sessionId, after, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await events.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (Exception ex) when (ex is SessionClosedException or SubscriberOverflowException or OperationCanceledException)
+            {
+                yield break;
+            }
+
+            if (Outbound(events.Current) is { } frame)
+            {
+                yield return new SseItem<JsonObject>(frame, events.Current.Type) { EventId = events.Current.Sequence.ToString(CultureInfo.InvariantCulture) };
+            }
+        }
+    }
+
+    /// <summary>Only conversation.outbound events go to streams; the caller's own messages are not echoed.</summary>
+    private static JsonObject? Outbound(ConversationEvent e) =>
+        e.Type is EventTypes.Message or EventTypes.Action ? null : ConversationSockets.ToFrame(e);
+
+    private static async Task<Session> SessionAsync(string? sessionId, string? personaId, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(sessionId)
+            ? await sessions.CreateAsync(principal.UserId, personaId, cancellationToken)
+            : await sessions.GetForCallerAsync(sessionId, principal.UserId, cancellationToken);
+
+    private static string? IdempotencyKey(HttpRequest request) =>
+        request.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 and <= 128 } key ? key : null;
+}
