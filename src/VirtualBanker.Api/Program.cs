@@ -1,6 +1,8 @@
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Api.Surfaces.Customer;
 using VirtualBanker.Api.Surfaces.Gateway;
+using VirtualBanker.Api.Surfaces.Management;
+using VirtualBanker.Api.Surfaces.Workspace;
 using VirtualBanker.Core;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +21,8 @@ app.MapHealth();
 app.MapVirtualBankerDocs();
 app.MapCustomerApi();
 app.MapGatewayApi();
+app.MapManagementApi();
+app.MapWorkspaceApi();
 
 app.Run();
 

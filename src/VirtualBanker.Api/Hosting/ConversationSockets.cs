@@ -28,6 +28,53 @@ internal static class ConversationSockets
         return frame;
     }
 
+    /// <summary>
+    /// Reads JSON-object frames until the client closes. An oversize frame closes the socket with 1009;
+    /// anything that is not a JSON object gets an error frame and the socket stays open.
+    /// </summary>
+    public static async Task ReceiveLoopAsync(SocketChannel channel, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxFrameBytes];
+        while (channel.Socket.State == WebSocketState.Open)
+        {
+            var frame = await channel.ReceiveAsync(buffer, cancellationToken);
+            if (frame is null)
+            {
+                return;
+            }
+
+            if (frame.Value.TooLarge)
+            {
+                await channel.CloseAsync(WebSocketCloseStatus.MessageTooBig, "Frame larger than 16 KiB.");
+                return;
+            }
+
+            JsonObject? message;
+            try
+            {
+                message = JsonNode.Parse(frame.Value.Text) as JsonObject;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                message = null;
+            }
+
+            if (message is null)
+            {
+                await channel.SendAsync(ErrorFrame("Frames must be JSON objects."), cancellationToken);
+                continue;
+            }
+
+            await onFrame(message);
+        }
+    }
+
+    public static JsonObject ErrorFrame(string message) => new() { ["type"] = "error", ["message"] = message };
+
+    /// <summary>A string field of a frame, or null when it is missing or not a string.</summary>
+    public static string? Text(JsonObject frame, string name) =>
+        frame[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
     /// <summary>Forwards a session's events (missed ones first, then live) until cancelled, the client leaves or it falls behind.</summary>
     public static async Task PumpAsync(SocketChannel channel, IServiceScopeFactory scopes, string tenantId, string sessionId, long after,
         Func<ConversationEvent, JsonObject?> frame, CancellationToken cancellationToken)

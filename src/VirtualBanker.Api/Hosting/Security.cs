@@ -20,6 +20,9 @@ internal static class AuthPolicies
     /// <summary>Contract 002 operations (keys, requeue): a tenant admin or a key with the admin scope.</summary>
     public const string GatewayAdmin = "gateway_admin";
 
+    /// <summary>Contract 003 chat triggers: a tenant admin, or a site's key with the chat scope.</summary>
+    public const string ManagementChat = "management_chat";
+
     /// <summary>Posting transactions: a tenant admin, or a machine key with the ingest scope.</summary>
     public const string Ingest = "ingest";
 }
@@ -94,6 +97,8 @@ internal static class SecurityExtensions
                 gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions")))
             .AddPolicy(AuthPolicies.GatewayAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
                 c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin) || HasScope(c.User, "admin")))
+            .AddPolicy(AuthPolicies.ManagementChat, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin) || HasScope(c.User, "chat")))
             .AddPolicy(AuthPolicies.Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
                 c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin)
                 || HasScope(c.User, "transactions:ingest")));

@@ -50,6 +50,45 @@ public sealed class ChatSessionService(VirtualBankerDbContext db, Conversations.
         return session;
     }
 
+    /// <summary>
+    /// The session a site integration names with its own id (contract 003), created on first use. The
+    /// stored id is derived from tenant and external id, so two banks using "session-123" never collide
+    /// and one bank can never address another's.
+    /// </summary>
+    public async Task<Session> GetOrCreateExternalAsync(string tenantId, string externalSessionId, string? agentSlug, string? externalUserId, CancellationToken cancellationToken)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(externalSessionId, "^[A-Za-z0-9_.:-]{1,128}$"))
+        {
+            throw new AppException(AppError.Validation("session_id", "session_id is 1-128 letters, digits or _.:-"));
+        }
+
+        var id = "ext_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{tenantId}\n{externalSessionId}")))[..40];
+        if (await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var slug = agentSlug ?? DefaultAgentSlug;
+        var agentId = await db.Agents.Where(a => a.Enabled && a.Slug == slug).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new AppException(AppError.NotFound("No such agent."));
+        var now = clock.GetUtcNow().UtcDateTime;
+        var session = new Session { Id = id, AgentId = agentId, ExternalUserId = externalUserId, CreatedAt = now, ExpiresAt = now + Lifetime };
+        db.Sessions.Add(session);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Created by a concurrent request with the same id.
+            db.ChangeTracker.Clear();
+            return await db.Sessions.AsNoTracking().FirstAsync(s => s.Id == id, cancellationToken);
+        }
+
+        db.Entry(session).State = EntityState.Detached;
+        return session;
+    }
+
     /// <summary>Ends a session: its tokens stop working and its live streams close.</summary>
     public async Task EndAsync(string sessionId, CancellationToken cancellationToken)
     {

@@ -86,54 +86,30 @@ internal static class ChatEndpoints
         }
     }
 
-    private static async Task ReceiveAsync(SocketChannel channel, ConversationService conversations, Session session, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[ConversationSockets.MaxFrameBytes];
-        while (channel.Socket.State == WebSocketState.Open)
+    private static Task ReceiveAsync(SocketChannel channel, ConversationService conversations, Session session, CancellationToken cancellationToken) =>
+        ConversationSockets.ReceiveLoopAsync(channel, async message =>
         {
-            var frame = await channel.ReceiveAsync(buffer, cancellationToken);
-            switch (frame)
-            {
-                case null:
-                    return;
-                case { TooLarge: true }:
-                    await channel.CloseAsync(WebSocketCloseStatus.MessageTooBig, "Frame larger than 16 KiB.");
-                    return;
-            }
-
-            JsonObject? message;
-            try
-            {
-                message = JsonNode.Parse(frame.Value.Text) as JsonObject;
-            }
-            catch (JsonException)
-            {
-                message = null;
-            }
-
-            var type = message?["type"] is JsonValue t && t.TryGetValue<string>(out var s) ? s : null;
-            switch (type)
+            switch (ConversationSockets.Text(message, "type"))
             {
                 case "ping":
                     await channel.SendAsync(new JsonObject { ["type"] = "pong" }, cancellationToken);
                     break;
-                case "chat" when message!["message"] is JsonValue m && m.TryGetValue<string>(out var text):
+                case "chat" when ConversationSockets.Text(message, "message") is { } text:
                     try
                     {
                         await conversations.SendAsync(session, EventTypes.Message, text, null, cancellationToken);
                     }
                     catch (AppException ex)
                     {
-                        await channel.SendAsync(new JsonObject { ["type"] = "error", ["message"] = ex.Error.Message }, cancellationToken);
+                        await channel.SendAsync(ConversationSockets.ErrorFrame(ex.Error.Message), cancellationToken);
                     }
 
                     break;
                 default:
-                    await channel.SendAsync(new JsonObject { ["type"] = "error", ["message"] = "Unknown or malformed frame. Send {\"type\":\"chat\",\"message\":\"...\"} or {\"type\":\"ping\"}." }, cancellationToken);
+                    await channel.SendAsync(ConversationSockets.ErrorFrame("Unknown frame. Send {\"type\":\"chat\",\"message\":\"...\"} or {\"type\":\"ping\"}."), cancellationToken);
                     break;
             }
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>The contract 001 frame for a pipeline event (the customer's own messages are not echoed).</summary>
     internal static JsonObject? Frame(Core.Conversations.ConversationEvent e)

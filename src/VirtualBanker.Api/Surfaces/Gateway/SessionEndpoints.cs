@@ -94,23 +94,8 @@ internal static class SessionEndpoints
         var pump = ConversationSockets.PumpAsync(channel, scopes, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, Outbound, stop.Token);
 
         // The stream is one-way; reading only notices the client closing (or misbehaving).
-        var buffer = new byte[ConversationSockets.MaxFrameBytes];
-        while (socket.State == WebSocketState.Open)
-        {
-            var frame = await channel.ReceiveAsync(buffer, stop.Token);
-            if (frame is null)
-            {
-                break;
-            }
-
-            if (frame.Value.TooLarge)
-            {
-                await channel.CloseAsync(WebSocketCloseStatus.MessageTooBig, "Frame larger than 16 KiB.");
-                break;
-            }
-
-            await channel.SendAsync(new JsonObject { ["type"] = "error", ["message"] = "This stream is read-only; send messages with POST /v1/session/message." }, stop.Token);
-        }
+        await ConversationSockets.ReceiveLoopAsync(channel, _ =>
+            channel.SendAsync(ConversationSockets.ErrorFrame("This stream is read-only; send messages with POST /v1/session/message."), stop.Token), stop.Token);
 
         await stop.CancelAsync();
         await pump;

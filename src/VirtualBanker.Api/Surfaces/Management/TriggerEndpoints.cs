@@ -1,0 +1,108 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net.WebSockets;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Sessions;
+
+namespace VirtualBanker.Api.Surfaces.Management;
+
+public sealed record TriggerAgentRequest(
+    [property: MaxLength(4000)] string? Message,
+    [property: MaxLength(64)] string? AgentSlug,
+    [property: MaxLength(128)] string? SessionId,
+    [property: MaxLength(200)] string? UserId,
+    [property: MaxLength(128)] string? ConversationId,
+    [property: MaxLength(16)] string? Mode,
+    [property: MaxLength(32)] string? Platform,
+    [property: MaxLength(200)] string? RoomName);
+
+public sealed record TriggerAgentResponse(bool Success, string Mode, string AgentSlug, string SessionId, string ConversationId, string Response);
+
+internal static class TriggerEndpoints
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
+
+    public static RouteGroupBuilder MapTriggerEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPost("/trigger-agent", TriggerAsync);
+        group.MapGet("/ws/chat/{sessionId}", ChatSocketAsync);
+        return group;
+    }
+
+    /// <summary>Text mode: runs the agent on the message and returns its answer with the conversation's ids.</summary>
+    public static async Task<Results<Ok<TriggerAgentResponse>, ErrorResult>> TriggerAsync(
+        TriggerAgentRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, CancellationToken cancellationToken)
+    {
+        if (request.Platform is not null || request.RoomName is not null || string.Equals(request.Mode, "voice", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ErrorResult(new AppError("not_implemented", 501, "Voice triggers (LiveKit rooms) are not available on this server yet; use mode \"text\"."));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Message))
+        {
+            return new ErrorResult(AppError.Validation("message", "message is required in text mode."));
+        }
+
+        var conversationId = request.ConversationId ?? request.SessionId ?? $"conv-{Guid.NewGuid():N}";
+        var externalSession = request.SessionId ?? conversationId;
+        var session = await sessions.GetOrCreateExternalAsync(principal.TenantId!, externalSession, request.AgentSlug, request.UserId, cancellationToken);
+        var inbound = await conversations.SendAsync(session, EventTypes.Message, request.Message, null, cancellationToken);
+        var answer = await conversations.WaitForAnswerAsync(session.Id, inbound.Sequence, AnswerTimeout, cancellationToken);
+        return answer is null
+            ? new ErrorResult(new AppError(ErrorCodes.Unavailable, 503, "The agent could not answer. Please try again."))
+            : TypedResults.Ok(new TriggerAgentResponse(true, "text", request.AgentSlug ?? ChatSessionService.DefaultAgentSlug, externalSession, conversationId, answer));
+    }
+
+    /// <summary>
+    /// Real-time text chat of contract 003. Client frames: <c>{"type":"message","content":"Hello","user_id":"..."}</c>
+    /// or <c>{"type":"ping"}</c>; server frames are the pipeline's events (chat_start, chat_chunk, chat_end, error).
+    /// </summary>
+    public static async Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
+        ConversationService conversations, IServiceScopeFactory scopes)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await ErrorRenderer.WriteAsync(context, AppError.BadRequest("This endpoint speaks WebSocket only."));
+            return;
+        }
+
+        var session = await sessions.GetOrCreateExternalAsync(principal.TenantId!, sessionId, null, null, context.RequestAborted);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var channel = new SocketChannel(socket);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var pump = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id,
+            ConversationSockets.ResumePoint(context.Request) ?? session.LastEventId, Frame, stop.Token);
+        await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
+        {
+            switch (ConversationSockets.Text(frame, "type"))
+            {
+                case "ping":
+                    await channel.SendAsync(new JsonObject { ["type"] = "pong" }, stop.Token);
+                    break;
+                case "message" when ConversationSockets.Text(frame, "content") is { } content:
+                    try
+                    {
+                        await conversations.SendAsync(session, EventTypes.Message, content, null, stop.Token);
+                    }
+                    catch (AppException ex)
+                    {
+                        await channel.SendAsync(ConversationSockets.ErrorFrame(ex.Error.Message), stop.Token);
+                    }
+
+                    break;
+                default:
+                    await channel.SendAsync(ConversationSockets.ErrorFrame("Send {\"type\":\"message\",\"content\":\"...\"} or {\"type\":\"ping\"}."), stop.Token);
+                    break;
+            }
+        }, stop.Token);
+        await stop.CancelAsync();
+        await pump;
+    }
+
+    private static JsonObject? Frame(ConversationEvent e) =>
+        e.Type is EventTypes.Message or EventTypes.Action ? null : ConversationSockets.ToFrame(e);
+}

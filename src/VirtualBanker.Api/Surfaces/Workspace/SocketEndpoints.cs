@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Sessions;
+
+namespace VirtualBanker.Api.Surfaces.Workspace;
+
+internal static class SocketEndpoints
+{
+    public static RouteGroupBuilder MapWorkspaceSocket(this RouteGroupBuilder group)
+    {
+        group.MapGet("/ws", WorkspaceSocketAsync);
+        return group;
+    }
+
+    /// <summary>
+    /// Contract 004's bot channel: <c>{"type":"message","content":"...","session_id":"..."}</c>. Each frame names
+    /// its session (the user's own; their default chat session when omitted); the socket streams every
+    /// session it has been used with, each server frame carrying its session_id.
+    /// </summary>
+    public static async Task WorkspaceSocketAsync(HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
+        ConversationService conversations, IServiceScopeFactory scopes)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await ErrorRenderer.WriteAsync(context, AppError.BadRequest("This endpoint speaks WebSocket only."));
+            return;
+        }
+
+        var userId = principal.UserId!.Value;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var channel = new SocketChannel(socket);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var pumps = new Dictionary<string, Task>(StringComparer.Ordinal);
+        await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
+        {
+            var type = ConversationSockets.Text(frame, "type");
+            if (type == "ping")
+            {
+                await channel.SendAsync(new JsonObject { ["type"] = "pong" }, stop.Token);
+                return;
+            }
+
+            if (type != "message" || ConversationSockets.Text(frame, "content") is not { } content)
+            {
+                await channel.SendAsync(ConversationSockets.ErrorFrame("Send {\"type\":\"message\",\"content\":\"...\",\"session_id\":\"...\"}."), stop.Token);
+                return;
+            }
+
+            try
+            {
+                var session = ConversationSockets.Text(frame, "session_id") is { } sessionId
+                    ? await sessions.GetForCallerAsync(sessionId, userId, stop.Token)
+                    : await sessions.GetOrCreateCustomerSessionAsync(userId, stop.Token);
+                if (!pumps.ContainsKey(session.Id))
+                {
+                    pumps[session.Id] = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, session.LastEventId,
+                        e => e.Type is EventTypes.Message or EventTypes.Action ? null : WithSession(ConversationSockets.ToFrame(e), e.SessionId), stop.Token);
+                }
+
+                await conversations.SendAsync(session, EventTypes.Message, content, null, stop.Token);
+            }
+            catch (AppException ex)
+            {
+                await channel.SendAsync(ConversationSockets.ErrorFrame(ex.Error.Message), stop.Token);
+            }
+        }, stop.Token);
+        await stop.CancelAsync();
+        await Task.WhenAll(pumps.Values);
+    }
+
+    private static JsonObject WithSession(JsonObject frame, string sessionId)
+    {
+        frame["session_id"] = sessionId;
+        return frame;
+    }
+}
