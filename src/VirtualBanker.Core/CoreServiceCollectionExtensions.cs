@@ -51,6 +51,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ChatSessionService>();
         services.AddScoped<RequeueService>();
         services.AddSingleton<ChatClientFactory>();
+        services.AddScoped<ModelProfileService>();
         services.AddHostedService<AgentRunner>();
         return services;
     }

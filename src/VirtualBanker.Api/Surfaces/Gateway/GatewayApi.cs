@@ -14,6 +14,12 @@ internal static class GatewayApi
             .AddEndpointFilter(UseDefaultTenantForAnonymousCallers);
         v1.MapGroup("/session").WithTags("Sessions").MapSessionEndpoints();
         v1.MapGroup("/requeue").WithTags("Requeue").RequireAuthorization(AuthPolicies.GatewayAdmin).MapRequeueEndpoints();
+        v1.MapGroup("").WithTags("Model profiles").RequireAuthorization(AuthPolicies.GatewayAdmin).MapModelProfileEndpoints();
+
+        app.MapGroup("").WithGroupName(ApiSurface.Gateway.DocumentName()).WithTags("Legacy")
+            .RequireAuthorization(AuthPolicies.Gateway)
+            .AddEndpointFilter(UseDefaultTenantForAnonymousCallers)
+            .MapLegacyEndpoints();
         return app;
     }
 

@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Sessions;
+
+namespace VirtualBanker.Api.Surfaces.Gateway;
+
+public sealed record LegacyMessageRequest([property: MaxLength(64)] string? SessionId, [property: MaxLength(64)] string? PersonaId, [property: Required, MinLength(1), MaxLength(4000)] string? Message);
+
+public sealed record LegacySessionRequest([property: Required, MaxLength(64)] string? SessionId);
+
+public sealed record LegacyMessageResponse(string SessionId, string Response);
+
+public sealed record LegacyLogResponse(string SessionId, IReadOnlyList<JsonObject> Events);
+
+public sealed record LegacySessionResponse(string SessionId, string Status);
+
+/// <summary>Seed 002's legacy python API, kept for old clients; the same pipeline underneath.</summary>
+internal static class LegacyEndpoints
+{
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
+
+    public static RouteGroupBuilder MapLegacyEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPost("/api_message", MessageAsync);
+        group.MapGet("/api_log_get", LogFromQueryAsync);
+        group.MapPost("/api_log_get", LogAsync);
+        group.MapPost("/api_terminate_chat", TerminateAsync);
+        group.MapPost("/api_reset_chat", ResetAsync);
+        return group;
+    }
+
+    /// <summary>Sends a message and answers in the same response.</summary>
+    public static async Task<Results<Ok<LegacyMessageResponse>, ErrorResult>> MessageAsync(
+        LegacyMessageRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, CancellationToken cancellationToken)
+    {
+        var session = string.IsNullOrEmpty(request.SessionId)
+            ? await sessions.CreateAsync(principal.UserId, request.PersonaId, cancellationToken)
+            : await sessions.GetForCallerAsync(request.SessionId, principal.UserId, cancellationToken);
+        var inbound = await conversations.SendAsync(session, EventTypes.Message, request.Message!, null, cancellationToken);
+        var answer = await conversations.WaitForAnswerAsync(session.Id, inbound.Sequence, AnswerTimeout, cancellationToken);
+        return answer is null
+            ? new ErrorResult(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."))
+            : TypedResults.Ok(new LegacyMessageResponse(session.Id, answer));
+    }
+
+    public static Task<Ok<LegacyLogResponse>> LogFromQueryAsync(
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "session_id")] string? sessionId, ICurrentPrincipal principal, ChatSessionService sessions, VirtualBankerDbContext db, CancellationToken cancellationToken) =>
+        LogAsync(new LegacySessionRequest(sessionId ?? throw new AppException(AppError.Validation("session_id", "session_id is required."))), principal, sessions, db, cancellationToken);
+
+    /// <summary>The session's whole event log, oldest first.</summary>
+    public static async Task<Ok<LegacyLogResponse>> LogAsync(
+        LegacySessionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, VirtualBankerDbContext db, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetForCallerAsync(request.SessionId!, principal.UserId, cancellationToken);
+        var events = await db.ConversationEvents.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Sequence).Take(1000).ToListAsync(cancellationToken);
+        return TypedResults.Ok(new LegacyLogResponse(session.Id, [.. events.Select(ConversationSockets.ToFrame)]));
+    }
+
+    public static async Task<Ok<LegacySessionResponse>> TerminateAsync(
+        LegacySessionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetForCallerAsync(request.SessionId!, principal.UserId, cancellationToken);
+        await sessions.EndAsync(session.Id, cancellationToken);
+        return TypedResults.Ok(new LegacySessionResponse(session.Id, "terminated"));
+    }
+
+    /// <summary>Ends the session and opens a fresh one with the same agent (an empty memory).</summary>
+    public static async Task<Ok<LegacySessionResponse>> ResetAsync(
+        LegacySessionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetForCallerAsync(request.SessionId!, principal.UserId, cancellationToken);
+        await sessions.EndAsync(session.Id, cancellationToken);
+        var fresh = await sessions.CreateAsync(principal.UserId, session.AgentId?.ToString(), cancellationToken);
+        return TypedResults.Ok(new LegacySessionResponse(fresh.Id, "reset"));
+    }
+}
