@@ -18,12 +18,20 @@ public interface IEventBus
     IAsyncEnumerable<BusMessage> ConsumeAsync(string topic, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// In-process topics. The inbound work queue always exists, so no message is lost before its consumer
+/// starts; any other topic (outbound, tool requests/results) keeps messages only once something consumes
+/// it in this process. On one node nothing does: live streams are fed by <see cref="ConversationFeed"/>,
+/// and holding those messages would only grow memory.
+/// </summary>
 internal sealed class InProcessEventBus : IEventBus
 {
     private readonly ConcurrentDictionary<string, Channel<BusMessage>> _topics = new(StringComparer.Ordinal);
 
+    public InProcessEventBus() => Topic(Topics.Inbound);
+
     public ValueTask PublishAsync(string topic, BusMessage message, CancellationToken cancellationToken) =>
-        Topic(topic).Writer.WriteAsync(message, cancellationToken);
+        _topics.TryGetValue(topic, out var channel) ? channel.Writer.WriteAsync(message, cancellationToken) : ValueTask.CompletedTask;
 
     public async IAsyncEnumerable<BusMessage> ConsumeAsync(string topic, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
