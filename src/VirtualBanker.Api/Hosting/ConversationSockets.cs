@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Hosting;
@@ -11,6 +12,27 @@ namespace VirtualBanker.Api.Hosting;
 internal static class ConversationSockets
 {
     public const int MaxFrameBytes = 16 * 1024;
+
+    /// <summary>Close code sent when the session ends or expires (documented in the README).</summary>
+    public const WebSocketCloseStatus SessionEnded = (WebSocketCloseStatus)4000;
+
+    /// <summary>
+    /// Accepts the WebSocket if the caller is under their connection cap (else a 429 in the surface's
+    /// shape, and null). Dispose the result when the socket closes.
+    /// </summary>
+    public static async Task<AcceptedSocket?> AcceptAsync(HttpContext context, ICurrentPrincipal principal)
+    {
+        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConversationOptions>>().Value;
+        var caller = $"{principal.TenantId}:{principal.UserId?.ToString() ?? principal.SessionId}";
+        var lease = context.RequestServices.GetRequiredService<ConnectionCounter>().TryAcquire(caller, options.MaxConnectionsPerUser);
+        if (lease is null)
+        {
+            await ErrorRenderer.WriteAsync(context, Core.Errors.AppError.RateLimited($"At most {options.MaxConnectionsPerUser} open chat connections per user."));
+            return null;
+        }
+
+        return new AcceptedSocket(await context.WebSockets.AcceptWebSocketAsync(), lease, TimeSpan.FromSeconds(options.IdleTimeoutSeconds));
+    }
 
     /// <summary>Where a reconnecting client left off: <c>last_event_id</c> in the query, or the Last-Event-ID header.</summary>
     public static long? ResumePoint(HttpRequest request)
@@ -32,12 +54,35 @@ internal static class ConversationSockets
     /// Reads JSON-object frames until the client closes. An oversize frame closes the socket with 1009;
     /// anything that is not a JSON object gets an error frame and the socket stays open.
     /// </summary>
-    public static async Task ReceiveLoopAsync(SocketChannel channel, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken)
+    public static async Task ReceiveLoopAsync(SocketChannel channel, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken, TimeSpan? idleTimeout = null)
     {
         var buffer = new byte[MaxFrameBytes];
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // A pending receive cannot be cancelled without aborting the socket, so an idle client is sent
+        // a close frame instead; if it does not answer within a few seconds, the receive is abandoned.
+        using var idle = new Timer(_ =>
+        {
+            _ = channel.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Idle timeout.");
+            gone.CancelAfter(TimeSpan.FromSeconds(5));
+        });
         while (channel.Socket.State == WebSocketState.Open)
         {
-            var frame = await channel.ReceiveAsync(buffer, cancellationToken);
+            if (idleTimeout is { } limit)
+            {
+                idle.Change(limit, Timeout.InfiniteTimeSpan);
+            }
+
+            (string Text, bool TooLarge)? frame;
+            try
+            {
+                frame = await channel.ReceiveAsync(buffer, gone.Token);
+            }
+            catch (Exception ex) when (ex is WebSocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                return;
+            }
+
             if (frame is null)
             {
                 return;
@@ -102,12 +147,60 @@ internal static class ConversationSockets
         }
         catch (SessionClosedException)
         {
-            await channel.CloseAsync(WebSocketCloseStatus.NormalClosure, "The session has ended.");
+            await channel.CloseAsync(SessionEnded, "The session has ended.");
         }
         catch (WebSocketException)
         {
             // The client went away; the run goes on and its events stay in the log.
         }
+    }
+}
+
+/// <summary>An accepted socket with its connection-cap lease and the idle timeout that applies to it.</summary>
+internal sealed class AcceptedSocket(WebSocket socket, IDisposable lease, TimeSpan idleTimeout) : IDisposable
+{
+    public SocketChannel Channel { get; } = new(socket);
+
+    public TimeSpan IdleTimeout => idleTimeout;
+
+    public void Dispose()
+    {
+        socket.Dispose();
+        lease.Dispose();
+    }
+}
+
+/// <summary>Counts each caller's open sockets and streams on this node, so one caller cannot hold thousands.</summary>
+internal sealed class ConnectionCounter
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
+
+    /// <summary>A lease to dispose when the connection closes, or null when the caller is at the limit.</summary>
+    public IDisposable? TryAcquire(string caller, int limit)
+    {
+        var count = _open.AddOrUpdate(caller, 1, (_, n) => n + 1);
+        if (count > limit)
+        {
+            Release(caller);
+            return null;
+        }
+
+        return new Lease(() => Release(caller));
+    }
+
+    private void Release(string caller)
+    {
+        if (_open.AddOrUpdate(caller, 0, (_, n) => n - 1) <= 0)
+        {
+            _open.TryRemove(KeyValuePair.Create(caller, 0));
+        }
+    }
+
+    private sealed class Lease(Action release) : IDisposable
+    {
+        private Action? _release = release;
+
+        public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
     }
 }
 

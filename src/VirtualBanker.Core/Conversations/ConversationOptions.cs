@@ -22,6 +22,14 @@ public sealed class ConversationOptions
     [Range(16, 100_000)]
     public int SubscriberBuffer { get; set; } = 1024;
 
+    /// <summary>A chat socket with no frame from its client for this long is closed (clients ping every 25 s).</summary>
+    [Range(1, 86_400)]
+    public int IdleTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Open chat sockets and streams one caller may hold on this node.</summary>
+    [Range(1, 1000)]
+    public int MaxConnectionsPerUser { get; set; } = 10;
+
     /// <summary>Longest message a customer may send, in characters.</summary>
     [Range(1, 100_000)]
     public int MaxMessageLength { get; set; } = 4000;

@@ -66,10 +66,14 @@ internal static class ChatEndpoints
 
         var resumeFrom = ConversationSockets.ResumePoint(context.Request);
         var session = await sessions.GetOrCreateCustomerSessionAsync(userId, context.RequestAborted);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
+        using var accepted = await ConversationSockets.AcceptAsync(context, principal);
+        if (accepted is null)
+        {
+            return;
+        }
 
-        var channel = new SocketChannel(socket);
+        metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
+        var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? session.LastEventId, Frame, stop.Token);
         try
@@ -77,7 +81,7 @@ internal static class ChatEndpoints
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(principal.TenantId!);
             var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
-            await ReceiveAsync(channel, conversations, session, stop.Token);
+            await ReceiveAsync(channel, conversations, session, accepted.IdleTimeout, stop.Token);
         }
         finally
         {
@@ -86,7 +90,7 @@ internal static class ChatEndpoints
         }
     }
 
-    private static Task ReceiveAsync(SocketChannel channel, ConversationService conversations, Session session, CancellationToken cancellationToken) =>
+    private static Task ReceiveAsync(SocketChannel channel, ConversationService conversations, Session session, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
         ConversationSockets.ReceiveLoopAsync(channel, async message =>
         {
             switch (ConversationSockets.Text(message, "type"))
@@ -109,7 +113,7 @@ internal static class ChatEndpoints
                     await channel.SendAsync(ConversationSockets.ErrorFrame("Unknown frame. Send {\"type\":\"chat\",\"message\":\"...\"} or {\"type\":\"ping\"}."), cancellationToken);
                     break;
             }
-        }, cancellationToken);
+        }, cancellationToken, idleTimeout);
 
     /// <summary>The contract 001 frame for a pipeline event (the customer's own messages are not echoed).</summary>
     internal static JsonObject? Frame(Core.Conversations.ConversationEvent e)

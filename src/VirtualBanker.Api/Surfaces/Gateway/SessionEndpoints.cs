@@ -69,17 +69,18 @@ internal static class SessionEndpoints
     }
 
     /// <summary>The session's outbound events as Server-Sent Events; Last-Event-ID resumes after that event.</summary>
-    public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, ChatSessionService sessions, IServiceScopeFactory scopes,
+    public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, IServiceScopeFactory scopes,
         TenantContext tenant, HttpRequest http, CancellationToken cancellationToken)
     {
         var session = await sessions.GetForCallerAsync(sessionId, principal.UserId, cancellationToken);
+        conversations.EnsureOpen(session);
         var after = ConversationSockets.ResumePoint(http) ?? 0;
         return TypedResults.ServerSentEvents(Items(scopes, tenant.TenantId!, session.Id, after, cancellationToken));
     }
 
     /// <summary>The same events over a WebSocket, one JSON object per message.</summary>
     public static async Task StreamAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
-        IServiceScopeFactory scopes, TenantContext tenant)
+        ConversationService conversations, IServiceScopeFactory scopes, TenantContext tenant)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -88,8 +89,14 @@ internal static class SessionEndpoints
         }
 
         var session = await sessions.GetForCallerAsync(sessionId, principal.UserId, context.RequestAborted);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var channel = new SocketChannel(socket);
+        conversations.EnsureOpen(session);
+        using var accepted = await ConversationSockets.AcceptAsync(context, principal);
+        if (accepted is null)
+        {
+            return;
+        }
+
+        var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var pump = ConversationSockets.PumpAsync(channel, scopes, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, Outbound, stop.Token);
 

@@ -71,8 +71,14 @@ internal static class TriggerEndpoints
         }
 
         var session = await sessions.GetOrCreateExternalAsync(principal.TenantId!, sessionId, null, null, context.RequestAborted);
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var channel = new SocketChannel(socket);
+        conversations.EnsureOpen(session);
+        using var accepted = await ConversationSockets.AcceptAsync(context, principal);
+        if (accepted is null)
+        {
+            return;
+        }
+
+        var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var pump = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id,
             ConversationSockets.ResumePoint(context.Request) ?? session.LastEventId, Frame, stop.Token);
@@ -98,7 +104,7 @@ internal static class TriggerEndpoints
                     await channel.SendAsync(ConversationSockets.ErrorFrame("Send {\"type\":\"message\",\"content\":\"...\"} or {\"type\":\"ping\"}."), stop.Token);
                     break;
             }
-        }, stop.Token);
+        }, stop.Token, accepted.IdleTimeout);
         await stop.CancelAsync();
         await pump;
     }

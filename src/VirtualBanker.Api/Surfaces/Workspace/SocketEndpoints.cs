@@ -30,8 +30,13 @@ internal static class SocketEndpoints
         }
 
         var userId = principal.UserId!.Value;
-        using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var channel = new SocketChannel(socket);
+        using var accepted = await ConversationSockets.AcceptAsync(context, principal);
+        if (accepted is null)
+        {
+            return;
+        }
+
+        var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var pumps = new Dictionary<string, Task>(StringComparer.Ordinal);
         await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
@@ -66,7 +71,7 @@ internal static class SocketEndpoints
             {
                 await channel.SendAsync(ConversationSockets.ErrorFrame(ex.Error.Message), stop.Token);
             }
-        }, stop.Token);
+        }, stop.Token, accepted.IdleTimeout);
         await stop.CancelAsync();
         await Task.WhenAll(pumps.Values);
     }
