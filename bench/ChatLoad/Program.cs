@@ -4,11 +4,12 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
-// Usage: ChatLoad --url ws://127.0.0.1:PORT/api/ai/chat/ws --tokens FILE [--sessions 100] [--messages 20]
+// Usage: ChatLoad --url ws://127.0.0.1:PORT/api/ai/chat/ws --tokens FILE [--sessions 100] [--messages 20] [--interval-ms 0]
 // Each session is its own WebSocket (token per line in FILE, reused round-robin). Every session sends
-// its messages one after the other; for each we time send → first chat_chunk, then wait for chat_end.
+// its messages one after the other, starting a new one every interval (0: as soon as the last answer
+// ended); for each we time send → first chat_chunk, then wait for chat_end.
 string url = "", tokensFile = "";
-int sessions = 100, messages = 20;
+int sessions = 100, messages = 20, intervalMs = 0;
 for (var i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
@@ -17,6 +18,7 @@ for (var i = 0; i < args.Length - 1; i++)
         case "--tokens": tokensFile = args[i + 1]; break;
         case "--sessions": sessions = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--messages": messages = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--interval-ms": intervalMs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
     }
 }
 
@@ -31,8 +33,12 @@ async Task RunSession(int index)
     using var socket = new ClientWebSocket();
     await socket.ConnectAsync(new Uri($"{url}?access_token={tokens[index % tokens.Length]}"), CancellationToken.None);
     var buffer = new byte[64 * 1024];
+
+    // Spread the sessions' first messages over one interval so paced load is even, not in bursts.
+    await Task.Delay(intervalMs == 0 ? 0 : Random.Shared.Next(intervalMs));
     for (var m = 0; m < messages; m++)
     {
+        var next = Task.Delay(intervalMs);
         var payload = JsonSerializer.SerializeToUtf8Bytes(new { type = "chat", message = questions[(index + m) % questions.Length] });
         var started = Stopwatch.GetTimestamp();
         await socket.SendAsync(payload, WebSocketMessageType.Text, true, CancellationToken.None);
@@ -73,6 +79,8 @@ async Task RunSession(int index)
                 samples.Add(ms);
             }
         }
+
+        await next;
     }
 
     await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
@@ -83,4 +91,4 @@ await Task.WhenAll(Enumerable.Range(0, sessions).Select(RunSession));
 samples.Sort();
 double P(double p) => samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(p / 100 * samples.Count) - 1)];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"sessions={sessions} messages={samples.Count} failures={failures} ttfc_p50_ms={P(50):0.00} ttfc_p99_ms={P(99):0.00} ttfc_max_ms={samples[^1]:0.00} wall_s={wall.Elapsed.TotalSeconds:0.0}"));
+    $"sessions={sessions} interval_ms={intervalMs} messages={samples.Count} failures={failures} ttfc_p50_ms={P(50):0.00} ttfc_p99_ms={P(99):0.00} ttfc_max_ms={samples[^1]:0.00} wall_s={wall.Elapsed.TotalSeconds:0.0}"));

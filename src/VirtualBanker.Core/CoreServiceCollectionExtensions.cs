@@ -47,6 +47,8 @@ public static class CoreServiceCollectionExtensions
 
         services.TryAddSingleton<IEventBus, InProcessEventBus>();
         services.AddSingleton<ConversationFeed>();
+        services.AddSingleton<EventWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
         services.AddScoped<ConversationService>();
         services.AddScoped<ChatSessionService>();
         services.AddScoped<RequeueService>();

@@ -136,7 +136,7 @@ public sealed partial class AgentRunner(
             ? await db.ModelProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken)
             : await db.ModelProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Role == "chat" && p.DeploymentMode == "default", cancellationToken);
         var client = await chatClients.CreateAsync(profile, cancellationToken);
-        await conversations.AppendAsync(session.Id, EventTypes.ChatStart, new JsonObject { ["reply_to"] = sequence }, null, cancellationToken);
+        await conversations.AppendAsync(session.Id, EventTypes.ChatStart, new JsonObject { ["reply_to"] = sequence }, null, cancellationToken, waitForCommit: false);
         var answer = new System.Text.StringBuilder();
         var calls = new Dictionary<string, string>(StringComparer.Ordinal);
         await foreach (var update in client.GetStreamingResponseAsync(messages, new ChatOptions { Tools = [.. tools] }, cancellationToken))
@@ -148,7 +148,7 @@ public sealed partial class AgentRunner(
                     case FunctionCallContent call:
                         calls[call.CallId] = call.Name;
                         var request = new JsonObject { ["reply_to"] = sequence, ["call_id"] = call.CallId, ["name"] = call.Name, ["arguments"] = JsonSerializer.SerializeToNode(call.Arguments) };
-                        await conversations.AppendAsync(session.Id, EventTypes.ToolCall, request, null, cancellationToken);
+                        await conversations.AppendAsync(session.Id, EventTypes.ToolCall, request, null, cancellationToken, waitForCommit: false);
                         await bus.PublishAsync(Topics.ToolRequests, new BusMessage(session.TenantId, session.Id, request.ToJsonString()), cancellationToken);
                         break;
                     case FunctionResultContent result:
@@ -160,12 +160,12 @@ public sealed partial class AgentRunner(
                             ["result"] = result.Result is JsonElement json ? JsonNode.Parse(json.GetRawText()) : null,
                             ["ok"] = result.Exception is null,
                         };
-                        await conversations.AppendAsync(session.Id, EventTypes.ToolResult, body, null, cancellationToken);
+                        await conversations.AppendAsync(session.Id, EventTypes.ToolResult, body, null, cancellationToken, waitForCommit: false);
                         await bus.PublishAsync(Topics.ToolResults, new BusMessage(session.TenantId, session.Id, body.ToJsonString()), cancellationToken);
                         break;
                     case TextContent { Text.Length: > 0 } text:
                         answer.Append(text.Text);
-                        await conversations.AppendAsync(session.Id, EventTypes.ChatChunk, new JsonObject { ["reply_to"] = sequence, ["content"] = text.Text }, null, cancellationToken);
+                        await conversations.AppendAsync(session.Id, EventTypes.ChatChunk, new JsonObject { ["reply_to"] = sequence, ["content"] = text.Text }, null, cancellationToken, waitForCommit: false);
                         break;
                     default:
                         break;
@@ -173,7 +173,11 @@ public sealed partial class AgentRunner(
             }
         }
 
-        await conversations.AppendAsync(session.Id, EventTypes.ChatEnd, new JsonObject { ["reply_to"] = sequence, ["content"] = answer.ToString() }, null, cancellationToken);
+        await conversations.AppendAsync(session.Id, EventTypes.ChatEnd, new JsonObject { ["reply_to"] = sequence, ["content"] = answer.ToString() }, null, cancellationToken,
+            waitForCommit: false);
+
+        // The run is over only when all of it is stored: a client coming back later finds the whole answer.
+        await conversations.FlushAsync(session.Id, cancellationToken);
     }
 
     private AsyncServiceScope Scope(string tenantId)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -17,14 +16,11 @@ namespace VirtualBanker.Core.Conversations;
 public sealed class ConversationService(
     VirtualBankerDbContext db,
     ConversationFeed feed,
+    EventWriter writer,
     IEventBus bus,
     IOptions<ConversationOptions> options,
     TimeProvider clock)
 {
-    // Appends to one session are serialised on this node; the concurrency token on Session.LastEventId
-    // protects the sequence across nodes.
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> SessionLocks = new(StringComparer.Ordinal);
-
     /// <summary>
     /// Records a customer message and queues the agent run. With an idempotency key, sending the same
     /// message twice returns the first event and runs once.
@@ -57,50 +53,32 @@ public sealed class ConversationService(
     }
 
     /// <summary>
-    /// Appends one event with the session's next id, then hands it to live subscribers. The id is
-    /// what clients resume from (Last-Event-ID), so it is assigned and stored before anyone sees it.
+    /// Appends one event with the session's next id and hands it to live subscribers at once. With
+    /// <paramref name="waitForCommit"/> it returns only once the event is stored (for anything the caller
+    /// acknowledges); otherwise storage follows in the writer's next group commit.
     /// </summary>
-    public async Task<ConversationEvent> AppendAsync(string sessionId, string type, JsonObject payload, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<ConversationEvent> AppendAsync(string sessionId, string type, JsonObject payload, string? idempotencyKey, CancellationToken cancellationToken,
+        bool waitForCommit = true)
     {
-        var gate = SessionLocks.GetOrAdd(sessionId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+        var e = new ConversationEvent
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                var session = await db.Sessions.FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
-                    ?? throw new AppException(AppError.NotFound("No such session."));
-                session.LastEventId++;
-                var e = new ConversationEvent
-                {
-                    SessionId = sessionId,
-                    Sequence = session.LastEventId,
-                    Type = type,
-                    Payload = payload.ToJsonString(),
-                    IdempotencyKey = idempotencyKey,
-                    CreatedAt = clock.GetUtcNow().UtcDateTime,
-                };
-                db.ConversationEvents.Add(e);
-                try
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                    db.ChangeTracker.Clear();
-                    feed.Publish(e);
-                    await bus.PublishAsync(Topics.Outbound, new BusMessage(session.TenantId, sessionId, e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
-                    return e;
-                }
-                catch (DbUpdateConcurrencyException) when (attempt < 5)
-                {
-                    // Another node appended to this session in between: take the next id and try again.
-                    db.ChangeTracker.Clear();
-                }
-            }
-        }
-        finally
-        {
-            gate.Release();
-        }
+            TenantId = db.Tenant.TenantId ?? throw new InvalidOperationException("Conversation events are appended within a tenant."),
+            SessionId = sessionId,
+            Type = type,
+            Payload = payload.ToJsonString(),
+            IdempotencyKey = idempotencyKey,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        await writer.AppendAsync(db, e, waitForCommit, cancellationToken);
+        await bus.PublishAsync(Topics.Outbound, new BusMessage(e.TenantId, sessionId, e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
+        return e;
     }
+
+    /// <summary>Waits until every event appended so far to the session is stored.</summary>
+    public Task FlushAsync(string sessionId, CancellationToken cancellationToken) => writer.FlushAsync(sessionId, cancellationToken);
+
+    /// <summary>The id of the session's latest event: where a client that wants only new events starts.</summary>
+    public long CurrentId(Session session) => writer.LastId(session.Id) ?? session.LastEventId;
 
     /// <summary>
     /// A session's events after <paramref name="afterSequence"/>: the stored ones first, then live ones
@@ -108,14 +86,16 @@ public sealed class ConversationService(
     /// </summary>
     public async IAsyncEnumerable<ConversationEvent> StreamAsync(string sessionId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // Subscribe before reading the log, so nothing appended in between is missed.
+        // Subscribe first, then take the not-yet-stored events, then read the store: an event is always in
+        // at least one of the three (it leaves the uncommitted set only once it is stored).
         using var subscription = feed.Subscribe(sessionId);
-        var last = afterSequence;
+        var uncommitted = writer.Uncommitted(sessionId, afterSequence);
         var stored = await db.ConversationEvents.AsNoTracking()
             .Where(e => e.SessionId == sessionId && e.Sequence > afterSequence)
             .OrderBy(e => e.Sequence)
             .ToListAsync(cancellationToken);
-        foreach (var e in stored)
+        var last = afterSequence;
+        foreach (var e in stored.Concat(uncommitted).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence))
         {
             last = e.Sequence;
             yield return e;
@@ -158,6 +138,8 @@ public sealed class ConversationService(
                         answer.Append(payload["content"]?.GetValue<string>());
                         break;
                     case EventTypes.ChatEnd:
+                        // Answer only once the run is stored, so a read that follows the response sees all of it.
+                        await writer.FlushAsync(sessionId, cancellationToken);
                         return answer.ToString();
                     case EventTypes.Error when payload["retrying"]?.GetValue<bool>() != true:
                         return null;

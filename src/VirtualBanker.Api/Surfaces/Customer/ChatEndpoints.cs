@@ -49,7 +49,7 @@ internal static class ChatEndpoints
     /// Last-Event-ID) and first receives what it missed.
     /// </summary>
     public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
-        IServiceScopeFactory scopes, MetricsCollector metrics)
+        ConversationService conversations, IServiceScopeFactory scopes, MetricsCollector metrics)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -75,12 +75,9 @@ internal static class ChatEndpoints
         metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? session.LastEventId, Frame, stop.Token);
+        var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? conversations.CurrentId(session), Frame, stop.Token);
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(principal.TenantId!);
-            var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
             await ReceiveAsync(channel, conversations, session, accepted.IdleTimeout, stop.Token);
         }
         finally

@@ -81,7 +81,7 @@ internal static class TriggerEndpoints
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var pump = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id,
-            ConversationSockets.ResumePoint(context.Request) ?? session.LastEventId, Frame, stop.Token);
+            ConversationSockets.ResumePoint(context.Request) ?? conversations.CurrentId(session), Frame, stop.Token);
         await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
         {
             switch (ConversationSockets.Text(frame, "type"))

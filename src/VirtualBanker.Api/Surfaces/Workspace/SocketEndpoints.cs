@@ -61,7 +61,7 @@ internal static class SocketEndpoints
                     : await sessions.GetOrCreateCustomerSessionAsync(userId, stop.Token);
                 if (!pumps.ContainsKey(session.Id))
                 {
-                    pumps[session.Id] = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, session.LastEventId,
+                    pumps[session.Id] = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, conversations.CurrentId(session),
                         e => e.Type is EventTypes.Message or EventTypes.Action ? null : WithSession(ConversationSockets.ToFrame(e), e.SessionId), stop.Token);
                 }
 

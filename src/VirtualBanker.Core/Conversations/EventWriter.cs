@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Core.Conversations;
+
+/// <summary>
+/// Gives every conversation event its per-session id and stores it. Ids are assigned in memory under a
+/// per-session lock and the event is published to live streams at once; a single writer loop then
+/// group-commits whatever is pending, across all sessions, in one transaction. One fsync then covers
+/// many events instead of one each, which is what keeps time-to-first-chunk low under load. Callers
+/// that must not acknowledge before the event is on disk (an inbound message) wait for its commit; a
+/// run waits for all its events at its end. Until committed, events stay readable from memory, so a
+/// reconnecting client never misses one.
+/// </summary>
+public sealed partial class EventWriter(IServiceScopeFactory scopes, ConversationFeed feed, ILogger<EventWriter> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, SessionLog> _sessions = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly ConcurrentQueue<Pending> _queue = new();
+
+    /// <summary>Assigns the next id of the session, publishes the event live and queues it for storage.</summary>
+    public async Task<ConversationEvent> AppendAsync(VirtualBankerDbContext db, ConversationEvent e, bool waitForCommit, CancellationToken cancellationToken)
+    {
+        var log = _sessions.GetOrAdd(e.SessionId, _ => new SessionLog());
+        Pending pending;
+        await log.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (log.LastId < 0)
+            {
+                // First event of this session in this process: continue from what is stored.
+                log.LastId = await db.Sessions.Where(s => s.Id == e.SessionId).Select(s => s.LastEventId).FirstAsync(cancellationToken);
+            }
+
+            e.Sequence = ++log.LastId;
+            pending = new Pending(e);
+            log.Uncommitted[e.Sequence] = pending;
+            _queue.Enqueue(pending);
+            feed.Publish(e);
+        }
+        finally
+        {
+            log.Gate.Release();
+        }
+
+        _signal.Release();
+        if (waitForCommit)
+        {
+            await pending.Committed.Task.WaitAsync(cancellationToken);
+        }
+
+        return e;
+    }
+
+    /// <summary>Waits until everything queued so far for the session is stored.</summary>
+    public Task FlushAsync(string sessionId, CancellationToken cancellationToken) =>
+        _sessions.TryGetValue(sessionId, out var log)
+            ? Task.WhenAll(log.Uncommitted.Values.Select(p => p.Committed.Task)).WaitAsync(cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>Events of the session not stored yet, after <paramref name="afterSequence"/>.</summary>
+    public IReadOnlyList<ConversationEvent> Uncommitted(string sessionId, long afterSequence) =>
+        _sessions.TryGetValue(sessionId, out var log)
+            ? [.. log.Uncommitted.Values.Select(p => p.Event).Where(e => e.Sequence > afterSequence).OrderBy(e => e.Sequence)]
+            : [];
+
+    /// <summary>The session's last assigned id in this process, or null when it has not appended here.</summary>
+    public long? LastId(string sessionId) => _sessions.TryGetValue(sessionId, out var log) && log.LastId >= 0 ? log.LastId : null;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            await CommitPendingAsync(CancellationToken.None);
+        }
+
+        // Shutting down: store what is left.
+        await CommitPendingAsync(CancellationToken.None);
+    }
+
+    private async Task CommitPendingAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<Pending>();
+        while (batch.Count < 5000 && _queue.TryPeek(out var next))
+        {
+            batch.Add(next);
+            _queue.TryDequeue(out _);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await StoreAsync(batch.Select(p => p.Event).ToList(), cancellationToken);
+            Complete(batch, null);
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // One bad event must not sink the others: store them one by one.
+            LogBatchFailed(logger, batch.Count, ex);
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    await StoreAsync([pending.Event], cancellationToken);
+                    Complete([pending], null);
+                }
+                catch (Exception single)
+                {
+                    Complete([pending], single);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Complete(batch, ex);
+        }
+    }
+
+    private async Task StoreAsync(List<ConversationEvent> events, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
+        using var system = tenant.BeginSystemScope();
+        var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.ConversationEvents.AddRange(events.Select(Copy));
+            await db.SaveChangesAsync(cancellationToken);
+            foreach (var (sessionId, last) in events.GroupBy(e => e.SessionId).Select(g => (g.Key, g.Max(e => e.Sequence))))
+            {
+                await db.Sessions.Where(s => s.Id == sessionId && s.LastEventId < last)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastEventId, last), cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        });
+    }
+
+    private void Complete(IEnumerable<Pending> done, Exception? error)
+    {
+        foreach (var pending in done)
+        {
+            if (_sessions.TryGetValue(pending.Event.SessionId, out var log))
+            {
+                log.Uncommitted.TryRemove(pending.Event.Sequence, out _);
+            }
+
+            if (error is null)
+            {
+                pending.Committed.TrySetResult();
+            }
+            else
+            {
+                pending.Committed.TrySetException(error);
+            }
+        }
+    }
+
+    // A fresh entity per attempt: a failed SaveChanges leaves the tracked instances in a state EF would reuse.
+    private static ConversationEvent Copy(ConversationEvent e) => new()
+    {
+        TenantId = e.TenantId,
+        SessionId = e.SessionId,
+        Sequence = e.Sequence,
+        Type = e.Type,
+        Payload = e.Payload,
+        IdempotencyKey = e.IdempotencyKey,
+        CreatedAt = e.CreatedAt,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing a batch of {Count} conversation events failed; storing them one by one")]
+    private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
+
+    internal sealed class SessionLog
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public long LastId { get; set; } = -1;
+
+        public ConcurrentDictionary<long, Pending> Uncommitted { get; } = new();
+    }
+
+    internal sealed record Pending(ConversationEvent Event)
+    {
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
