@@ -22,6 +22,10 @@ public sealed class ConversationOptions
     [Range(16, 100_000)]
     public int SubscriberBuffer { get; set; } = 1024;
 
+    /// <summary>How long a one-response channel (HTTP chat, trigger-agent) waits for the answer.</summary>
+    [Range(1, 600)]
+    public int AnswerTimeoutSeconds { get; set; } = 60;
+
     /// <summary>A chat socket with no frame from its client for this long is closed (clients ping every 25 s).</summary>
     [Range(1, 86_400)]
     public int IdleTimeoutSeconds { get; set; } = 120;

@@ -114,6 +114,17 @@ public sealed class ConversationService(
     }
 
     /// <summary>
+    /// Sends a message and returns the whole answer: for channels that reply in one response. A run that
+    /// fails for good, or takes longer than <see cref="ConversationOptions.AnswerTimeoutSeconds"/>, is a 503.
+    /// </summary>
+    public async Task<string> AskAsync(Session session, string message, CancellationToken cancellationToken)
+    {
+        var inbound = await SendAsync(session, EventTypes.Message, message, null, cancellationToken);
+        return await WaitForAnswerAsync(session.Id, inbound.Sequence, TimeSpan.FromSeconds(options.Value.AnswerTimeoutSeconds), cancellationToken)
+            ?? throw new AppException(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."));
+    }
+
+    /// <summary>
     /// Waits for the answer to one inbound message and returns its text, or null when the run failed for
     /// good or took longer than <paramref name="timeout"/>. For channels that answer in one response.
     /// </summary>

@@ -1,8 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
-using System.Net.WebSockets;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBanker.Api.Hosting;
@@ -22,8 +18,6 @@ public sealed record ChatResponse(string Response);
 /// <summary>Contract 001's chat: <c>WS /api/ai/chat/ws</c> and the HTTP fallback <c>POST /api/ai/chat</c>, both on the one pipeline.</summary>
 internal static class ChatEndpoints
 {
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
-
     public static RouteGroupBuilder MapChatEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/chat", ChatAsync);
@@ -32,15 +26,11 @@ internal static class ChatEndpoints
     }
 
     /// <summary>Sends the message and waits for the whole answer of that run.</summary>
-    public static async Task<Results<Ok<ChatResponse>, ErrorResult>> ChatAsync(
+    public static async Task<Ok<ChatResponse>> ChatAsync(
         ChatRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, CancellationToken cancellationToken)
     {
         var session = await sessions.GetOrCreateCustomerSessionAsync(principal.UserId!.Value, cancellationToken);
-        var inbound = await conversations.SendAsync(session, EventTypes.Message, request.Message!, null, cancellationToken);
-        var answer = await conversations.WaitForAnswerAsync(session.Id, inbound.Sequence, AnswerTimeout, cancellationToken);
-        return answer is null
-            ? new ErrorResult(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."))
-            : TypedResults.Ok(new ChatResponse(answer));
+        return TypedResults.Ok(new ChatResponse(await conversations.AskAsync(session, request.Message!, cancellationToken)));
     }
 
     /// <summary>

@@ -24,8 +24,6 @@ public sealed record LegacySessionResponse(string SessionId, string Status);
 /// <summary>Seed 002's legacy python API, kept for old clients; the same pipeline underneath.</summary>
 internal static class LegacyEndpoints
 {
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
-
     public static RouteGroupBuilder MapLegacyEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/api_message", MessageAsync);
@@ -37,17 +35,13 @@ internal static class LegacyEndpoints
     }
 
     /// <summary>Sends a message and answers in the same response.</summary>
-    public static async Task<Results<Ok<LegacyMessageResponse>, ErrorResult>> MessageAsync(
+    public static async Task<Ok<LegacyMessageResponse>> MessageAsync(
         LegacyMessageRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, CancellationToken cancellationToken)
     {
         var session = string.IsNullOrEmpty(request.SessionId)
             ? await sessions.CreateAsync(principal.UserId, request.PersonaId, cancellationToken)
             : await sessions.GetForCallerAsync(request.SessionId, principal.UserId, cancellationToken);
-        var inbound = await conversations.SendAsync(session, EventTypes.Message, request.Message!, null, cancellationToken);
-        var answer = await conversations.WaitForAnswerAsync(session.Id, inbound.Sequence, AnswerTimeout, cancellationToken);
-        return answer is null
-            ? new ErrorResult(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."))
-            : TypedResults.Ok(new LegacyMessageResponse(session.Id, answer));
+        return TypedResults.Ok(new LegacyMessageResponse(session.Id, await conversations.AskAsync(session, request.Message!, cancellationToken)));
     }
 
     public static Task<Ok<LegacyLogResponse>> LogFromQueryAsync(

@@ -24,8 +24,6 @@ public sealed record TriggerAgentResponse(bool Success, string Mode, string Agen
 
 internal static class TriggerEndpoints
 {
-    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
-
     public static RouteGroupBuilder MapTriggerEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/trigger-agent", TriggerAsync);
@@ -50,11 +48,8 @@ internal static class TriggerEndpoints
         var conversationId = request.ConversationId ?? request.SessionId ?? $"conv-{Guid.NewGuid():N}";
         var externalSession = request.SessionId ?? conversationId;
         var session = await sessions.GetOrCreateExternalAsync(principal.TenantId!, externalSession, request.AgentSlug, request.UserId, cancellationToken);
-        var inbound = await conversations.SendAsync(session, EventTypes.Message, request.Message, null, cancellationToken);
-        var answer = await conversations.WaitForAnswerAsync(session.Id, inbound.Sequence, AnswerTimeout, cancellationToken);
-        return answer is null
-            ? new ErrorResult(new AppError(ErrorCodes.Unavailable, 503, "The agent could not answer. Please try again."))
-            : TypedResults.Ok(new TriggerAgentResponse(true, "text", request.AgentSlug ?? ChatSessionService.DefaultAgentSlug, externalSession, conversationId, answer));
+        var answer = await conversations.AskAsync(session, request.Message, cancellationToken);
+        return TypedResults.Ok(new TriggerAgentResponse(true, "text", request.AgentSlug ?? ChatSessionService.DefaultAgentSlug, externalSession, conversationId, answer));
     }
 
     /// <summary>
