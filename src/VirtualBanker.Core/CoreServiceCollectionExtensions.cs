@@ -54,6 +54,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<RequeueService>();
         services.AddSingleton<ChatClientFactory>();
         services.AddScoped<ModelProfileService>();
+        services.AddScoped<BriefingWriter>();
         services.AddHostedService<AgentRunner>();
         return services;
     }

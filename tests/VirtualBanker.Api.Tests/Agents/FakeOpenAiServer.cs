@@ -10,8 +10,9 @@ namespace VirtualBanker.Api.Tests.Agents;
 
 /// <summary>
 /// A local OpenAI-compatible chat-completions server on 127.0.0.1 (the LLM is the one fake allowed).
-/// It streams SSE chunks: for a question it asks for the get_balances tool; given the tool's result it
-/// answers with the total it read from that result. <see cref="Fail"/> makes it answer 500.
+/// Streaming: for a question it asks for the get_balances tool; given the tool's result it answers with
+/// the total it read from that result. Non-streaming (a writing task): a fixed completion.
+/// <see cref="Fail"/> makes it answer 500.
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
@@ -45,6 +46,27 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         {
             context.Response.StatusCode = 500;
             await context.Response.WriteAsync("{\"error\":{\"message\":\"upstream exploded\"}}");
+            return;
+        }
+
+        if (body["stream"]?.GetValue<bool>() != true)
+        {
+            // A non-streaming request (the daily briefing): one JSON completion.
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(new JsonObject
+            {
+                ["id"] = "chatcmpl-fake",
+                ["object"] = "chat.completion",
+                ["created"] = 1_700_000_000,
+                ["model"] = "fake-gpt",
+                ["choices"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = 0,
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = "DAILY BRIEFING: written by the model." },
+                    ["finish_reason"] = "stop",
+                }),
+                ["usage"] = new JsonObject { ["prompt_tokens"] = 10, ["completion_tokens"] = 7, ["total_tokens"] = 17 },
+            }.ToJsonString());
             return;
         }
 

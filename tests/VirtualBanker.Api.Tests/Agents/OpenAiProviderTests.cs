@@ -21,17 +21,21 @@ public sealed class OpenAiProviderTests(VirtualBankerFactory factory) : IClassFi
         scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("demo-bank");
         var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
 
-        // Each test starts its own upstream on a new port: point the tenant's chat profile at it.
-        var profile = db.ModelProfiles.FirstOrDefault(p => p.Role == "chat" && p.DeploymentMode == "default");
-        if (profile is null)
+        // Each test starts its own upstream on a new port: point the tenant's chat and briefing profiles at it.
+        foreach (var role in new[] { "chat", BriefingWriter.Role })
         {
-            profile = new ModelProfile { Role = "chat", DeploymentMode = "default", Provider = OpenAiProvider.Name, Model = "fake-gpt", CreatedAt = DateTime.UtcNow };
-            db.ModelProfiles.Add(profile);
+            var profile = db.ModelProfiles.FirstOrDefault(p => p.Role == role && p.DeploymentMode == "default");
+            if (profile is null)
+            {
+                profile = new ModelProfile { Role = role, DeploymentMode = "default", Provider = OpenAiProvider.Name, Model = "fake-gpt", CreatedAt = DateTime.UtcNow };
+                db.ModelProfiles.Add(profile);
+            }
+
+            profile.BaseUrl = _upstream.BaseUrl;
+            profile.ProtectedApiKey = scope.ServiceProvider.GetRequiredService<ISecretProtector>().Protect("test-key");
+            profile.UpdatedAt = DateTime.UtcNow;
         }
 
-        profile.BaseUrl = _upstream.BaseUrl;
-        profile.ProtectedApiKey = scope.ServiceProvider.GetRequiredService<ISecretProtector>().Protect("test-key");
-        profile.UpdatedAt = DateTime.UtcNow;
         await db.SaveChangesAsync();
     }
 
@@ -55,6 +59,34 @@ public sealed class OpenAiProviderTests(VirtualBankerFactory factory) : IClassFi
         Assert.Contains(requests[0].Body["tools"]!.AsArray(), t => t!["function"]!["name"]!.GetValue<string>() == "get_balances");
         var toolMessage = requests[^1].Body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "tool");
         Assert.Equal(5800m, JsonDocument.Parse(toolMessage!["content"]!.GetValue<string>()).RootElement.GetProperty("total_balance").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Briefing_WithABriefingProfile_IsWrittenByTheModelFromTheComputedFigures()
+    {
+        _upstream.Fail = false;
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+
+        var body = JsonDocument.Parse(await client.GetStringAsync("/api/ai/coaching/briefing")).RootElement;
+
+        Assert.Equal("DAILY BRIEFING: written by the model.", body.GetProperty("briefing").GetString());
+        Assert.Equal(5800m, body.GetProperty("metrics").GetProperty("total_liquid_capital").GetDecimal());
+        var request = _upstream.Requests.Last().Body;
+        Assert.Null(request["tools"]);
+        Assert.Contains("$5,800.00", request["messages"]!.AsArray()[^1]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Briefing_ModelFails_TheTemplateStands()
+    {
+        _upstream.Fail = true;
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+
+        var body = JsonDocument.Parse(await client.GetStringAsync("/api/ai/coaching/briefing")).RootElement;
+
+        Assert.StartsWith("DAILY BRIEFING:\n\nYour liquid capital stands at $5,800.00.", body.GetProperty("briefing").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Insights;
@@ -90,14 +91,15 @@ internal static class InsightsEndpoints
                 score.ActionableImprovements);
         }, cancellationToken));
 
-    public static async Task<Ok<BriefingResponse>> GetBriefingAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await caller.CachedAsync("briefing", TimeSpan.FromHours(1), (data, pending) =>
+    /// <summary>Figures computed here; the narrative by the tenant's briefing model when it has one, else by templates.</summary>
+    public static async Task<Ok<BriefingResponse>> GetBriefingAsync([AsParameters] Caller caller, BriefingWriter writer, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await caller.CachedAsync("briefing", TimeSpan.FromHours(1), async (data, pending, ct) =>
         {
             var briefing = DailyBriefing.Compose(data, HealthScore.Compute(data), BalanceForecast.Forecast(data, 1), pending);
             return new BriefingResponse(
                 briefing.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 briefing.UserName,
-                briefing.Text,
+                await writer.WriteAsync(briefing, ct),
                 new BriefingMetricsItem(Money.Of(briefing.Metrics.TotalLiquidCapitalMinor), Money.Of(briefing.Metrics.MonthlyIncomeProjectionMinor), Money.Of(briefing.Metrics.MonthlyBurnRateMinor)));
         }, cancellationToken));
 
@@ -184,11 +186,14 @@ internal readonly struct Caller
     /// A view of the customer's data (and their count of pending fraud alerts), computed on a miss and
     /// cached per customer for <paramref name="ttl"/>. A hit costs no database round trip.
     /// </summary>
-    public async Task<T> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, T> build, CancellationToken cancellationToken)
+    public Task<T> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, T> build, CancellationToken cancellationToken) =>
+        CachedAsync(view, ttl, (data, pending, _) => Task.FromResult(build(data, pending)), cancellationToken);
+
+    public async Task<T> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, CancellationToken, Task<T>> build, CancellationToken cancellationToken)
     {
         var userId = await UserIdAsync(cancellationToken);
         var customers = Customers;
         return await Cache.GetOrCreateAsync(Principal.TenantId!, userId, view, ttl, async ct =>
-            build(await customers.LoadAsync(userId, ct), await customers.PendingFraudAlertsAsync(userId, ct)), cancellationToken);
+            await build(await customers.LoadAsync(userId, ct), await customers.PendingFraudAlertsAsync(userId, ct), ct), cancellationToken);
     }
 }
