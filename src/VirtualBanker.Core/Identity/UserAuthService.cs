@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
-using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Core.Identity;
 

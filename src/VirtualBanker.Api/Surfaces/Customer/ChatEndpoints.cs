@@ -7,7 +7,6 @@ using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Observability;
 using VirtualBanker.Core.Sessions;
-using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Surfaces.Customer;
 

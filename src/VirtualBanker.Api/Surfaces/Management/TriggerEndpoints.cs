@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBanker.Api.Hosting;

@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.TestHost;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.TestHost;
 using VirtualBanker.Api.Tests.Surfaces.Customer;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Gateway;

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
-using Microsoft.AspNetCore.TestHost;
 using VirtualBanker.Api.Tests.Surfaces.Customer;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Gateway;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Api.Tests.Surfaces.Customer;
 using VirtualBanker.Core.Identity;

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.TestHost;
 using VirtualBanker.Api.Tests.Surfaces.Customer;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Workspace;
