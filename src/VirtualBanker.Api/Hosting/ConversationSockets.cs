@@ -17,6 +17,21 @@ internal static class ConversationSockets
     public const WebSocketCloseStatus SessionEnded = (WebSocketCloseStatus)4000;
 
     /// <summary>
+    /// Answers a plain HTTP request to a socket endpoint with a 400 in the surface's shape; true when it did.
+    /// Called before anything else, so such a request has no side effect (no session is looked up or created).
+    /// </summary>
+    public static async Task<bool> RejectUnlessWebSocketAsync(HttpContext context)
+    {
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            return false;
+        }
+
+        await ErrorRenderer.WriteAsync(context, Core.Errors.AppError.BadRequest("This endpoint speaks WebSocket only."));
+        return true;
+    }
+
+    /// <summary>
     /// Accepts the WebSocket if the caller is under their connection cap (else a 429 in the surface's
     /// shape, and null). Dispose the result when the socket closes.
     /// </summary>
@@ -40,6 +55,10 @@ internal static class ConversationSockets
         var raw = request.Query["last_event_id"].FirstOrDefault() ?? request.Headers["Last-Event-ID"].FirstOrDefault();
         return long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
     }
+
+    /// <summary>What streams send for an event: everything but the caller's own inbound messages, which are not echoed.</summary>
+    public static JsonObject? OutboundFrame(ConversationEvent e) =>
+        e.Type is EventTypes.Message or EventTypes.Action ? null : ToFrame(e);
 
     /// <summary>A pipeline event as one JSON object: its payload, its type and its id (what clients resume from).</summary>
     public static JsonObject ToFrame(ConversationEvent e)

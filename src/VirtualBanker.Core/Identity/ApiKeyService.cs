@@ -20,11 +20,6 @@ public sealed class ApiKeyService(VirtualBankerDbContext db, TimeProvider clock)
     private const int SecretLength = 43;
     private const string PrefixAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
 
-    public static readonly IReadOnlySet<string> KnownScopes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "admin", "chat", "sessions", "transactions:ingest", "agents:read", "agents:write",
-    };
-
     /// <summary>Creates a key for the current tenant. The returned secret is the only copy there will ever be.</summary>
     public async Task<CreatedApiKey> CreateAsync(string label, IEnumerable<string> scopes, DateTime? expiresAt, Guid? createdBy, CancellationToken cancellationToken)
     {
@@ -70,9 +65,6 @@ public sealed class ApiKeyService(VirtualBankerDbContext db, TimeProvider clock)
 
         return key;
     }
-
-    public Task<List<ApiKey>> ListAsync(CancellationToken cancellationToken) =>
-        db.ApiKeys.AsNoTracking().OrderBy(k => k.CreatedAt).ToListAsync(cancellationToken);
 
     /// <summary>Revokes a key of the current tenant; false when there is no such key.</summary>
     public async Task<bool> RevokeAsync(Guid id, CancellationToken cancellationToken)

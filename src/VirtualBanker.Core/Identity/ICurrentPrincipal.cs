@@ -22,8 +22,6 @@ public static class Roles
     public const string Customer = "customer";
     public const string TenantAdmin = "tenant_admin";
     public const string PlatformAdmin = "platform_admin";
-
-    public static readonly IReadOnlySet<string> All = new HashSet<string>([Customer, TenantAdmin, PlatformAdmin]);
 }
 
 /// <summary>A principal for code that runs outside a request (start-up, background runs).</summary>

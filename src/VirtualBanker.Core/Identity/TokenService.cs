@@ -97,7 +97,7 @@ public sealed class TokenService(
         await revocations.RevokeAsync(familyId.ToString(), now.AddMinutes(_options.AccessTokenMinutes), cancellationToken);
     }
 
-    public AccessToken CreateAccessToken(User user, string sessionId, IEnumerable<string>? scopes = null)
+    public AccessToken CreateAccessToken(User user, string sessionId)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var expires = now.AddMinutes(_options.AccessTokenMinutes);
@@ -111,11 +111,6 @@ public sealed class TokenService(
             [SessionClaim] = sessionId,
             [RoleClaim] = user.Roles.Select(r => r.Role).ToArray(),
         };
-        if (scopes is not null)
-        {
-            claims[ScopeClaim] = string.Join(' ', scopes);
-        }
-
         var token = Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _options.Issuer,

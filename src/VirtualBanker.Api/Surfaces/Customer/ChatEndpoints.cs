@@ -40,9 +40,8 @@ internal static class ChatEndpoints
     public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
         ConversationService conversations, IServiceScopeFactory scopes, MetricsCollector metrics)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
-            await ErrorRenderer.WriteAsync(context, AppError.BadRequest("This endpoint speaks WebSocket only."));
             return;
         }
 
@@ -64,7 +63,7 @@ internal static class ChatEndpoints
         metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? conversations.CurrentId(session), Frame, stop.Token);
+        var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? conversations.CurrentId(session), ConversationSockets.OutboundFrame, stop.Token);
         try
         {
             await ReceiveAsync(channel, conversations, session, accepted.IdleTimeout, stop.Token);
@@ -100,15 +99,4 @@ internal static class ChatEndpoints
                     break;
             }
         }, cancellationToken, idleTimeout);
-
-    /// <summary>The contract 001 frame for a pipeline event (the customer's own messages are not echoed).</summary>
-    internal static JsonObject? Frame(Core.Conversations.ConversationEvent e)
-    {
-        if (e.Type is EventTypes.Message or EventTypes.Action)
-        {
-            return null;
-        }
-
-        return ConversationSockets.ToFrame(e);
-    }
 }

@@ -81,9 +81,8 @@ internal static class SessionEndpoints
     public static async Task StreamAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
         ConversationService conversations, IServiceScopeFactory scopes, TenantContext tenant)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
-            await ErrorRenderer.WriteAsync(context, AppError.BadRequest("This endpoint speaks WebSocket only."));
             return;
         }
 
@@ -97,7 +96,7 @@ internal static class SessionEndpoints
 
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var pump = ConversationSockets.PumpAsync(channel, scopes, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, Outbound, stop.Token);
+        var pump = ConversationSockets.PumpAsync(channel, scopes, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, ConversationSockets.OutboundFrame, stop.Token);
 
         // The stream is one-way; reading only notices the client closing (or misbehaving).
         await ConversationSockets.ReceiveLoopAsync(channel, _ =>
@@ -128,16 +127,12 @@ internal static class SessionEndpoints
                 yield break;
             }
 
-            if (Outbound(events.Current) is { } frame)
+            if (ConversationSockets.OutboundFrame(events.Current) is { } frame)
             {
                 yield return new SseItem<JsonObject>(frame, events.Current.Type) { EventId = events.Current.Sequence.ToString(CultureInfo.InvariantCulture) };
             }
         }
     }
-
-    /// <summary>Only conversation.outbound events go to streams; the caller's own messages are not echoed.</summary>
-    private static JsonObject? Outbound(ConversationEvent e) =>
-        e.Type is EventTypes.Message or EventTypes.Action ? null : ConversationSockets.ToFrame(e);
 
     private static async Task<Session> SessionAsync(string? sessionId, string? personaId, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(sessionId)

@@ -58,9 +58,8 @@ internal static class TriggerEndpoints
     public static async Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
         ConversationService conversations, IServiceScopeFactory scopes)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
-            await ErrorRenderer.WriteAsync(context, AppError.BadRequest("This endpoint speaks WebSocket only."));
             return;
         }
 
@@ -75,7 +74,7 @@ internal static class TriggerEndpoints
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var pump = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id,
-            ConversationSockets.ResumePoint(context.Request) ?? conversations.CurrentId(session), Frame, stop.Token);
+            ConversationSockets.ResumePoint(context.Request) ?? conversations.CurrentId(session), ConversationSockets.OutboundFrame, stop.Token);
         await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
         {
             switch (ConversationSockets.Text(frame, "type"))
@@ -102,7 +101,4 @@ internal static class TriggerEndpoints
         await stop.CancelAsync();
         await pump;
     }
-
-    private static JsonObject? Frame(ConversationEvent e) =>
-        e.Type is EventTypes.Message or EventTypes.Action ? null : ConversationSockets.ToFrame(e);
 }

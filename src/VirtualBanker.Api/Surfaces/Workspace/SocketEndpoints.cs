@@ -23,9 +23,8 @@ internal static class SocketEndpoints
     public static async Task WorkspaceSocketAsync(HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
         ConversationService conversations, IServiceScopeFactory scopes)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
-            await ErrorRenderer.WriteAsync(context, AppError.BadRequest("This endpoint speaks WebSocket only."));
             return;
         }
 
@@ -62,7 +61,7 @@ internal static class SocketEndpoints
                 if (!pumps.ContainsKey(session.Id))
                 {
                     pumps[session.Id] = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, conversations.CurrentId(session),
-                        e => e.Type is EventTypes.Message or EventTypes.Action ? null : WithSession(ConversationSockets.ToFrame(e), e.SessionId), stop.Token);
+                        e => ConversationSockets.OutboundFrame(e) is { } f ? WithSession(f, e.SessionId) : null, stop.Token);
                 }
 
                 await conversations.SendAsync(session, EventTypes.Message, content, null, stop.Token);

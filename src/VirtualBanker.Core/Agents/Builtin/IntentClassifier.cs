@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -26,8 +25,6 @@ public sealed class IntentClassifier
         _engine = engine;
         _labels = labels;
     }
-
-    public IReadOnlyList<string> Intents => _labels;
 
     public static IntentClassifier Train(IEnumerable<IntentExample> examples, int seed = 1)
     {
@@ -178,6 +175,4 @@ public sealed class IntentClassifier
     {
         public float[]? Score { get; set; }
     }
-
-    internal static string Describe(IntentPrediction p) => string.Create(CultureInfo.InvariantCulture, $"{p.Intent} ({p.Confidence:0.00})");
 }
