@@ -3,6 +3,10 @@ using System.Text.Json;
 
 namespace VirtualBanker.Api.Tests.Hosting;
 
+/// <summary>
+/// Tiny limits in hour-long windows: with a minute window, a clock-aligned window boundary falling inside
+/// a test (the sign-in test takes ~2 s of password hashing) would reset the count and make it flaky.
+/// </summary>
 public sealed class TightLimitsFactory : VirtualBankerFactory
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -10,10 +14,12 @@ public sealed class TightLimitsFactory : VirtualBankerFactory
         ["RateLimits:Customer:Limit"] = "3",
         ["RateLimits:Customer:WindowSeconds"] = "3600",
         ["RateLimits:Portal:Limit"] = "2",
+        ["RateLimits:Portal:WindowSeconds"] = "3600",
         ["RateLimits:Management:Limit"] = "2",
         ["RateLimits:Management:WindowSeconds"] = "3600",
         ["RateLimits:WorkspaceAnonymous:Limit"] = "2",
         ["RateLimits:CustomerAuth:Limit"] = "3",
+        ["RateLimits:CustomerAuth:WindowSeconds"] = "3600",
     };
 }
 
