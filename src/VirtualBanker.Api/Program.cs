@@ -2,6 +2,7 @@ using VirtualBanker.Api.Hosting;
 using VirtualBanker.Api.Surfaces.Customer;
 using VirtualBanker.Api.Surfaces.Gateway;
 using VirtualBanker.Api.Surfaces.Management;
+using VirtualBanker.Api.Surfaces.Portal;
 using VirtualBanker.Api.Surfaces.Workspace;
 using VirtualBanker.Core;
 
@@ -19,6 +20,7 @@ var app = builder.Build();
 app.UseVirtualBankerPipeline();
 app.MapHealth();
 app.MapVirtualBankerDocs();
+app.MapPortalApi();
 app.MapCustomerApi();
 app.MapGatewayApi();
 app.MapManagementApi();

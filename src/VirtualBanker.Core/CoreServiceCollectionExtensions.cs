@@ -5,9 +5,11 @@ using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Conversations;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Management;
 using VirtualBanker.Core.Observability;
 using VirtualBanker.Core.Sessions;
 using VirtualBanker.Core.Tenancy;
+using VirtualBanker.Core.Workspace;
 
 namespace VirtualBanker.Core;
 
@@ -23,12 +25,18 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NluOptions>().BindConfiguration(NluOptions.Section)
             .Validate(o => o.TrainingFiles.All(File.Exists), "Every Nlu:TrainingFiles entry must be an existing file.").ValidateOnStart();
+        services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FraudOptions>().BindConfiguration(FraudOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<ICurrentPrincipal>(_ => AnonymousPrincipal.Instance);
         services.AddScoped<TenantContext>();
         services.AddSingleton<TenantSaveChangesInterceptor>();
+        services.AddSingleton<TenantDirectory>();
+        services.AddScoped<TenantAdminService>();
+        services.AddScoped<AgentAdminService>();
+        services.AddScoped<WorkspaceService>();
+        services.AddScoped<CapsuleService>();
 
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<SigningKeyStore>();
@@ -51,6 +59,9 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
         services.AddScoped<ConversationService>();
         services.AddScoped<ChatSessionService>();
+        services.AddScoped<PortalSessionService>();
+        services.AddSingleton(sp => new PortalAssertionVerifier(sp.GetRequiredService<ISecretProtector>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>(),
+            new HttpClient { Timeout = TimeSpan.FromSeconds(5) }));
         services.AddScoped<RequeueService>();
         services.AddSingleton<ChatClientFactory>();
         services.AddScoped<ModelProfileService>();

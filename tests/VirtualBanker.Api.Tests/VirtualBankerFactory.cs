@@ -31,6 +31,7 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:DataDirectory", _dataDirectory);
         builder.UseSetting("Demo:AdminPassword", AdminPassword);
         builder.UseSetting("RateLimits:CustomerAuth:Limit", "1000");
+        builder.UseSetting("Portal:RequireHttpsJwks", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

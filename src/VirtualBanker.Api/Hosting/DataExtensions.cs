@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Data.Postgres;
@@ -54,7 +55,7 @@ internal static class DataExtensions
     }
 }
 
-/// <summary>Before the server listens: migrate (where configured), load or create signing keys, seed the demo data.</summary>
+/// <summary>Before the server listens: migrate (where configured), load or create signing keys, sync the capsule catalog, seed the demo data.</summary>
 internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<DatabaseOptions> options, SigningKeyStore keys) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -83,6 +84,7 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<
 
         await using (var scope = scopes.CreateAsyncScope())
         {
+            await scope.ServiceProvider.GetRequiredService<CapsuleService>().SyncCatalogAsync(cancellationToken);
             if (scope.ServiceProvider.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
             {
                 await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(cancellationToken);

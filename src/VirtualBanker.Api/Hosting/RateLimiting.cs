@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Hosting;
 
@@ -27,8 +28,11 @@ public sealed class RateLimitOptions
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>000: per tenant and user. Tenants may set their own in their policy.</summary>
-    public RateLimitRule Portal { get; set; } = RateLimitRule.PerMinute(10);
+    /// <summary>
+    /// 000 without a session token (opening a session), per client address. A session's own requests,
+    /// on any surface, are limited by its tenant's <c>rate_limit_per_minute</c> (contract default 10).
+    /// </summary>
+    public RateLimitRule Portal { get; set; } = RateLimitRule.PerMinute(120);
 
     /// <summary>001: not stated by the contract; generous.</summary>
     public RateLimitRule Customer { get; set; } = RateLimitRule.PerMinute(600);
@@ -91,7 +95,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, IRateLimitStore 
 {
     private static readonly string[] Unlimited = ["/health", "/docs", "/openapi", "/scalar"];
 
-    public async Task InvokeAsync(HttpContext context, ICurrentPrincipal principal)
+    public async Task InvokeAsync(HttpContext context, ICurrentPrincipal principal, TenantDirectory tenants)
     {
         var settings = options.CurrentValue;
         var path = context.Request.Path;
@@ -105,7 +109,9 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, IRateLimitStore 
         var caller = principal.IsAuthenticated
             ? $"{principal.TenantId}:{principal.UserId?.ToString() ?? principal.SessionId ?? "key"}"
             : $"ip:{context.Connection.RemoteIpAddress}";
-        var (policy, rule) = Pick(surface, path, principal, settings);
+        var (policy, rule) = principal.IsSessionToken && await tenants.FindAsync(principal.TenantId!, context.RequestAborted) is { } tenant
+            ? ("portal-session", RateLimitRule.PerMinute(tenant.Settings.Policy.RateLimitPerMinute))
+            : Pick(surface, path, principal, settings);
         var count = await store.IncrementAsync($"rl:{policy}:{caller}", TimeSpan.FromSeconds(rule.WindowSeconds), context.RequestAborted);
 
         var headers = context.Response.Headers;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Hosting;
 
@@ -14,7 +15,7 @@ internal static class AuthPolicies
     public const string TenantAdmin = "tenant_admin";
     public const string PlatformAdmin = "platform_admin";
 
-    /// <summary>Contract 002 conversations: a signed-in user, a key with the chat or sessions scope, or — in local development only — anyone.</summary>
+    /// <summary>Contract 002 conversations: a signed-in user, a portal session token, a key with the chat or sessions scope, or — in local development only — anyone.</summary>
     public const string Gateway = "gateway";
 
     /// <summary>Contract 002 operations (keys, requeue): a tenant admin or a key with the admin scope.</summary>
@@ -25,6 +26,12 @@ internal static class AuthPolicies
 
     /// <summary>Posting transactions: a tenant admin, or a machine key with the ingest scope.</summary>
     public const string Ingest = "ingest";
+
+    /// <summary>Contract 000: the ephemeral token of a portal session.</summary>
+    public const string PortalSession = "portal_session";
+
+    /// <summary>Ending a portal session: its own token, or an admin of its tenant.</summary>
+    public const string PortalSessionOrAdmin = "portal_session_or_admin";
 }
 
 public sealed class CorsOptions
@@ -72,15 +79,18 @@ internal static class SecurityExtensions
                         return Task.CompletedTask;
                     },
                     // A logged-out login or an ended session is refused at once, not when its token expires.
-                    OnTokenValidated = context =>
+                    // A switched-off tenant's tokens stop working too.
+                    OnTokenValidated = async context =>
                     {
-                        var revocations = context.HttpContext.RequestServices.GetRequiredService<ITokenRevocationList>();
-                        if (context.Principal?.FindFirstValue(TokenService.SessionClaim) is { } sid && revocations.IsRevoked(sid))
+                        var services = context.HttpContext.RequestServices;
+                        if (context.Principal?.FindFirstValue(TokenService.SessionClaim) is { } sid && services.GetRequiredService<ITokenRevocationList>().IsRevoked(sid))
                         {
                             context.Fail("The token has been revoked.");
                         }
-
-                        return Task.CompletedTask;
+                        else if (!await TenantIsActiveAsync(services, context.Principal?.FindFirstValue(TokenService.TenantClaim), context.HttpContext.RequestAborted))
+                        {
+                            context.Fail("The tenant is not active.");
+                        }
                     },
                 };
             })
@@ -94,7 +104,10 @@ internal static class SecurityExtensions
             .AddPolicy(AuthPolicies.TenantAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.TenantAdmin, Roles.PlatformAdmin))
             .AddPolicy(AuthPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PlatformAdmin))
             .AddPolicy(AuthPolicies.Gateway, p => p.RequireAssertion(c =>
-                gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions")))
+                gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions") || HasScope(c.User, TokenService.SessionScope)))
+            .AddPolicy(AuthPolicies.PortalSession, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, TokenService.SessionScope)))
+            .AddPolicy(AuthPolicies.PortalSessionOrAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
+                HasScope(c.User, TokenService.SessionScope) || c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin)))
             .AddPolicy(AuthPolicies.GatewayAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
                 c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin) || HasScope(c.User, "admin")))
             .AddPolicy(AuthPolicies.ManagementChat, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
@@ -105,6 +118,9 @@ internal static class SecurityExtensions
 
         return builder.AddVirtualBankerCors();
     }
+
+    internal static async ValueTask<bool> TenantIsActiveAsync(IServiceProvider services, string? tenantId, CancellationToken cancellationToken) =>
+        tenantId is not null && await services.GetRequiredService<TenantDirectory>().FindAsync(tenantId, cancellationToken) is { Active: true };
 
     private static bool HasScope(ClaimsPrincipal user, string scope) =>
         user.FindFirstValue(TokenService.ScopeClaim)?.Split(' ').Contains(scope) ?? false;
@@ -185,6 +201,11 @@ internal sealed class ApiKeyAuthenticationHandler(
         if (Request.Headers.TryGetValue(ClientIdHeader, out var clientId) && !string.Equals(clientId, key.TenantId, StringComparison.Ordinal))
         {
             return AuthenticateResult.Fail("The API key does not belong to this client.");
+        }
+
+        if (!await SecurityExtensions.TenantIsActiveAsync(Context.RequestServices, key.TenantId, Context.RequestAborted))
+        {
+            return AuthenticateResult.Fail("The tenant is not active.");
         }
 
         var identity = new ClaimsIdentity(

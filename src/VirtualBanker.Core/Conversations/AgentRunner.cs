@@ -102,7 +102,8 @@ public sealed partial class AgentRunner(
 
         var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == message.SessionId, cancellationToken);
         var inbound = await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == message.SessionId && e.Sequence == sequence, cancellationToken);
-        if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended)
+        // Consent is checked when the message is accepted; a run found without it is not run at all.
+        if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || (session.ConsentRequired && session.ConsentGivenAt is null))
         {
             return;
         }
@@ -110,11 +111,10 @@ public sealed partial class AgentRunner(
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == session.TenantId, cancellationToken);
         var agent = session.AgentId is { } agentId ? await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken) : null;
 
-        // A tool runs only if both the tenant and the agent allow it, for the session's own customer,
-        // and — where the tenant's policy asks for it — after the customer gave consent.
-        var allowed = tenant.Settings.AllowedTools.Intersect(agent?.AllowedTools ?? []).ToHashSet(StringComparer.Ordinal);
-        var consentMissing = tenant.Settings.Policy.RequireConsent && session.ExternalUserId is not null && session.ConsentGivenAt is null;
-        var tools = session.UserId is { } userId && !consentMissing
+        // A tool runs only if both the tenant and the agent allow it (an agent without a list of its own
+        // takes the tenant's), and only for the session's own customer.
+        var allowed = tenant.Settings.AllowedTools.Intersect(agent?.AllowedTools is { Count: > 0 } own ? own : tenant.Settings.AllowedTools).ToHashSet(StringComparer.Ordinal);
+        var tools = session.UserId is { } userId
             ? new BankingTools(services.GetRequiredService<CustomerDataService>(), db, userId, session.Id, clock).AsFunctions(allowed)
             : [];
 

@@ -39,6 +39,12 @@ public sealed class ConversationService(
         }
 
         EnsureOpen(session);
+        if (session.ConsentRequired && session.ConsentGivenAt is null)
+        {
+            throw new AppException(new AppError("consent_required", 403,
+                "The customer has not given consent yet: POST /v1/sessions/{session_id}/consent first."));
+        }
+
         if (idempotencyKey is not null
             && await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == session.Id && e.IdempotencyKey == idempotencyKey, cancellationToken) is { } seen)
         {

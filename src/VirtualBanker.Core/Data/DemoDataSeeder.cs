@@ -7,6 +7,7 @@ using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Insights;
 using VirtualBanker.Core.Tenancy;
+using VirtualBanker.Core.Tools;
 
 namespace VirtualBanker.Core.Data;
 
@@ -38,12 +39,6 @@ public sealed partial class DemoDataSeeder(
     public const string CustomerPassword = "BankBot2026!";
     public const string AdminEmail = "admin@bankbot.dev";
 
-    public static readonly IReadOnlyList<string> BankingTools =
-    [
-        "get_account_status", "create_ticket", "get_balances", "search_transactions", "spending_summary",
-        "savings_rate", "health_score", "forecast", "fraud_alerts", "simulate_purchase",
-    ];
-
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
         using var system = db.Tenant.BeginSystemScope();
@@ -60,8 +55,9 @@ public sealed partial class DemoDataSeeder(
             Domain = "bankbot.dev",
             CreatedAt = now,
             UpdatedAt = now,
-            Settings = new TenantSettings { AvatarEnabled = true, AllowedTools = [.. BankingTools] },
+            Settings = new TenantSettings { AvatarEnabled = true, AllowedTools = [.. ToolCatalog.ToolNames] },
         });
+        db.CapsuleInstallations.AddRange(ToolCatalog.Capsules.Select(c => new CapsuleInstallation { TenantId = TenantId, CapsuleId = c.Id, InstalledAt = now }));
         db.Agents.Add(new Agent
         {
             TenantId = TenantId,
@@ -69,7 +65,7 @@ public sealed partial class DemoDataSeeder(
             Name = "Assistant",
             Description = "Demo Bank's virtual banker",
             SystemPrompt = "You are Demo Bank's virtual banker. Answer only from the customer's own data and the tools you are given.",
-            AllowedTools = [.. BankingTools],
+            AllowedTools = [.. ToolCatalog.ToolNames],
             CreatedAt = now,
             UpdatedAt = now,
         });

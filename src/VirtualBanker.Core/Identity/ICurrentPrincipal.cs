@@ -15,6 +15,11 @@ public interface ICurrentPrincipal
     bool IsInRole(string role) => Roles.Contains(role);
 
     bool HasScope(string scope) => Scopes.Contains(scope);
+
+    /// <summary>A portal session's ephemeral token: it may use only the session named by <see cref="SessionId"/>.</summary>
+    bool IsSessionToken => UserId is null && HasScope(TokenService.SessionScope);
+
+    bool IsAdmin => IsInRole(Identity.Roles.TenantAdmin) || IsInRole(Identity.Roles.PlatformAdmin);
 }
 
 public static class Roles

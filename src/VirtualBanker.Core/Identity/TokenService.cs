@@ -28,6 +28,9 @@ public sealed class TokenService(
     public const string RoleClaim = "role";
     public const string ScopeClaim = "scope";
 
+    /// <summary>The one scope of a portal session's ephemeral token.</summary>
+    public const string SessionScope = "session";
+
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly AuthOptions _options = options.Value;
 
@@ -99,18 +102,33 @@ public sealed class TokenService(
 
     public AccessToken CreateAccessToken(User user, string sessionId)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var expires = now.AddMinutes(_options.AccessTokenMinutes);
-        var claims = new Dictionary<string, object>
+        var expires = clock.GetUtcNow().UtcDateTime.AddMinutes(_options.AccessTokenMinutes);
+        return Create(expires, new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = user.Id.ToString(),
-            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
             [JwtRegisteredClaimNames.Email] = user.Email,
             [JwtRegisteredClaimNames.Name] = user.Name,
             [TenantClaim] = user.TenantId,
             [SessionClaim] = sessionId,
             [RoleClaim] = user.Roles.Select(r => r.Role).ToArray(),
-        };
+        });
+    }
+
+    /// <summary>
+    /// The ephemeral token of one portal session (contract 000): no user and no role, only the
+    /// <see cref="SessionScope"/> scope and the session's id, so it opens that session's channels and nothing else.
+    /// </summary>
+    public AccessToken CreateSessionToken(string tenantId, string sessionId, DateTime expires) => Create(expires, new Dictionary<string, object>
+    {
+        [TenantClaim] = tenantId,
+        [SessionClaim] = sessionId,
+        [ScopeClaim] = SessionScope,
+    });
+
+    private AccessToken Create(DateTime expires, Dictionary<string, object> claims)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        claims[JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N");
         var token = Handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _options.Issuer,

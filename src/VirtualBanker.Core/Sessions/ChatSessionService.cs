@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
 
 namespace VirtualBanker.Core.Sessions;
 
@@ -17,8 +18,14 @@ public sealed class ChatSessionService(VirtualBankerDbContext db, Conversations.
     /// A new session with the agent named by <paramref name="persona"/> (its slug or id; the default agent
     /// when null) for the caller: a customer, or — for a machine key — no customer at all.
     /// </summary>
-    public async Task<Session> CreateAsync(Guid? userId, string? persona, CancellationToken cancellationToken)
+    public async Task<Session> CreateAsync(ICurrentPrincipal caller, string? persona, CancellationToken cancellationToken)
     {
+        if (caller.IsSessionToken)
+        {
+            throw new AppException(AppError.Forbidden("A session token is bound to its own session."));
+        }
+
+        var userId = caller.UserId;
         var slug = persona ?? DefaultAgentSlug;
         var byId = Guid.TryParse(persona, out var personaId);
         var agentId = await db.Agents.Where(a => a.Enabled && (a.Slug == slug || (byId && a.Id == personaId))).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(cancellationToken)
@@ -34,15 +41,18 @@ public sealed class ChatSessionService(VirtualBankerDbContext db, Conversations.
     }
 
     /// <summary>
-    /// The session if the caller may use it: it is in the caller's tenant (query filter) and, for a
-    /// customer, it is their own. Anything else is "not found", so ids of others reveal nothing.
+    /// The session if the caller may use it: it is in the caller's tenant (query filter); for a portal
+    /// session token it is that session; for a user it is their own (or, with <paramref name="adminMayAccess"/>,
+    /// any when they are an admin); a machine key may use any. Anything else is "not found", so ids of others reveal nothing.
     /// </summary>
-    public async Task<Session> GetForCallerAsync(string sessionId, Guid? userId, CancellationToken cancellationToken)
+    public async Task<Session> GetForCallerAsync(string sessionId, ICurrentPrincipal caller, CancellationToken cancellationToken, bool adminMayAccess = false)
     {
         var session = sessionId.Length is > 0 and <= 64
             ? await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sessionId, cancellationToken)
             : null;
-        if (session is null || (userId is not null && session.UserId != userId))
+        if (session is null || !(caller.IsSessionToken
+            ? session.Id == caller.SessionId
+            : caller.UserId is not { } userId || session.UserId == userId || (adminMayAccess && caller.IsAdmin)))
         {
             throw new AppException(AppError.NotFound("No such session."));
         }

@@ -20,6 +20,9 @@ public sealed class Session : ITenantOwned
 
     public Dictionary<string, string> PortalContext { get; set; } = [];
     public SessionStatus Status { get; set; } = SessionStatus.Active;
+    /// <summary>Set from the tenant's policy when the session opens: nothing runs until the customer consents.</summary>
+    public bool ConsentRequired { get; set; }
+
     public DateTime? ConsentGivenAt { get; set; }
     public byte[]? EphemeralTokenHash { get; set; }
     public DateTime? EphemeralTokenExpiresAt { get; set; }

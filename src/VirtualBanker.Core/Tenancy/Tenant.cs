@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using VirtualBanker.Core.Data;
@@ -23,10 +24,13 @@ public sealed class TenantSettings
     public bool AvatarEnabled { get; set; }
     public List<string> AllowedTools { get; set; } = [];
     public TenantPolicy Policy { get; set; } = new();
-    public PortalAssertionKey? AssertionKey { get; set; }
+    public PortalAuth? PortalAuth { get; set; }
 
-    /// <summary>Provider settings (LLM, voice, storage) keyed by section; secret values are stored protected.</summary>
-    public Dictionary<string, Dictionary<string, string>> Integrations { get; set; } = [];
+    /// <summary>
+    /// Other settings sections a client stores with us (contract 003 shows <c>supabase</c> and <c>livekit</c>),
+    /// kept as given except that secret values are stored protected (see <see cref="TenantSettingsDocument"/>).
+    /// </summary>
+    public Dictionary<string, JsonObject> Integrations { get; set; } = [];
 }
 
 public sealed class TenantPolicy
@@ -37,16 +41,22 @@ public sealed class TenantPolicy
 }
 
 /// <summary>How the bank's portal signs the assertion it hands to <c>POST /v1/sessions</c>.</summary>
-public sealed class PortalAssertionKey
+public sealed class PortalAuth
 {
-    /// <summary><c>hs256</c>, <c>public-key</c> (RSA/EC PEM) or <c>jwks</c> (URL).</summary>
-    public string Kind { get; set; } = "hs256";
+    public const string Hs256 = "hs256";
+    public const string PublicKeyType = "public_key";
+    public const string JwksType = "jwks";
 
-    /// <summary>The secret (protected at rest), the PEM, or the JWKS URL.</summary>
-    public string Value { get; set; } = "";
+    /// <summary><see cref="Hs256"/> (shared secret), <see cref="PublicKeyType"/> (RSA or EC PEM) or <see cref="JwksType"/> (a JWKS URL).</summary>
+    public string Type { get; set; } = Hs256;
 
-    public string? Issuer { get; set; }
-    public string? Audience { get; set; }
+    /// <summary>The HS256 secret, protected at rest.</summary>
+    public string? Secret { get; set; }
+
+    public string? PublicKey { get; set; }
+    public string? JwksUrl { get; set; }
+    public required string Issuer { get; set; }
+    public required string Audience { get; set; }
 }
 
 internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using VirtualBanker.Core.Agents.Builtin;
 using VirtualBanker.Core.Banking;
@@ -165,6 +166,14 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         return new TicketResult(ticket.Id, ticket.Subject, ticket.Status);
     }
 
+    [Description("The customer's support tickets, newest first, with their status.")]
+    public async Task<IReadOnlyList<TicketResult>> ListTicketsAsync(CancellationToken cancellationToken = default) =>
+        await db.Tickets.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt).Take(20)
+            .Select(t => new TicketResult(t.Id, t.Subject, t.Status)).ToListAsync(cancellationToken);
+
+    [Description("Search the bank's frequently asked questions (cards, transfers, limits, fees, disputes, opening hours).")]
+    public static FaqResult SearchFaq([Description("The customer's question")] string query) => Faq.Search(query);
+
     /// <summary>The tools as AI functions, named as the contracts and tenant settings name them, limited to <paramref name="allowed"/>.</summary>
     public IReadOnlyList<AIFunction> AsFunctions(IReadOnlySet<string> allowed)
     {
@@ -180,6 +189,8 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
             ("fraud_alerts", FraudAlertsAsync),
             ("simulate_purchase", SimulatePurchaseAsync),
             ("create_ticket", CreateTicketAsync),
+            ("list_tickets", ListTicketsAsync),
+            ("search_faq", SearchFaq),
         };
         return [.. all.Where(t => allowed.Contains(t.Name))
             .Select(t => AIFunctionFactory.Create(t.Method, new AIFunctionFactoryOptions { Name = t.Name, SerializerOptions = SerializerOptions }))];

@@ -833,6 +833,9 @@ namespace VirtualBanker.Data.Postgres.Migrations
                     b.Property<DateTime?>("ConsentGivenAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("ConsentRequired")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -825,6 +825,9 @@ namespace VirtualBanker.Data.Sqlite.Migrations
                     b.Property<DateTime?>("ConsentGivenAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ConsentRequired")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 

@@ -39,8 +39,8 @@ internal static class LegacyEndpoints
         LegacyMessageRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, CancellationToken cancellationToken)
     {
         var session = string.IsNullOrEmpty(request.SessionId)
-            ? await sessions.CreateAsync(principal.UserId, request.PersonaId, cancellationToken)
-            : await sessions.GetForCallerAsync(request.SessionId, principal.UserId, cancellationToken);
+            ? await sessions.CreateAsync(principal, request.PersonaId, cancellationToken)
+            : await sessions.GetForCallerAsync(request.SessionId, principal, cancellationToken);
         return TypedResults.Ok(new LegacyMessageResponse(session.Id, await conversations.AskAsync(session, request.Message!, cancellationToken)));
     }
 
@@ -52,7 +52,7 @@ internal static class LegacyEndpoints
     public static async Task<Ok<LegacyLogResponse>> LogAsync(
         LegacySessionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, VirtualBankerDbContext db, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetForCallerAsync(request.SessionId!, principal.UserId, cancellationToken);
+        var session = await sessions.GetForCallerAsync(request.SessionId!, principal, cancellationToken);
         var events = await db.ConversationEvents.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Sequence).Take(1000).ToListAsync(cancellationToken);
         return TypedResults.Ok(new LegacyLogResponse(session.Id, [.. events.Select(ConversationSockets.ToFrame)]));
     }
@@ -60,7 +60,7 @@ internal static class LegacyEndpoints
     public static async Task<Ok<LegacySessionResponse>> TerminateAsync(
         LegacySessionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetForCallerAsync(request.SessionId!, principal.UserId, cancellationToken);
+        var session = await sessions.GetForCallerAsync(request.SessionId!, principal, cancellationToken);
         await sessions.EndAsync(session.Id, cancellationToken);
         return TypedResults.Ok(new LegacySessionResponse(session.Id, "terminated"));
     }
@@ -69,9 +69,9 @@ internal static class LegacyEndpoints
     public static async Task<Ok<LegacySessionResponse>> ResetAsync(
         LegacySessionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetForCallerAsync(request.SessionId!, principal.UserId, cancellationToken);
+        var session = await sessions.GetForCallerAsync(request.SessionId!, principal, cancellationToken);
         await sessions.EndAsync(session.Id, cancellationToken);
-        var fresh = await sessions.CreateAsync(principal.UserId, session.AgentId?.ToString(), cancellationToken);
+        var fresh = await sessions.CreateAsync(principal, session.AgentId?.ToString(), cancellationToken);
         return TypedResults.Ok(new LegacySessionResponse(fresh.Id, "reset"));
     }
 }

@@ -71,7 +71,7 @@ internal static class SessionEndpoints
     public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, IServiceScopeFactory scopes,
         TenantContext tenant, HttpRequest http, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetForCallerAsync(sessionId, principal.UserId, cancellationToken);
+        var session = await sessions.GetForCallerAsync(sessionId, principal, cancellationToken);
         conversations.EnsureOpen(session);
         var after = ConversationSockets.ResumePoint(http) ?? 0;
         return TypedResults.ServerSentEvents(Items(scopes, tenant.TenantId!, session.Id, after, cancellationToken));
@@ -86,7 +86,7 @@ internal static class SessionEndpoints
             return;
         }
 
-        var session = await sessions.GetForCallerAsync(sessionId, principal.UserId, context.RequestAborted);
+        var session = await sessions.GetForCallerAsync(sessionId, principal, context.RequestAborted);
         conversations.EnsureOpen(session);
         using var accepted = await ConversationSockets.AcceptAsync(context, principal);
         if (accepted is null)
@@ -136,8 +136,8 @@ internal static class SessionEndpoints
 
     private static async Task<Session> SessionAsync(string? sessionId, string? personaId, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(sessionId)
-            ? await sessions.CreateAsync(principal.UserId, personaId, cancellationToken)
-            : await sessions.GetForCallerAsync(sessionId, principal.UserId, cancellationToken);
+            ? await sessions.CreateAsync(principal, personaId, cancellationToken)
+            : await sessions.GetForCallerAsync(sessionId, principal, cancellationToken);
 
     private static string? IdempotencyKey(HttpRequest request) =>
         request.Headers["Idempotency-Key"].FirstOrDefault() is { Length: > 0 and <= 128 } key ? key : null;

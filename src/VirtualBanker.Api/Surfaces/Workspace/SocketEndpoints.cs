@@ -56,7 +56,7 @@ internal static class SocketEndpoints
             try
             {
                 var session = ConversationSockets.Text(frame, "session_id") is { } sessionId
-                    ? await sessions.GetForCallerAsync(sessionId, userId, stop.Token)
+                    ? await sessions.GetForCallerAsync(sessionId, principal, stop.Token)
                     : await sessions.GetOrCreateCustomerSessionAsync(userId, stop.Token);
                 if (!pumps.ContainsKey(session.Id))
                 {

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Management;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Api.Surfaces.Management;
+
+/// <summary>Contract 003's admin side: JSON login, agents CRUD and clients (tenants) CRUD.</summary>
+internal static class AdminEndpoints
+{
+    public static RouteGroupBuilder MapAdminEndpoints(this RouteGroupBuilder v1)
+    {
+        v1.MapPost("/auth/login", LoginAsync).AllowAnonymous().WithTags("Auth");
+
+        var agents = v1.MapGroup("/agents").WithTags("Agents").RequireAuthorization(AuthPolicies.GatewayAdmin);
+        agents.MapGet("", ListAgentsAsync);
+        agents.MapGet("/{agentId:guid}", GetAgentAsync);
+        agents.MapPost("", CreateAgentAsync);
+        agents.MapPut("/{agentId:guid}", UpdateAgentAsync);
+        agents.MapDelete("/{agentId:guid}", DeleteAgentAsync);
+
+        var clients = v1.MapGroup("/clients").WithTags("Clients").RequireAuthorization(AuthPolicies.TenantAdmin);
+        clients.MapGet("", ListClientsAsync);
+        clients.MapGet("/{clientId}", GetClientAsync);
+        clients.MapPost("", CreateClientAsync);
+        clients.MapPut("/{clientId}", UpdateClientAsync);
+        return v1;
+    }
+
+    /// <summary>Admins only. The tenant is the one named by <c>X-Client-ID</c>, else the platform's default tenant.</summary>
+    public static async Task<Ok<ManagementLoginResponse>> LoginAsync(
+        ManagementLoginRequest request, [FromHeader(Name = "X-Client-ID")] string? clientId, UserAuthService auth, IOptions<TenancyOptions> tenancy, CancellationToken cancellationToken)
+    {
+        var result = await auth.LoginAsync(clientId is { Length: > 0 and <= 64 } ? clientId : tenancy.Value.DefaultTenantId, request.Email!, request.Password!, cancellationToken, adminOnly: true);
+        return TypedResults.Ok(new ManagementLoginResponse(result.Tokens.AccessToken, "bearer"));
+    }
+
+    public static async Task<Ok<List<AgentResponse>>> ListAgentsAsync(
+        [FromQuery(Name = "client_id")] string? clientId, bool? active, AgentAdminService agents, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await agents.ListAsync(clientId, active, cancellationToken)).Select(AgentResponse.From).ToList());
+
+    public static async Task<Ok<AgentResponse>> GetAgentAsync(Guid agentId, AgentAdminService agents, CancellationToken cancellationToken) =>
+        TypedResults.Ok(AgentResponse.From(await agents.GetAsync(agentId, cancellationToken)));
+
+    public static async Task<Created<AgentResponse>> CreateAgentAsync(CreateAgentRequest request, AgentAdminService agents, CancellationToken cancellationToken)
+    {
+        var agent = await agents.CreateAsync(request.ClientId, new AgentInput(request.Name, request.Slug, request.Description, request.SystemPrompt, request.Enabled,
+            request.VoiceSettings?.ToSettings(), request.AllowedTools), cancellationToken);
+        return TypedResults.Created($"/api/v1/agents/{agent.Id}", AgentResponse.From(agent));
+    }
+
+    public static async Task<Ok<AgentResponse>> UpdateAgentAsync(Guid agentId, UpdateAgentRequest request, AgentAdminService agents, CancellationToken cancellationToken) =>
+        TypedResults.Ok(AgentResponse.From(await agents.UpdateAsync(agentId, new AgentInput(request.Name, request.Slug, request.Description, request.SystemPrompt,
+            request.Enabled, request.VoiceSettings?.ToSettings(), request.AllowedTools), cancellationToken)));
+
+    public static async Task<NoContent> DeleteAgentAsync(Guid agentId, AgentAdminService agents, CancellationToken cancellationToken)
+    {
+        await agents.DeleteAsync(agentId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<List<ClientResponse>>> ListClientsAsync(TenantAdminService clients, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await clients.ListAsync(cancellationToken)).Select(ClientResponse.From).ToList());
+
+    public static async Task<Ok<ClientResponse>> GetClientAsync(string clientId, TenantAdminService clients, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ClientResponse.From(await clients.GetAsync(clientId, cancellationToken)));
+
+    public static async Task<Created<ClientResponse>> CreateClientAsync(CreateClientRequest request, TenantAdminService clients, CancellationToken cancellationToken)
+    {
+        var admin = request.Admin is { } a ? new FirstAdmin(a.Email!, a.Password!, a.Name!) : null;
+        var tenant = await clients.CreateAsync(request.Id!, new ClientInput(request.Name, request.Domain, request.Active, request.Settings), admin, cancellationToken);
+        return TypedResults.Created($"/api/v1/clients/{tenant.Id}", ClientResponse.From(tenant));
+    }
+
+    public static async Task<Ok<ClientResponse>> UpdateClientAsync(string clientId, UpdateClientRequest request, TenantAdminService clients, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ClientResponse.From(await clients.UpdateAsync(clientId, new ClientInput(request.Name, request.Domain, request.Active, request.Settings), cancellationToken)));
+}

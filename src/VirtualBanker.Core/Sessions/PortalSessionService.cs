@@ -1,0 +1,142 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Core.Sessions;
+
+public sealed record PortalSession(Session Session, AccessToken Token, TenantSettings Settings);
+
+/// <summary>
+/// Contract 000: a bank's portal opens a session for its signed-in customer by presenting an assertion
+/// it signed. The session gets an ephemeral token bound to it alone, lasts at most the tenant's
+/// <c>max_session_duration_minutes</c>, and — when the tenant requires it — runs nothing before consent.
+/// </summary>
+public sealed class PortalSessionService(
+    VirtualBankerDbContext db,
+    TenantDirectory tenants,
+    PortalAssertionVerifier verifier,
+    TokenService tokens,
+    ChatSessionService sessions,
+    ITokenRevocationList revocations,
+    IOptions<PortalOptions> options,
+    TimeProvider clock)
+{
+    private static readonly AppError Refused = AppError.Unauthorized("The auth_assertion could not be verified for this tenant.");
+
+    public async Task<PortalSession> CreateAsync(string tenantId, string? userId, string assertion, Dictionary<string, string> portalContext, CancellationToken cancellationToken)
+    {
+        // One answer for an unknown tenant, a tenant without portal keys and a bad assertion: nothing is learned by probing.
+        var tenant = await tenants.FindAsync(tenantId, cancellationToken);
+        if (tenant is not { Active: true, Settings.PortalAuth: { } auth })
+        {
+            throw new AppException(Refused);
+        }
+
+        var identity = await verifier.VerifyAsync(auth, assertion, cancellationToken);
+        if (identity is null || (userId is not null && !string.Equals(userId, identity.Subject, StringComparison.Ordinal)))
+        {
+            throw new AppException(Refused);
+        }
+
+        db.Tenant.UseTenant(tenant.Id);
+        var agentId = await db.Agents.Where(a => a.Slug == ChatSessionService.DefaultAgentSlug && a.Enabled).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new AppException(new AppError(ErrorCodes.Unavailable, 503, "No assistant is configured for this bank."));
+
+        var customerId = await LinkCustomerAsync(auth.Issuer, identity, cancellationToken);
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var policy = tenant.Settings.Policy;
+        var session = new Session
+        {
+            Id = ChatSessionService.NewId(),
+            TenantId = tenant.Id,
+            UserId = customerId,
+            AgentId = agentId,
+            ExternalUserId = identity.Subject,
+            PortalContext = portalContext,
+            ConsentRequired = policy.RequireConsent,
+            CreatedAt = now,
+            ExpiresAt = now.AddMinutes(policy.MaxSessionDurationMinutes),
+        };
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(cancellationToken);
+        db.Entry(session).State = EntityState.Detached;
+        return new PortalSession(session, Token(session), tenant.Settings);
+    }
+
+    /// <summary>
+    /// The portal's customer as one of our customers, whose banking data the tools may then read: the
+    /// user linked to this portal subject, or else the user with the e-mail the bank asserts — linked
+    /// from then on. The bank is the authority on its customers; its signed assertion is the proof.
+    /// </summary>
+    private async Task<Guid?> LinkCustomerAsync(string issuer, PortalIdentity identity, CancellationToken cancellationToken)
+    {
+        var linked = await db.Users.Where(u => u.ExternalIssuer == issuer && u.ExternalSubject == identity.Subject && u.Active)
+            .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
+        if (linked is not null || identity.Email is not { Length: > 0 and <= 320 } email)
+        {
+            return linked;
+        }
+
+        email = email.Trim().ToLowerInvariant();
+        var claimed = await db.Users.Where(u => u.Email == email && u.Active && u.ExternalSubject == null && u.Roles.Any(r => r.Role == Roles.Customer))
+            .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
+        if (claimed is not null)
+        {
+            await db.Users.Where(u => u.Id == claimed && u.ExternalSubject == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.ExternalIssuer, issuer).SetProperty(u => u.ExternalSubject, identity.Subject), cancellationToken);
+        }
+
+        return claimed;
+    }
+
+    /// <summary>A fresh ephemeral token for the caller's own, still open session.</summary>
+    public async Task<PortalSession> RefreshAsync(string sessionId, ICurrentPrincipal caller, CancellationToken cancellationToken)
+    {
+        var session = await OpenSessionAsync(sessionId, caller, cancellationToken);
+        var tenant = await tenants.FindAsync(session.TenantId, cancellationToken);
+        return new PortalSession(session, Token(session), tenant!.Settings);
+    }
+
+    /// <summary>Records the customer's consent; from now on the session's messages are answered.</summary>
+    public async Task<Session> GiveConsentAsync(string sessionId, ICurrentPrincipal caller, CancellationToken cancellationToken)
+    {
+        var session = await OpenSessionAsync(sessionId, caller, cancellationToken);
+        if (session.ConsentGivenAt is null)
+        {
+            session.ConsentGivenAt = clock.GetUtcNow().UtcDateTime;
+            await db.Sessions.Where(s => s.Id == session.Id && s.ConsentGivenAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsentGivenAt, session.ConsentGivenAt), cancellationToken);
+        }
+
+        return session;
+    }
+
+    /// <summary>Ends the session: its tokens are refused from now on and its streams close. Ending twice is fine.</summary>
+    public async Task EndAsync(string sessionId, ICurrentPrincipal caller, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetForCallerAsync(sessionId, caller, cancellationToken, adminMayAccess: true);
+        await sessions.EndAsync(session.Id, cancellationToken);
+        await revocations.RevokeAsync(session.Id, session.ExpiresAt.AddMinutes(options.Value.EphemeralTokenMinutes), cancellationToken);
+    }
+
+    private async Task<Session> OpenSessionAsync(string sessionId, ICurrentPrincipal caller, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetForCallerAsync(sessionId, caller, cancellationToken);
+        if (session.Status != SessionStatus.Active || session.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+        {
+            throw new AppException(AppError.Unauthorized("The session has ended."));
+        }
+
+        return session;
+    }
+
+    private AccessToken Token(Session session)
+    {
+        var expires = clock.GetUtcNow().UtcDateTime.AddMinutes(options.Value.EphemeralTokenMinutes);
+        return tokens.CreateSessionToken(session.TenantId, session.Id, expires < session.ExpiresAt ? expires : session.ExpiresAt);
+    }
+}

@@ -1,0 +1,241 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using VirtualBanker.Api.Tests.Surfaces.Customer;
+using VirtualBanker.Api.Tests.Surfaces.Gateway;
+using VirtualBanker.Api.Tests.Surfaces.Management;
+
+namespace VirtualBanker.Api.Tests.Surfaces.Portal;
+
+/// <summary>Contract 000: sessions opened with a portal's signed assertion, their ephemeral tokens and the tenant's policy.</summary>
+public sealed class PortalSessionTests(VirtualBankerFactory factory) : IClassFixture<VirtualBankerFactory>
+{
+    private readonly PortalIssuer _portal = new();
+
+    [Fact]
+    public async Task Session_FromAnHs256Assertion_RunsNothingBeforeConsent_ThenAnswersFromTheLinkedCustomersData()
+    {
+        using var admin = await Admin.ClientAsync(factory);
+        await Admin.ConfigureAsync(admin, "demo-bank", PortalIssuer.Hs256Settings(requireConsent: true));
+        using var anonymous = factory.CreateClient();
+
+        var response = await anonymous.PostAsJsonAsync("/v1/sessions", new
+        {
+            tenant_id = "demo-bank",
+            user_id = "portal-user-456",
+            auth_assertion = PortalIssuer.Hs256("portal-user-456", email: "alex@bankbot.dev"),
+            portal_context = new { route = "/account", account_id = "acc-789" },
+        });
+        var created = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var sessionId = created["session_id"]!.GetValue<string>();
+        var config = created["config"]!;
+        Assert.Equal("#0066cc", config["theme"]!["primaryColor"]!.GetValue<string>());
+        Assert.True(config["avatar_enabled"]!.GetValue<bool>());
+        Assert.Equal("Hello! How can I help you today?", config["greeting"]!.GetValue<string>());
+        Assert.Contains("get_account_status", config["allowed_tools"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.True(config["policy"]!["require_consent"]!.GetValue<bool>());
+        Assert.True(created["expires_at"]!.GetValue<DateTime>() <= created["session_expires_at"]!.GetValue<DateTime>());
+
+        using var session = factory.CreateClient(created["ephemeral_token"]!.GetValue<string>());
+        var early = await session.PostAsJsonAsync("/v1/session/message", new { session_id = sessionId, message = "what is my balance?" });
+        Assert.Equal(HttpStatusCode.Forbidden, early.StatusCode);
+        Assert.Contains("consent_required", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var consent = await session.PostAsync($"/v1/sessions/{sessionId}/consent", null);
+        Assert.Equal(HttpStatusCode.OK, consent.StatusCode);
+        var sent = await session.PostAsJsonAsync("/v1/session/message", new { session_id = sessionId, message = "what is my balance?" });
+        Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        var events = await GatewayTests.ReadSseAsync(session, $"/v1/session/{sessionId}/events", lastEventId: null, until: "chat_end");
+        using var alex = factory.CreateClient(await factory.LoginAsync());
+        var balance = JsonNode.Parse(await alex.GetStringAsync("/api/dashboard/overview"))!["total_balance"]!.GetValue<decimal>();
+        Assert.StartsWith(FormattableString.Invariant($"Your total balance is ${balance:#,0.00}."), events[^1].Data["content"]!.GetValue<string>(),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EphemeralToken_IsBoundToItsSession_AndOpensNoCustomerApi()
+    {
+        var tenant = await NewTenantAsync("bound-bank", PortalIssuer.Hs256Settings());
+        var first = await CreateAsync(tenant, PortalIssuer.Hs256("u-1"));
+        var second = await CreateAsync(tenant, PortalIssuer.Hs256("u-2"));
+        using var client = factory.CreateClient(first.Token);
+
+        var other = await client.PostAsJsonAsync("/v1/session/message", new { session_id = second.SessionId, message = "hello" });
+        var newSession = await client.PostAsJsonAsync("/v1/session/message", new { message = "hello" });
+        var dashboard = await client.GetAsync("/api/dashboard/overview");
+        var agents = await client.GetAsync("/api/v1/agents");
+        var otherRefresh = await client.PostAsync($"/v1/sessions/{second.SessionId}/refresh-token", null);
+
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, newSession.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, dashboard.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, agents.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, otherRefresh.StatusCode);
+    }
+
+    [Fact]
+    public async Task Refresh_GivesAWorkingToken_AndEnd_RejectsEveryTokenAndClosesTheStream()
+    {
+        var tenant = await NewTenantAsync("end-bank", PortalIssuer.Hs256Settings());
+        var created = await CreateAsync(tenant, PortalIssuer.Hs256("u-1"));
+        using var client = factory.CreateClient(created.Token);
+
+        var refreshed = await client.PostAsync($"/v1/sessions/{created.SessionId}/refresh-token", null);
+        var body = JsonNode.Parse(await refreshed.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var newToken = body["ephemeral_token"]!.GetValue<string>();
+        Assert.NotEqual(created.Token, newToken);
+        Assert.True(body["expires_at"]!.GetValue<DateTime>() > DateTime.UtcNow);
+
+        using var socket = await factory.Server.CreateWebSocketClient()
+            .ConnectAsync(new Uri($"ws://localhost/v1/session/{created.SessionId}/stream?access_token={newToken}"), CancellationToken.None);
+        using var fresh = factory.CreateClient(newToken);
+        var ended = await fresh.PostAsync($"/v1/sessions/{created.SessionId}/end", null);
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        Assert.Equal("ended", JsonNode.Parse(await ended.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        WebSocketReceiveResult frame;
+        do
+        {
+            frame = await socket.ReceiveAsync(buffer, timeout.Token);
+        }
+        while (frame.MessageType != WebSocketMessageType.Close);
+        Assert.Equal((WebSocketCloseStatus)4000, socket.CloseStatus);
+
+        foreach (var token in new[] { created.Token, newToken })
+        {
+            using var after = factory.CreateClient(token);
+            var refused = await after.PostAsJsonAsync("/v1/session/message", new { session_id = created.SessionId, message = "hello" });
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await after.PostAsync($"/v1/sessions/{created.SessionId}/refresh-token", null)).StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("wrong-issuer")]
+    [InlineData("wrong-audience")]
+    [InlineData("expired")]
+    [InlineData("bad-signature")]
+    [InlineData("alg-none")]
+    [InlineData("other-user")]
+    [InlineData("unknown-tenant")]
+    [InlineData("garbage")]
+    public async Task AssertionThatDoesNotVerify_Is401_InTheContractsShape_AndOpensNothing(string flaw)
+    {
+        var tenant = await NewTenantAsync($"flaw-{flaw}", PortalIssuer.Hs256Settings());
+        var assertion = flaw switch
+        {
+            "wrong-issuer" => PortalIssuer.Hs256("u-1", issuer: "https://evil.example"),
+            "wrong-audience" => PortalIssuer.Hs256("u-1", audience: "someone-else"),
+            "expired" => PortalIssuer.Hs256("u-1", expires: DateTime.UtcNow.AddMinutes(-5)),
+            "bad-signature" => PortalIssuer.Hs256("u-1", secret: "another-secret-that-is-also-32-bytes-long"),
+            "alg-none" => PortalIssuer.Unsigned("u-1"),
+            "garbage" => "not.a.jwt",
+            _ => PortalIssuer.Hs256("u-1"),
+        };
+        using var anonymous = factory.CreateClient();
+
+        var response = await anonymous.PostAsJsonAsync("/v1/sessions", new
+        {
+            tenant_id = flaw == "unknown-tenant" ? "no-such-bank" : tenant,
+            user_id = flaw == "other-user" ? "u-2" : "u-1",
+            auth_assertion = assertion,
+        });
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(["error", "message"], body.Select(p => p.Key).Order());
+        Assert.DoesNotContain("session_id", body.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PublicKeyTenant_AcceptsEs256_AndRefusesHs256SignedWithItsPublicKey()
+    {
+        var tenant = await NewTenantAsync("ec-bank", _portal.EcSettings());
+        var ok = await CreateAsync(tenant, _portal.Es256("u-1"));
+        Assert.StartsWith("sess_", ok.SessionId, StringComparison.Ordinal);
+
+        // Algorithm confusion: an HS256 token whose HMAC key is the tenant's public key text.
+        var confused = PortalIssuer.Hs256("u-1", secret: _portal.Ec.ExportSubjectPublicKeyInfoPem());
+        using var anonymous = factory.CreateClient();
+        var refused = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = tenant, auth_assertion = confused });
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task JwksTenant_VerifiesRs256AgainstTheFetchedKeySet()
+    {
+        await using var jwks = await _portal.StartJwksAsync();
+        var tenant = await NewTenantAsync("jwks-bank", new JsonObject
+        {
+            ["portal_auth"] = new JsonObject { ["type"] = "jwks", ["jwks_url"] = jwks.Urls.First() + "/jwks.json", ["issuer"] = PortalIssuer.Issuer, ["audience"] = PortalIssuer.Audience },
+        });
+
+        var ok = await CreateAsync(tenant, _portal.Rs256("u-1"));
+        using var anonymous = factory.CreateClient();
+        var unknownKey = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = tenant, auth_assertion = new PortalIssuer().Rs256("u-1") });
+
+        Assert.StartsWith("sess_", ok.SessionId, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknownKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task TenantPolicy_SetsTheSessionLength_AndItsRateLimit()
+    {
+        var tenant = await NewTenantAsync("policy-bank", PortalIssuer.Hs256Settings(rateLimitPerMinute: 3, maxMinutes: 5));
+        var before = DateTime.UtcNow;
+        var created = await CreateAsync(tenant, PortalIssuer.Hs256("u-1"));
+        Assert.InRange(created.SessionExpiresAt, before.AddMinutes(5).AddSeconds(-5), before.AddMinutes(5).AddSeconds(30));
+        Assert.True(created.ExpiresAt <= created.SessionExpiresAt);
+
+        using var client = factory.CreateClient(created.Token);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await client.PostAsJsonAsync("/v1/session/message", new { session_id = created.SessionId, message = "hello" })).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task MalformedBodies_Are400_InTheContractsShape()
+    {
+        using var anonymous = factory.CreateClient();
+        foreach (var body in new[] { "{", "[]", "{\"tenant_id\":\"demo-bank\"}", "{\"tenant_id\":\"demo-bank\",\"auth_assertion\":\"x\",\"portal_context\":{\"a\":{\"b\":1}}}" })
+        {
+            var response = await anonymous.PostAsync("/v1/sessions", new StringContent(body, new MediaTypeHeaderValue("application/json")));
+            var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal(["error", "message"], json.Select(p => p.Key).Order());
+        }
+    }
+
+    private async Task<string> NewTenantAsync(string id, JsonObject settings)
+    {
+        using var platform = await Admin.ClientAsync(factory);
+        using var _ = await Admin.CreateTenantAsync(factory, platform, id);
+        await Admin.ConfigureAsync(platform, id, settings);
+        return id;
+    }
+
+    private async Task<Created> CreateAsync(string tenant, string assertion)
+    {
+        using var anonymous = factory.CreateClient();
+        var response = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = tenant, auth_assertion = assertion });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        var json = JsonDocument.Parse(body).RootElement;
+        return new Created(json.GetProperty("session_id").GetString()!, json.GetProperty("ephemeral_token").GetString()!,
+            json.GetProperty("expires_at").GetDateTime(), json.GetProperty("session_expires_at").GetDateTime());
+    }
+
+    private sealed record Created(string SessionId, string Token, DateTime ExpiresAt, DateTime SessionExpiresAt);
+}
