@@ -24,6 +24,9 @@ internal static class ObservabilityExtensions
             builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
         }
 
+        builder.Services.AddHttpClient();
+        builder.Services.AddScoped<ComponentHealth>();
+
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("virtualbanker", serviceVersion: Version))
             .WithTracing(t => t.AddAspNetCoreInstrumentation().AddSource(MetricsCollector.MeterName))

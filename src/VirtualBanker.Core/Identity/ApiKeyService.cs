@@ -66,6 +66,10 @@ public sealed class ApiKeyService(VirtualBankerDbContext db, TimeProvider clock)
         return key;
     }
 
+    /// <summary>The current tenant's keys, newest first (their hashes stay in the database).</summary>
+    public Task<List<ApiKey>> ListAsync(CancellationToken cancellationToken) =>
+        db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
+
     /// <summary>Revokes a key of the current tenant; false when there is no such key.</summary>
     public async Task<bool> RevokeAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -82,8 +82,10 @@ public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipa
     {
         await VisibleGroupAsync(groupId, cancellationToken);
         return await db.GroupMembers.AsNoTracking().Where(m => m.GroupId == groupId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new MemberView(u.Id, u.Email, u.Name, m.AddedAt))
-            .OrderBy(m => m.Email).ToListAsync(cancellationToken);
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Id, u.Email, u.Name, m.AddedAt })
+            .OrderBy(m => m.Email)
+            .Select(m => new MemberView(m.Id, m.Email, m.Name, m.AddedAt))
+            .ToListAsync(cancellationToken);
     }
 
     public async Task<MemberView> AddMemberAsync(Guid groupId, Guid userId, CancellationToken cancellationToken)

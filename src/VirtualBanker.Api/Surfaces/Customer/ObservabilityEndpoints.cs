@@ -30,8 +30,8 @@ internal static class ObservabilityEndpoints
     {
         group.MapGet("/status", GetStatus).AllowAnonymous();
 
-        // Route timings and recent errors are operational data: admins only.
-        group.MapGet("/metrics", GetMetrics).RequireAuthorization(AuthPolicies.TenantAdmin);
+        // Route timings and recent errors span every tenant: platform admins only.
+        group.MapGet("/metrics", GetMetrics).RequireAuthorization(AuthPolicies.PlatformAdmin);
         return group;
     }
 

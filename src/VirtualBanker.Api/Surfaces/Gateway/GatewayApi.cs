@@ -4,7 +4,7 @@ using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Surfaces.Gateway;
 
-/// <summary>Contract 002 (conversation gateway): messages and actions, SSE/WS streams, requeue, legacy API.</summary>
+/// <summary>Contract 002 (conversation gateway): messages and actions, SSE/WS streams, requeue, model profiles, keys, capsules, health, legacy API.</summary>
 internal static class GatewayApi
 {
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
@@ -15,6 +15,7 @@ internal static class GatewayApi
         v1.MapGroup("/session").WithTags("Sessions").MapSessionEndpoints();
         v1.MapGroup("/requeue").WithTags("Requeue").RequireAuthorization(AuthPolicies.GatewayAdmin).MapRequeueEndpoints();
         v1.MapGroup("").WithTags("Model profiles").RequireAuthorization(AuthPolicies.GatewayAdmin).MapModelProfileEndpoints();
+        v1.MapOperationsEndpoints();
 
         app.MapGroup("").WithGroupName(ApiSurface.Gateway.DocumentName()).WithTags("Legacy")
             .RequireAuthorization(AuthPolicies.Gateway)

@@ -21,6 +21,11 @@ public sealed record LegacyLogResponse(string SessionId, IReadOnlyList<JsonObjec
 
 public sealed record LegacySessionResponse(string SessionId, string Status);
 
+public sealed record LegacyFilesRequest([property: Required, MinLength(1), MaxLength(20)] List<string>? Paths);
+
+/// <summary>Found files as base64 by path; paths that are not (or not yours) are listed in <c>missing</c>.</summary>
+public sealed record LegacyFilesResponse(IReadOnlyDictionary<string, string> Files, IReadOnlyList<string> Missing);
+
 /// <summary>Seed 002's legacy python API, kept for old clients; the same pipeline underneath.</summary>
 internal static class LegacyEndpoints
 {
@@ -31,6 +36,7 @@ internal static class LegacyEndpoints
         group.MapPost("/api_log_get", LogAsync);
         group.MapPost("/api_terminate_chat", TerminateAsync);
         group.MapPost("/api_reset_chat", ResetAsync);
+        group.MapPost("/api_files_get", FilesAsync);
         return group;
     }
 
@@ -73,5 +79,47 @@ internal static class LegacyEndpoints
         await sessions.EndAsync(session.Id, cancellationToken);
         var fresh = await sessions.CreateAsync(principal, session.AgentId?.ToString(), cancellationToken);
         return TypedResults.Ok(new LegacySessionResponse(fresh.Id, "reset"));
+    }
+
+    /// <summary>
+    /// The legacy file download. The files a session has are its transcript, as
+    /// <c>{session_id}/transcript.txt</c> (plain text) or <c>{session_id}/transcript.json</c> (the event log).
+    /// </summary>
+    public static async Task<Ok<LegacyFilesResponse>> FilesAsync(
+        LegacyFilesRequest request, ICurrentPrincipal principal, ChatSessionService sessions, VirtualBankerDbContext db, CancellationToken cancellationToken)
+    {
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (var path in request.Paths!.Distinct(StringComparer.Ordinal))
+        {
+            var parts = path?.Split('/') ?? [];
+            Session? session = null;
+            if (parts is [var sessionId, "transcript.txt" or "transcript.json"] && sessionId.Length <= 64)
+            {
+                try
+                {
+                    session = await sessions.GetForCallerAsync(sessionId, principal, cancellationToken);
+                }
+                catch (AppException)
+                {
+                    session = null;
+                }
+            }
+
+            if (session is null)
+            {
+                missing.Add(path ?? "");
+                continue;
+            }
+
+            var events = await db.ConversationEvents.AsNoTracking().Where(e => e.SessionId == session.Id).OrderBy(e => e.Sequence).Take(5000).ToListAsync(cancellationToken);
+            var content = parts[1] == "transcript.json"
+                ? new JsonArray([.. events.Select(e => (JsonNode)ConversationSockets.ToFrame(e))]).ToJsonString()
+                : string.Join('\n', events.Where(e => e.Type is EventTypes.Message or EventTypes.ChatEnd)
+                    .Select(e => $"[{e.CreatedAt:yyyy-MM-dd HH:mm:ss}Z] {(e.Type == EventTypes.Message ? "customer" : "assistant")}: {ConversationService.Content(e)}"));
+            files[path!] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(content));
+        }
+
+        return TypedResults.Ok(new LegacyFilesResponse(files, missing));
     }
 }

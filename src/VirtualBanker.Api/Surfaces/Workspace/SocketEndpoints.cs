@@ -11,7 +11,7 @@ internal static class SocketEndpoints
 {
     public static RouteGroupBuilder MapWorkspaceSocket(this RouteGroupBuilder group)
     {
-        group.MapGet("/ws", WorkspaceSocketAsync);
+        group.MapGet("/ws", WorkspaceSocketAsync).WithTags("Bot chat");
         return group;
     }
 

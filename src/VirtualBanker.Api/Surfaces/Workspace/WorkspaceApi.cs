@@ -2,14 +2,14 @@ using VirtualBanker.Api.Hosting;
 
 namespace VirtualBanker.Api.Surfaces.Workspace;
 
-/// <summary>Contract 004 (bot workspace). This issue brings its WebSocket channel; sessions, bots, groups and OIDC come later.</summary>
+/// <summary>Contract 004 (bot workspace): sessions, users, bots, groups, admin views and the WebSocket channel. OIDC sign-in comes with its own issue.</summary>
 internal static class WorkspaceApi
 {
     public static IEndpointRouteBuilder MapWorkspaceApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("").WithGroupName(ApiSurface.Workspace.DocumentName()).WithTags("Bot chat")
-            .RequireAuthorization(AuthPolicies.User)
-            .MapWorkspaceSocket();
+        var workspace = app.MapGroup("").WithGroupName(ApiSurface.Workspace.DocumentName()).RequireAuthorization(AuthPolicies.User);
+        workspace.MapWorkspaceEndpoints();
+        workspace.MapWorkspaceSocket();
         return app;
     }
 }

@@ -1,0 +1,97 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Core.Agents;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+
+namespace VirtualBanker.Api.Surfaces.Gateway;
+
+public sealed record CreateKeyRequest(
+    [property: Required, MinLength(1), MaxLength(200)] string? Label,
+    [property: Required, MinLength(1), MaxLength(10)] List<string>? Scopes,
+    DateTime? ExpiresAt);
+
+/// <summary>The key as listed; <c>secret</c> is present only in the answer to its creation.</summary>
+public sealed record KeyResponse(Guid KeyId, string Label, string Prefix, IReadOnlyList<string> Scopes, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt,
+    DateTime? RevokedAt, string? Secret = null)
+{
+    public static KeyResponse From(ApiKey k, string? secret = null) => new(k.Id, k.Label, k.Prefix, k.Scopes, k.CreatedAt, k.ExpiresAt, k.LastUsedAt, k.RevokedAt, secret);
+}
+
+public sealed record RevokeKeyResponse(string Status, Guid KeyId);
+
+public sealed record CapsuleResponse(string Id, string Name, string Description, string Version, IReadOnlyList<string> Tools, bool Installed, DateTime? InstalledAt)
+{
+    public static CapsuleResponse From(CapsuleView v) => new(v.Capsule.Id, v.Capsule.Name, v.Capsule.Description, v.Capsule.Version, v.Capsule.Tools, v.Installed, v.InstalledAt);
+}
+
+public sealed record InstallCapsuleResponse(string Status, CapsuleResponse Capsule, IReadOnlyList<string> AllowedTools);
+
+/// <summary>Contract 002's operations: API keys, the capsule catalog and component health.</summary>
+internal static class OperationsEndpoints
+{
+    /// <summary>What a key may be given. A key may hand out only scopes it has itself.</summary>
+    public static readonly IReadOnlySet<string> KeyScopes = new HashSet<string>(["chat", "sessions", "admin", "transactions:ingest"], StringComparer.Ordinal);
+
+    public static RouteGroupBuilder MapOperationsEndpoints(this RouteGroupBuilder v1)
+    {
+        var keys = v1.MapGroup("/keys").WithTags("API keys").RequireAuthorization(AuthPolicies.GatewayAdmin);
+        keys.MapPost("", CreateKeyAsync);
+        keys.MapGet("", ListKeysAsync);
+        keys.MapDelete("/{keyId:guid}", RevokeKeyAsync);
+
+        var capsules = v1.MapGroup("/capsules").WithTags("Capsules").RequireAuthorization(AuthPolicies.GatewayAdmin);
+        capsules.MapGet("", async (CapsuleService service, CancellationToken ct) => TypedResults.Ok((await service.ListAsync(ct)).Select(CapsuleResponse.From).ToList()));
+        capsules.MapGet("/{capsuleId}", async (string capsuleId, CapsuleService service, CancellationToken ct) => TypedResults.Ok(CapsuleResponse.From(await service.GetAsync(capsuleId, ct))));
+        capsules.MapPost("/{capsuleId}/install", InstallCapsuleAsync);
+
+        v1.MapGet("/health", HealthAsync).WithTags("Health");
+        return v1;
+    }
+
+    public static async Task<Created<KeyResponse>> CreateKeyAsync(CreateKeyRequest request, ICurrentPrincipal principal, ApiKeyService keys, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var scopes = request.Scopes!.Distinct(StringComparer.Ordinal).ToList();
+        if (scopes.FirstOrDefault(s => !KeyScopes.Contains(s)) is { } unknown)
+        {
+            throw new AppException(AppError.Validation("scopes", $"Unknown scope '{unknown}'. Scopes: {string.Join(", ", KeyScopes.Order())}."));
+        }
+
+        if (principal.UserId is null && scopes.FirstOrDefault(s => !principal.HasScope(s)) is { } wider)
+        {
+            throw new AppException(AppError.Forbidden($"A key cannot grant the scope '{wider}', which it does not have."));
+        }
+
+        if (request.ExpiresAt is { } expires && expires.ToUniversalTime() <= clock.GetUtcNow().UtcDateTime)
+        {
+            throw new AppException(AppError.Validation("expires_at", "expires_at must be in the future."));
+        }
+
+        var created = await keys.CreateAsync(request.Label!, scopes, request.ExpiresAt?.ToUniversalTime(), principal.UserId, cancellationToken);
+        return TypedResults.Created($"/v1/keys/{created.Key.Id}", KeyResponse.From(created.Key, created.Secret));
+    }
+
+    public static async Task<Ok<List<KeyResponse>>> ListKeysAsync(ApiKeyService keys, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await keys.ListAsync(cancellationToken)).Select(k => KeyResponse.From(k)).ToList());
+
+    public static async Task<Results<Ok<RevokeKeyResponse>, ErrorResult>> RevokeKeyAsync(Guid keyId, ApiKeyService keys, CancellationToken cancellationToken) =>
+        await keys.RevokeAsync(keyId, cancellationToken)
+            ? TypedResults.Ok(new RevokeKeyResponse("revoked", keyId))
+            : new ErrorResult(AppError.NotFound("No such key."));
+
+    public static async Task<Ok<InstallCapsuleResponse>> InstallCapsuleAsync(string capsuleId, CapsuleService capsules, Core.Tenancy.TenantDirectory tenants, ICurrentPrincipal principal,
+        CancellationToken cancellationToken)
+    {
+        var installed = await capsules.InstallAsync(capsuleId, cancellationToken);
+        var tenant = await tenants.FindAsync(principal.TenantId!, cancellationToken);
+        return TypedResults.Ok(new InstallCapsuleResponse("installed", CapsuleResponse.From(installed), tenant?.Settings.AllowedTools ?? []));
+    }
+
+    /// <summary>Component status (seed 002). Behind the gateway's authentication, as the contract's GATEWAY_REQUIRE_AUTH says.</summary>
+    public static async Task<IResult> HealthAsync(ComponentHealth health, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckAsync(cancellationToken);
+        return TypedResults.Json(report, statusCode: report.Status == ComponentHealth.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+    }
+}

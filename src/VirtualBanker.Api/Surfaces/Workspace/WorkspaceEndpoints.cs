@@ -1,0 +1,144 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using VirtualBanker.Api.Hosting;
+using VirtualBanker.Api.Surfaces.Customer;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Observability;
+using VirtualBanker.Core.Sessions;
+using VirtualBanker.Core.Workspace;
+
+namespace VirtualBanker.Api.Surfaces.Workspace;
+
+public sealed record CurrentSessionResponse(string SessionId, Guid UserId, Guid? BotId, DateTime CreatedAt, DateTime ExpiresAt);
+
+public sealed record CreateBotSessionRequest([property: Required] Guid? BotId);
+
+public sealed record BotSessionResponse(string SessionId, Guid BotId, bool Active, DateTime CreatedAt, DateTime ExpiresAt);
+
+public sealed record EndBotSessionResponse(bool Success, string SessionId, string Status);
+
+public sealed record UserResponse(Guid Id, string Username, string Email, string? FirstName, string? LastName, DateTime CreatedAt);
+
+public sealed record UpdateUserRequest(
+    [property: EmailAddress, MaxLength(320)] string? Email,
+    [property: MinLength(1), MaxLength(100)] string? FirstName,
+    [property: MinLength(1), MaxLength(100)] string? LastName);
+
+public sealed record BotResponse(Guid Id, string Name, string? Description, string Status);
+
+public sealed record CreateGroupRequest(
+    [property: Required, MinLength(1), MaxLength(100)] string? Name,
+    [property: MaxLength(500)] string? Description,
+    [property: MaxLength(500)] List<Guid>? MemberIds,
+    [property: MaxLength(100)] List<Guid>? BotIds);
+
+public sealed record AddMemberRequest([property: Required] Guid? UserId);
+
+public sealed record GroupResponse(Guid Id, string Name, string? Description, int MemberCount, IReadOnlyList<Guid> BotIds, DateTime CreatedAt);
+
+public sealed record MemberResponse(Guid UserId, string Email, string Name, DateTime AddedAt);
+
+/// <summary>Contract 004's REST side: the current and bot sessions, the profile, bots, groups and the admin system views.</summary>
+internal static class WorkspaceEndpoints
+{
+    public static RouteGroupBuilder MapWorkspaceEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapGet("/api/session", CurrentSessionAsync).WithTags("Sessions");
+        group.MapPost("/api/session/create", CreateSessionAsync).WithTags("Sessions");
+        group.MapDelete("/api/session/{sessionId}", EndSessionAsync).WithTags("Sessions");
+        group.MapGet("/api/users/me", MeAsync).WithTags("Users");
+        group.MapPut("/api/users/me", UpdateMeAsync).WithTags("Users");
+        group.MapGet("/api/bots", BotsAsync).WithTags("Bots");
+        group.MapPost("/api/groups/create", CreateGroupAsync).WithTags("Groups");
+        group.MapGet("/api/groups/list", GroupsAsync).WithTags("Groups");
+        group.MapGet("/api/groups/{groupId:guid}/members", MembersAsync).WithTags("Groups");
+        group.MapPost("/api/groups/{groupId:guid}/members", AddMemberAsync).WithTags("Groups");
+
+        var admin = group.MapGroup("/api/admin/system").WithTags("Admin").RequireAuthorization(AuthPolicies.TenantAdmin);
+        admin.MapGet("/status", StatusAsync);
+        admin.MapGet("/metrics", (MetricsCollector metrics) => ObservabilityEndpoints.GetMetrics(metrics)).RequireAuthorization(AuthPolicies.PlatformAdmin);
+        return group;
+    }
+
+    /// <summary>The sign-in session (login) the token belongs to, and the bot of the user's latest open bot session.</summary>
+    public static async Task<Ok<CurrentSessionResponse>> CurrentSessionAsync(ClaimsPrincipal user, ICurrentPrincipal principal, VirtualBankerDbContext db, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var userId = principal.UserId!.Value;
+        var sessionId = principal.SessionId ?? "";
+        var family = Guid.TryParse(sessionId, out var f) ? f : Guid.Empty;
+        var started = await db.RefreshTokens.AsNoTracking().Where(t => t.FamilyId == family).MinAsync(t => (DateTime?)t.CreatedAt, cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var botId = await db.Sessions.AsNoTracking().Where(s => s.UserId == userId && s.Status == SessionStatus.Active && s.ExpiresAt > now)
+            .OrderByDescending(s => s.CreatedAt).Select(s => s.AgentId).FirstOrDefaultAsync(cancellationToken);
+        return TypedResults.Ok(new CurrentSessionResponse(sessionId, userId, botId, started ?? UnixClaim(user, "iat"), UnixClaim(user, "exp")));
+    }
+
+    /// <summary>Opens a session with a bot the user may use (through one of their groups); any other bot is "not found".</summary>
+    public static async Task<Created<BotSessionResponse>> CreateSessionAsync(CreateBotSessionRequest request, ICurrentPrincipal principal, WorkspaceService workspace,
+        ChatSessionService sessions, CancellationToken cancellationToken)
+    {
+        var bot = await workspace.BotAsync(request.BotId!.Value, cancellationToken);
+        var session = await sessions.CreateAsync(principal, bot.Id.ToString(), cancellationToken);
+        return TypedResults.Created($"/api/session/{session.Id}", new BotSessionResponse(session.Id, bot.Id, true, session.CreatedAt, session.ExpiresAt));
+    }
+
+    /// <summary>Ends a bot session: the owner's own, or any in the tenant for an admin.</summary>
+    public static async Task<Ok<EndBotSessionResponse>> EndSessionAsync(string sessionId, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetForCallerAsync(sessionId, principal, cancellationToken, adminMayAccess: true);
+        await sessions.EndAsync(session.Id, cancellationToken);
+        return TypedResults.Ok(new EndBotSessionResponse(true, session.Id, "ended"));
+    }
+
+    public static async Task<Ok<UserResponse>> MeAsync(WorkspaceService workspace, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ToResponse(await workspace.ProfileAsync(cancellationToken)));
+
+    public static async Task<Ok<UserResponse>> UpdateMeAsync(UpdateUserRequest request, WorkspaceService workspace, CancellationToken cancellationToken)
+    {
+        if (request is { Email: null, FirstName: null, LastName: null })
+        {
+            throw new AppException(AppError.Validation("body", "Send at least one of email, first_name, last_name."));
+        }
+
+        return TypedResults.Ok(ToResponse(await workspace.UpdateProfileAsync(new ProfileInput(request.Email, request.FirstName, request.LastName), cancellationToken)));
+    }
+
+    public static async Task<Ok<List<BotResponse>>> BotsAsync(WorkspaceService workspace, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await workspace.BotsAsync(cancellationToken)).Select(a => new BotResponse(a.Id, a.Name, a.Description, a.Enabled ? "active" : "disabled")).ToList());
+
+    public static async Task<Created<GroupResponse>> CreateGroupAsync(CreateGroupRequest request, WorkspaceService workspace, CancellationToken cancellationToken)
+    {
+        var view = await workspace.CreateGroupAsync(request.Name!.Trim(), request.Description, request.MemberIds ?? [], request.BotIds ?? [], cancellationToken);
+        return TypedResults.Created($"/api/groups/{view.Group.Id}/members", ToResponse(view));
+    }
+
+    public static async Task<Ok<List<GroupResponse>>> GroupsAsync(WorkspaceService workspace, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await workspace.GroupsAsync(cancellationToken)).Select(ToResponse).ToList());
+
+    public static async Task<Ok<List<MemberResponse>>> MembersAsync(Guid groupId, WorkspaceService workspace, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await workspace.MembersAsync(groupId, cancellationToken)).Select(m => new MemberResponse(m.UserId, m.Email, m.Name, m.AddedAt)).ToList());
+
+    public static async Task<Ok<MemberResponse>> AddMemberAsync(Guid groupId, AddMemberRequest request, WorkspaceService workspace, CancellationToken cancellationToken)
+    {
+        var m = await workspace.AddMemberAsync(groupId, request.UserId!.Value, cancellationToken);
+        return TypedResults.Ok(new MemberResponse(m.UserId, m.Email, m.Name, m.AddedAt));
+    }
+
+    public static async Task<IResult> StatusAsync(ComponentHealth health, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckAsync(cancellationToken);
+        return TypedResults.Json(report, statusCode: report.Status == ComponentHealth.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+    }
+
+    private static UserResponse ToResponse(Core.Identity.User u) => new(u.Id, u.Email, u.Email, u.FirstName, u.LastName, u.CreatedAt);
+
+    private static GroupResponse ToResponse(GroupView v) => new(v.Group.Id, v.Group.Name, v.Group.Description, v.MemberCount, v.BotIds, v.Group.CreatedAt);
+
+    private static DateTime UnixClaim(ClaimsPrincipal user, string claim) =>
+        long.TryParse(user.FindFirstValue(claim), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : DateTime.UnixEpoch;
+}
