@@ -18,6 +18,9 @@ internal static class AuthPolicies
     /// <summary>Contract 002 conversations: a signed-in user, a portal session token, a key with the chat or sessions scope, or — in local development only — anyone.</summary>
     public const string Gateway = "gateway";
 
+    /// <summary>Contract 002 component health: any authenticated caller, or — in local development only — anyone.</summary>
+    public const string GatewayHealth = "gateway_health";
+
     /// <summary>Contract 002 operations (keys, requeue): a tenant admin or a key with the admin scope.</summary>
     public const string GatewayAdmin = "gateway_admin";
 
@@ -105,6 +108,7 @@ internal static class SecurityExtensions
             .AddPolicy(AuthPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PlatformAdmin))
             .AddPolicy(AuthPolicies.Gateway, p => p.RequireAssertion(c =>
                 gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions") || HasScope(c.User, TokenService.SessionScope)))
+            .AddPolicy(AuthPolicies.GatewayHealth, p => p.RequireAssertion(c => gatewayAnonymous || c.User.Identity?.IsAuthenticated == true))
             .AddPolicy(AuthPolicies.PortalSession, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, TokenService.SessionScope)))
             .AddPolicy(AuthPolicies.PortalSessionOrAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
                 HasScope(c.User, TokenService.SessionScope) || c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin)))

@@ -10,9 +10,8 @@ internal static class GatewayApi
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/v1").WithGroupName(ApiSurface.Gateway.DocumentName())
-            .RequireAuthorization(AuthPolicies.Gateway)
             .AddEndpointFilter(UseDefaultTenantForAnonymousCallers);
-        v1.MapGroup("/session").WithTags("Sessions").MapSessionEndpoints();
+        v1.MapGroup("/session").WithTags("Sessions").RequireAuthorization(AuthPolicies.Gateway).MapSessionEndpoints();
         v1.MapGroup("/requeue").WithTags("Requeue").RequireAuthorization(AuthPolicies.GatewayAdmin).MapRequeueEndpoints();
         v1.MapGroup("").WithTags("Model profiles").RequireAuthorization(AuthPolicies.GatewayAdmin).MapModelProfileEndpoints();
         v1.MapOperationsEndpoints();

@@ -46,7 +46,7 @@ internal static class OperationsEndpoints
         capsules.MapGet("/{capsuleId}", async (string capsuleId, CapsuleService service, CancellationToken ct) => TypedResults.Ok(CapsuleResponse.From(await service.GetAsync(capsuleId, ct))));
         capsules.MapPost("/{capsuleId}/install", InstallCapsuleAsync);
 
-        v1.MapGet("/health", HealthAsync).WithTags("Health");
+        v1.MapGet("/health", HealthAsync).WithTags("Health").RequireAuthorization(AuthPolicies.GatewayHealth);
         return v1;
     }
 
