@@ -15,7 +15,8 @@ namespace VirtualBanker.Core.Conversations;
 /// many events instead of one each, which is what keeps time-to-first-chunk low under load. Callers
 /// that must not acknowledge before the event is on disk (an inbound message) wait for its commit; a
 /// run waits for all its events at its end. Until committed, events stay readable from memory, so a
-/// reconnecting client never misses one.
+/// reconnecting client never misses one. New sessions opened at a high rate (portal sessions) join the
+/// same commits, so there is one writer for the hot inserts and SQLite's single write lock is never contended.
 /// </summary>
 public sealed partial class EventWriter(IServiceScopeFactory scopes, ConversationFeed feed, ILogger<EventWriter> logger) : BackgroundService
 {
@@ -38,7 +39,7 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
             }
 
             e.Sequence = ++log.LastId;
-            pending = new Pending(e);
+            pending = new Pending(e, null);
             log.Uncommitted[e.Sequence] = pending;
             _queue.Enqueue(pending);
             feed.Publish(e);
@@ -57,6 +58,15 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
         return e;
     }
 
+    /// <summary>Stores a new session in the next group commit and returns once it is on disk.</summary>
+    public async Task CreateSessionAsync(Sessions.Session session, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(null, session);
+        _queue.Enqueue(pending);
+        _signal.Release();
+        await pending.Committed.Task.WaitAsync(cancellationToken);
+    }
+
     /// <summary>Waits until everything queued so far for the session is stored.</summary>
     public Task FlushAsync(string sessionId, CancellationToken cancellationToken) =>
         _sessions.TryGetValue(sessionId, out var log)
@@ -66,7 +76,7 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
     /// <summary>Events of the session not stored yet, after <paramref name="afterSequence"/>.</summary>
     public IReadOnlyList<ConversationEvent> Uncommitted(string sessionId, long afterSequence) =>
         _sessions.TryGetValue(sessionId, out var log)
-            ? [.. log.Uncommitted.Values.Select(p => p.Event).Where(e => e.Sequence > afterSequence).OrderBy(e => e.Sequence)]
+            ? [.. log.Uncommitted.Values.Select(p => p.Event!).Where(e => e.Sequence > afterSequence).OrderBy(e => e.Sequence)]
             : [];
 
     /// <summary>The session's last assigned id in this process, or null when it has not appended here.</summary>
@@ -108,7 +118,7 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
 
         try
         {
-            await StoreAsync(batch.Select(p => p.Event).ToList(), cancellationToken);
+            await StoreAsync(batch, cancellationToken);
             Complete(batch, null);
         }
         catch (Exception ex) when (batch.Count > 1)
@@ -119,7 +129,7 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
             {
                 try
                 {
-                    await StoreAsync([pending.Event], cancellationToken);
+                    await StoreAsync([pending], cancellationToken);
                     Complete([pending], null);
                 }
                 catch (Exception single)
@@ -134,8 +144,9 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
         }
     }
 
-    private async Task StoreAsync(List<ConversationEvent> events, CancellationToken cancellationToken)
+    private async Task StoreAsync(List<Pending> batch, CancellationToken cancellationToken)
     {
+        var events = batch.Where(p => p.Event is not null).Select(p => p.Event!).ToList();
         await using var scope = scopes.CreateAsyncScope();
         var tenant = scope.ServiceProvider.GetRequiredService<TenantContext>();
         using var system = tenant.BeginSystemScope();
@@ -145,6 +156,7 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Sessions.AddRange(batch.Where(p => p.NewSession is not null).Select(p => Copy(p.NewSession!)));
             db.ConversationEvents.AddRange(events.Select(Copy));
             await db.SaveChangesAsync(cancellationToken);
             foreach (var (sessionId, last) in events.GroupBy(e => e.SessionId).Select(g => (g.Key, g.Max(e => e.Sequence))))
@@ -161,9 +173,9 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
     {
         foreach (var pending in done)
         {
-            if (_sessions.TryGetValue(pending.Event.SessionId, out var log))
+            if (pending.Event is { } e && _sessions.TryGetValue(e.SessionId, out var log))
             {
-                log.Uncommitted.TryRemove(pending.Event.Sequence, out _);
+                log.Uncommitted.TryRemove(e.Sequence, out _);
             }
 
             if (error is null)
@@ -189,7 +201,22 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
         CreatedAt = e.CreatedAt,
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing a batch of {Count} conversation events failed; storing them one by one")]
+    private static Sessions.Session Copy(Sessions.Session s) => new()
+    {
+        Id = s.Id,
+        TenantId = s.TenantId,
+        UserId = s.UserId,
+        AgentId = s.AgentId,
+        ExternalUserId = s.ExternalUserId,
+        PortalContext = new Dictionary<string, string>(s.PortalContext, StringComparer.Ordinal),
+        Status = s.Status,
+        ConsentRequired = s.ConsentRequired,
+        ConsentGivenAt = s.ConsentGivenAt,
+        CreatedAt = s.CreatedAt,
+        ExpiresAt = s.ExpiresAt,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing a batch of {Count} conversation events and sessions failed; storing them one by one")]
     private static partial void LogBatchFailed(ILogger logger, int count, Exception exception);
 
     internal sealed class SessionLog
@@ -201,7 +228,8 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
         public ConcurrentDictionary<long, Pending> Uncommitted { get; } = new();
     }
 
-    internal sealed record Pending(ConversationEvent Event)
+    /// <summary>One queued write: an event, or a new session.</summary>
+    internal sealed record Pending(ConversationEvent? Event, Sessions.Session? NewSession)
     {
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -3,6 +3,7 @@ using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Tenancy;
 using VirtualBanker.Core.Tools;
 
 namespace VirtualBanker.Core.Management;
@@ -14,7 +15,7 @@ public sealed record AgentInput(
 /// Agents CRUD of contract 003. A tenant admin works on their own tenant's agents; a platform admin
 /// may name another client with <c>client_id</c> or reach any agent by id.
 /// </summary>
-public sealed class AgentAdminService(VirtualBankerDbContext db, ICurrentPrincipal caller, TimeProvider clock)
+public sealed class AgentAdminService(VirtualBankerDbContext db, ICurrentPrincipal caller, TenantDirectory tenants, TimeProvider clock)
 {
     public async Task<List<Agent>> ListAsync(string? clientId, bool? active, CancellationToken cancellationToken)
     {
@@ -79,6 +80,8 @@ public sealed class AgentAdminService(VirtualBankerDbContext db, ICurrentPrincip
         {
             throw NotFound();
         }
+
+        await tenants.ForgetAsync(db.Tenant.TenantId!, cancellationToken);
     }
 
     private async Task UseClientAsync(string? clientId, CancellationToken cancellationToken)
@@ -116,6 +119,7 @@ public sealed class AgentAdminService(VirtualBankerDbContext db, ICurrentPrincip
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await tenants.ForgetAsync(db.Tenant.TenantId!, cancellationToken);
         }
         catch (DbUpdateException)
         {

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
@@ -8,6 +10,10 @@ using VirtualBanker.Core.Tenancy;
 namespace VirtualBanker.Core.Sessions;
 
 public sealed record PortalSession(Session Session, AccessToken Token, TenantSettings Settings);
+
+/// <summary>A cached portal-subject look-up; UserId null when the portal's customer is not one of ours.</summary>
+[ImmutableObject(true)]
+internal sealed record LinkedCustomer(Guid? UserId);
 
 /// <summary>
 /// Contract 000: a bank's portal opens a session for its signed-in customer by presenting an assertion
@@ -21,9 +27,12 @@ public sealed class PortalSessionService(
     TokenService tokens,
     ChatSessionService sessions,
     ITokenRevocationList revocations,
+    Conversations.EventWriter writer,
     IOptions<PortalOptions> options,
+    HybridCache cache,
     TimeProvider clock)
 {
+    private static readonly HybridCacheEntryOptions LinkEntry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
     private static readonly AppError Refused = AppError.Unauthorized("The auth_assertion could not be verified for this tenant.");
 
     public async Task<PortalSession> CreateAsync(string tenantId, string? userId, string assertion, Dictionary<string, string> portalContext, CancellationToken cancellationToken)
@@ -42,8 +51,7 @@ public sealed class PortalSessionService(
         }
 
         db.Tenant.UseTenant(tenant.Id);
-        var agentId = await db.Agents.Where(a => a.Slug == ChatSessionService.DefaultAgentSlug && a.Enabled).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new AppException(new AppError(ErrorCodes.Unavailable, 503, "No assistant is configured for this bank."));
+        var agentId = tenant.DefaultAgentId ?? throw new AppException(new AppError(ErrorCodes.Unavailable, 503, "No assistant is configured for this bank."));
 
         var customerId = await LinkCustomerAsync(auth.Issuer, identity, cancellationToken);
 
@@ -61,9 +69,7 @@ public sealed class PortalSessionService(
             CreatedAt = now,
             ExpiresAt = now.AddMinutes(policy.MaxSessionDurationMinutes),
         };
-        db.Sessions.Add(session);
-        await db.SaveChangesAsync(cancellationToken);
-        db.Entry(session).State = EntityState.Detached;
+        await writer.CreateSessionAsync(session, cancellationToken);
         return new PortalSession(session, Token(session), tenant.Settings);
     }
 
@@ -71,8 +77,17 @@ public sealed class PortalSessionService(
     /// The portal's customer as one of our customers, whose banking data the tools may then read: the
     /// user linked to this portal subject, or else the user with the e-mail the bank asserts — linked
     /// from then on. The bank is the authority on its customers; its signed assertion is the proof.
+    /// The answer is cached a few minutes: a portal opens many sessions for the same customer.
     /// </summary>
     private async Task<Guid?> LinkCustomerAsync(string issuer, PortalIdentity identity, CancellationToken cancellationToken)
+    {
+        var key = $"vb:portal-link:{db.Tenant.TenantId}:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{issuer}\n{identity.Subject}\n{identity.Email}")))}";
+        return await cache.GetOrCreateAsync(key, async ct => new LinkedCustomer(await FindOrLinkCustomerAsync(issuer, identity, ct)), LinkEntry, cancellationToken: cancellationToken) is { } linked
+            ? linked.UserId
+            : null;
+    }
+
+    private async Task<Guid?> FindOrLinkCustomerAsync(string issuer, PortalIdentity identity, CancellationToken cancellationToken)
     {
         var linked = await db.Users.Where(u => u.ExternalIssuer == issuer && u.ExternalSubject == identity.Subject && u.Active)
             .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);

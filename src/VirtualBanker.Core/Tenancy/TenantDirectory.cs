@@ -1,21 +1,27 @@
+using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Sessions;
 
 namespace VirtualBanker.Core.Tenancy;
 
+/// <summary>What the hot paths need to know of a tenant. Immutable, so the cache hands out one shared instance.</summary>
+[ImmutableObject(true)]
+public sealed record TenantSnapshot(string Id, bool Active, TenantSettings Settings, Guid? DefaultAgentId);
+
 /// <summary>
-/// Tenants by id, cached: every authenticated request checks its tenant is active, and portal
-/// session creation and rate limiting read its settings. Entries live a minute and are dropped as
-/// soon as the tenant is changed through <see cref="TenantAdminService"/>.
+/// Tenants by id, cached: every authenticated request checks its tenant is active, and portal session
+/// creation and rate limiting read its settings and default agent. Entries live a minute and are
+/// dropped as soon as the tenant or its agents are changed through the admin services.
 /// </summary>
 public sealed class TenantDirectory(HybridCache cache, IServiceScopeFactory scopes)
 {
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(1), LocalCacheExpiration = TimeSpan.FromMinutes(1) };
 
-    /// <summary>The tenant, or null when there is none with this id. Callers must not modify the returned object.</summary>
-    public async ValueTask<Tenant?> FindAsync(string tenantId, CancellationToken cancellationToken)
+    /// <summary>The tenant, or null when there is none with this id.</summary>
+    public async ValueTask<TenantSnapshot?> FindAsync(string tenantId, CancellationToken cancellationToken)
     {
         if (tenantId.Length is 0 or > 64)
         {
@@ -26,7 +32,16 @@ public sealed class TenantDirectory(HybridCache cache, IServiceScopeFactory scop
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
-            return await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct);
+            var tenant = await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct);
+            if (tenant is null)
+            {
+                return null;
+            }
+
+            var agentId = await db.Agents.IgnoreQueryFilters()
+                .Where(a => a.TenantId == tenantId && a.Slug == ChatSessionService.DefaultAgentSlug && a.Enabled)
+                .Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
+            return new TenantSnapshot(tenant.Id, tenant.Active, tenant.Settings, agentId);
         }, Entry, cancellationToken: cancellationToken);
     }
 
