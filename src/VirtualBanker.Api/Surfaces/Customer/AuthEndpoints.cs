@@ -13,7 +13,7 @@ using VirtualBanker.Core.Tenancy;
 namespace VirtualBanker.Api.Surfaces.Customer;
 
 public sealed record RegisterRequest(
-    [property: Required, EmailAddress, MaxLength(320)] string? Email,
+    [property: Required, StrictEmail, MaxLength(320)] string? Email,
     [property: Required, MaxLength(1024)] string? Password,
     [property: Required, MinLength(1), MaxLength(200)] string? Name);
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
+using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Tenancy;
 
@@ -47,7 +48,7 @@ public sealed record AgentResponse(
 }
 
 public sealed record FirstAdminBody(
-    [property: Required, EmailAddress, MaxLength(320)] string? Email,
+    [property: Required, StrictEmail, MaxLength(320)] string? Email,
     [property: Required, MaxLength(1024)] string? Password,
     [property: Required, MinLength(1), MaxLength(200)] string? Name);
 

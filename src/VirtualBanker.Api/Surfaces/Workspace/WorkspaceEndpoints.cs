@@ -24,7 +24,7 @@ public sealed record EndBotSessionResponse(bool Success, string SessionId, strin
 public sealed record UserResponse(Guid Id, string Username, string Email, string? FirstName, string? LastName, DateTime CreatedAt);
 
 public sealed record UpdateUserRequest(
-    [property: EmailAddress, MaxLength(320)] string? Email,
+    [property: StrictEmail, MaxLength(320)] string? Email,
     [property: MinLength(1), MaxLength(100)] string? FirstName,
     [property: MinLength(1), MaxLength(100)] string? LastName);
 
