@@ -53,6 +53,13 @@ internal sealed class ComponentHealth(
         return new HealthReport(status, ObservabilityExtensions.Version, clock.GetUtcNow().UtcDateTime, components, providers);
     }
 
+    /// <summary>The report as an HTTP answer: 503 when a component the server cannot work without is down.</summary>
+    public async Task<IResult> RespondAsync(CancellationToken cancellationToken)
+    {
+        var report = await CheckAsync(cancellationToken);
+        return TypedResults.Json(report, statusCode: report.Status == Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+    }
+
     private const string BuiltinProvider = Core.Agents.Builtin.BuiltinChatClient.ProviderName;
 
     private static async Task<ComponentStatus> TimedAsync(string kind, Func<Task<bool>> check)

@@ -59,7 +59,7 @@ internal static class WorkspaceEndpoints
         group.MapPost("/api/groups/{groupId:guid}/members", AddMemberAsync).WithTags("Groups");
 
         var admin = group.MapGroup("/api/admin/system").WithTags("Admin").RequireAuthorization(AuthPolicies.TenantAdmin);
-        admin.MapGet("/status", StatusAsync);
+        admin.MapGet("/status", (ComponentHealth health, CancellationToken ct) => health.RespondAsync(ct));
         admin.MapGet("/metrics", (MetricsCollector metrics) => ObservabilityEndpoints.GetMetrics(metrics)).RequireAuthorization(AuthPolicies.PlatformAdmin);
         return group;
     }
@@ -127,12 +127,6 @@ internal static class WorkspaceEndpoints
     {
         var m = await workspace.AddMemberAsync(groupId, request.UserId!.Value, cancellationToken);
         return TypedResults.Ok(new MemberResponse(m.UserId, m.Email, m.Name, m.AddedAt));
-    }
-
-    public static async Task<IResult> StatusAsync(ComponentHealth health, CancellationToken cancellationToken)
-    {
-        var report = await health.CheckAsync(cancellationToken);
-        return TypedResults.Json(report, statusCode: report.Status == ComponentHealth.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 
     private static UserResponse ToResponse(Core.Identity.User u) => new(u.Id, u.Email, u.Email, u.FirstName, u.LastName, u.CreatedAt);
