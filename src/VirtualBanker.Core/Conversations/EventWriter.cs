@@ -18,35 +18,48 @@ namespace VirtualBanker.Core.Conversations;
 /// reconnecting client never misses one. New sessions opened at a high rate (portal sessions) join the
 /// same commits, so there is one writer for the hot inserts and SQLite's single write lock is never contended.
 /// </summary>
-public sealed partial class EventWriter(IServiceScopeFactory scopes, ConversationFeed feed, ILogger<EventWriter> logger) : BackgroundService
+public sealed partial class EventWriter(IServiceScopeFactory scopes, ConversationFeed feed, TimeProvider clock, ILogger<EventWriter> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, SessionLog> _sessions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly ConcurrentQueue<Pending> _queue = new();
+    private static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
 
     /// <summary>Assigns the next id of the session, publishes the event live and queues it for storage.</summary>
     public async Task<ConversationEvent> AppendAsync(VirtualBankerDbContext db, ConversationEvent e, bool waitForCommit, CancellationToken cancellationToken)
     {
-        var log = _sessions.GetOrAdd(e.SessionId, _ => new SessionLog());
         Pending pending;
-        await log.Gate.WaitAsync(cancellationToken);
-        try
+        while (true)
         {
-            if (log.LastId < 0)
+            var log = _sessions.GetOrAdd(e.SessionId, _ => new SessionLog { LastUsed = clock.GetUtcNow() });
+            await log.Gate.WaitAsync(cancellationToken);
+            try
             {
-                // First event of this session in this process: continue from what is stored.
-                log.LastId = await db.Sessions.Where(s => s.Id == e.SessionId).Select(s => s.LastEventId).FirstAsync(cancellationToken);
-            }
+                if (log.Evicted)
+                {
+                    continue; // swept while we waited: take the fresh entry
+                }
 
-            e.Sequence = ++log.LastId;
-            pending = new Pending(e, null);
-            log.Uncommitted[e.Sequence] = pending;
-            _queue.Enqueue(pending);
-            feed.Publish(e);
-        }
-        finally
-        {
-            log.Gate.Release();
+                if (log.LastId < 0)
+                {
+                    // First event of this session in this process: continue from what is stored.
+                    log.LastId = await db.Sessions.Where(s => s.Id == e.SessionId).Select(s => s.LastEventId).FirstAsync(cancellationToken);
+                }
+
+                e.Sequence = ++log.LastId;
+                log.LastUsed = clock.GetUtcNow();
+                pending = new Pending(e, null);
+                log.Uncommitted[e.Sequence] = pending;
+                _queue.Enqueue(pending);
+                feed.Publish(e);
+                break;
+            }
+            finally
+            {
+                log.Gate.Release();
+            }
         }
 
         _signal.Release();
@@ -96,10 +109,46 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
             }
 
             await CommitPendingAsync(CancellationToken.None);
+            SweepIdleSessions();
         }
 
         // Shutting down: store what is left.
         await CommitPendingAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Forgets sessions idle for <see cref="IdleAfter"/> with everything stored, so memory follows the active
+    /// sessions, not all sessions ever. A forgotten session that speaks again reloads its last id from the database.
+    /// </summary>
+    private void SweepIdleSessions()
+    {
+        var now = clock.GetUtcNow();
+        if (now - _lastSweep < SweepEvery)
+        {
+            return;
+        }
+
+        _lastSweep = now;
+        foreach (var (sessionId, log) in _sessions)
+        {
+            if (now - log.LastUsed < IdleAfter || !log.Uncommitted.IsEmpty || !log.Gate.Wait(0))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (log.Uncommitted.IsEmpty)
+                {
+                    log.Evicted = true;
+                    _sessions.TryRemove(KeyValuePair.Create(sessionId, log));
+                }
+            }
+            finally
+            {
+                log.Gate.Release();
+            }
+        }
     }
 
     private async Task CommitPendingAsync(CancellationToken cancellationToken)
@@ -224,6 +273,11 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public long LastId { get; set; } = -1;
+
+        public DateTimeOffset LastUsed { get; set; }
+
+        /// <summary>Set, under <see cref="Gate"/>, when the sweep removed this entry; appenders then take a fresh one.</summary>
+        public bool Evicted { get; set; }
 
         public ConcurrentDictionary<long, Pending> Uncommitted { get; } = new();
     }
