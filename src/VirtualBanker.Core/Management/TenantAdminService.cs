@@ -80,7 +80,7 @@ public sealed class TenantAdminService(
                 var user = new User
                 {
                     TenantId = id,
-                    Email = admin.Email.Trim().ToLowerInvariant(),
+                    Email = UserAuthService.NormalizeEmail(admin.Email),
                     Name = admin.Name,
                     PasswordHash = passwords.Hash(admin.Password),
                     CreatedAt = now,

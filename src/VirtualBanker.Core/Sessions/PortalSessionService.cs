@@ -96,7 +96,7 @@ public sealed class PortalSessionService(
             return linked;
         }
 
-        email = email.Trim().ToLowerInvariant();
+        email = UserAuthService.NormalizeEmail(email);
         var claimed = await db.Users.Where(u => u.Email == email && u.Active && u.ExternalSubject == null && u.Roles.Any(r => r.Role == Roles.Customer))
             .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
         if (claimed is not null)

@@ -118,7 +118,7 @@ public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipa
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == me, cancellationToken) ?? throw new AppException(AppError.Unauthorized());
         if (input.Email is { } email)
         {
-            email = email.Trim().ToLowerInvariant();
+            email = UserAuthService.NormalizeEmail(email);
             if (email != user.Email && await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
             {
                 throw new AppException(AppError.Conflict("This email is already in use."));
