@@ -103,7 +103,7 @@ public sealed partial class AgentRunner(
         var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == message.SessionId, cancellationToken);
         var inbound = await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == message.SessionId && e.Sequence == sequence, cancellationToken);
         // Consent is checked when the message is accepted; a run found without it is not run at all.
-        if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || (session.ConsentRequired && session.ConsentGivenAt is null))
+        if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || session.AwaitsConsent)
         {
             return;
         }

@@ -39,7 +39,7 @@ public sealed class ConversationService(
         }
 
         EnsureOpen(session);
-        if (session.ConsentRequired && session.ConsentGivenAt is null)
+        if (session.AwaitsConsent)
         {
             throw new AppException(new AppError("consent_required", 403,
                 "The customer has not given consent yet: POST /v1/sessions/{session_id}/consent first."));
@@ -202,7 +202,7 @@ public sealed class ConversationService(
 
     public void EnsureOpen(Session session)
     {
-        if (session.Status == SessionStatus.Ended || session.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+        if (!session.IsOpenAt(clock.GetUtcNow().UtcDateTime))
         {
             throw new AppException(new AppError(ErrorCodes.Conflict, 410, "The session has ended."));
         }

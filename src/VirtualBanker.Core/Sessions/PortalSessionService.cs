@@ -141,7 +141,7 @@ public sealed class PortalSessionService(
     private async Task<Session> OpenSessionAsync(string sessionId, ICurrentPrincipal caller, CancellationToken cancellationToken)
     {
         var session = await sessions.GetForCallerAsync(sessionId, caller, cancellationToken);
-        if (session.Status != SessionStatus.Active || session.ExpiresAt <= clock.GetUtcNow().UtcDateTime)
+        if (!session.IsOpenAt(clock.GetUtcNow().UtcDateTime))
         {
             throw new AppException(AppError.Unauthorized("The session has ended."));
         }

@@ -33,6 +33,12 @@ public sealed class Session : ITenantOwned
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
     public DateTime? EndedAt { get; set; }
+
+    /// <summary>Not ended and not past its end.</summary>
+    public bool IsOpenAt(DateTime now) => Status == SessionStatus.Active && ExpiresAt > now;
+
+    /// <summary>The tenant's policy asks for consent and the customer has not given it: nothing may run.</summary>
+    public bool AwaitsConsent => ConsentRequired && ConsentGivenAt is null;
 }
 
 public enum SessionStatus
