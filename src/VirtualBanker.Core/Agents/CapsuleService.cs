@@ -8,6 +8,8 @@ namespace VirtualBanker.Core.Agents;
 
 public sealed record CapsuleView(Capsule Capsule, bool Installed, DateTime? InstalledAt);
 
+public sealed record CapsuleInstalled(CapsuleView Capsule, IReadOnlyList<string> AllowedTools);
+
 /// <summary>The capsule catalog (<see cref="ToolCatalog"/>) and the current tenant's installations.</summary>
 public sealed class CapsuleService(VirtualBankerDbContext db, TenantDirectory tenants, TimeProvider clock)
 {
@@ -43,7 +45,7 @@ public sealed class CapsuleService(VirtualBankerDbContext db, TenantDirectory te
         (await ListAsync(cancellationToken)).FirstOrDefault(c => c.Capsule.Id == capsuleId) ?? throw new AppException(AppError.NotFound("No such capsule."));
 
     /// <summary>Installs a capsule for the current tenant: its tools join the tenant's allowed set. Installing twice changes nothing.</summary>
-    public async Task<CapsuleView> InstallAsync(string capsuleId, CancellationToken cancellationToken)
+    public async Task<CapsuleInstalled> InstallAsync(string capsuleId, CancellationToken cancellationToken)
     {
         var capsule = await db.Capsules.AsNoTracking().FirstOrDefaultAsync(c => c.Id == capsuleId, cancellationToken)
             ?? throw new AppException(AppError.NotFound("No such capsule."));
@@ -56,12 +58,10 @@ public sealed class CapsuleService(VirtualBankerDbContext db, TenantDirectory te
             db.CapsuleInstallations.Add(new CapsuleInstallation { CapsuleId = capsuleId, InstalledAt = now });
         }
 
-        var settings = tenant.Settings;
-        settings.AllowedTools = [.. settings.AllowedTools.Union(capsule.Tools, StringComparer.Ordinal)];
-        tenant.Settings = settings;
+        tenant.Settings.AllowedTools = [.. tenant.Settings.AllowedTools.Union(capsule.Tools, StringComparer.Ordinal)];
         tenant.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
         await tenants.ForgetAsync(tenantId, cancellationToken);
-        return new CapsuleView(capsule, true, existing?.InstalledAt ?? now);
+        return new CapsuleInstalled(new CapsuleView(capsule, true, existing?.InstalledAt ?? now), tenant.Settings.AllowedTools);
     }
 }

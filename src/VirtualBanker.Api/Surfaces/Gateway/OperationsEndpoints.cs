@@ -81,11 +81,9 @@ internal static class OperationsEndpoints
             ? TypedResults.Ok(new RevokeKeyResponse("revoked", keyId))
             : new ErrorResult(AppError.NotFound("No such key."));
 
-    public static async Task<Ok<InstallCapsuleResponse>> InstallCapsuleAsync(string capsuleId, CapsuleService capsules, Core.Tenancy.TenantDirectory tenants, ICurrentPrincipal principal,
-        CancellationToken cancellationToken)
+    public static async Task<Ok<InstallCapsuleResponse>> InstallCapsuleAsync(string capsuleId, CapsuleService capsules, CancellationToken cancellationToken)
     {
         var installed = await capsules.InstallAsync(capsuleId, cancellationToken);
-        var tenant = await tenants.FindAsync(principal.TenantId!, cancellationToken);
-        return TypedResults.Ok(new InstallCapsuleResponse("installed", CapsuleResponse.From(installed), tenant?.Settings.AllowedTools ?? []));
+        return TypedResults.Ok(new InstallCapsuleResponse("installed", CapsuleResponse.From(installed.Capsule), installed.AllowedTools));
     }
 }
