@@ -110,21 +110,20 @@ internal static class SecurityExtensions
                 gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions") || HasScope(c.User, TokenService.SessionScope)))
             .AddPolicy(AuthPolicies.GatewayHealth, p => p.RequireAssertion(c => gatewayAnonymous || c.User.Identity?.IsAuthenticated == true))
             .AddPolicy(AuthPolicies.PortalSession, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, TokenService.SessionScope)))
-            .AddPolicy(AuthPolicies.PortalSessionOrAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
-                HasScope(c.User, TokenService.SessionScope) || c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin)))
-            .AddPolicy(AuthPolicies.GatewayAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
-                c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin) || HasScope(c.User, "admin")))
-            .AddPolicy(AuthPolicies.ManagementChat, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
-                c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin) || HasScope(c.User, "chat")))
-            .AddPolicy(AuthPolicies.Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(c =>
-                c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin)
-                || HasScope(c.User, "transactions:ingest")));
+            .AddPolicy(AuthPolicies.PortalSessionOrAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(AdminOrScope(TokenService.SessionScope)))
+            .AddPolicy(AuthPolicies.GatewayAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(AdminOrScope("admin")))
+            .AddPolicy(AuthPolicies.ManagementChat, p => p.RequireAuthenticatedUser().RequireAssertion(AdminOrScope("chat")))
+            .AddPolicy(AuthPolicies.Ingest, p => p.RequireAuthenticatedUser().RequireAssertion(AdminOrScope("transactions:ingest")));
 
         return builder.AddVirtualBankerCors();
     }
 
     internal static async ValueTask<bool> TenantIsActiveAsync(IServiceProvider services, string? tenantId, CancellationToken cancellationToken) =>
         tenantId is not null && await services.GetRequiredService<TenantDirectory>().FindAsync(tenantId, cancellationToken) is { Active: true };
+
+    /// <summary>A tenant or platform admin, or a caller (key, session token) holding <paramref name="scope"/>.</summary>
+    private static Func<Microsoft.AspNetCore.Authorization.AuthorizationHandlerContext, bool> AdminOrScope(string scope) => c =>
+        c.User.IsInRole(Roles.TenantAdmin) || c.User.IsInRole(Roles.PlatformAdmin) || HasScope(c.User, scope);
 
     private static bool HasScope(ClaimsPrincipal user, string scope) =>
         user.FindFirstValue(TokenService.ScopeClaim)?.Split(' ').Contains(scope) ?? false;
