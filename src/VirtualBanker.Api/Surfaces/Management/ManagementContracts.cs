@@ -20,9 +20,15 @@ public sealed record VoiceSettingsBody(
     public VoiceSettings ToSettings() => new() { Provider = Provider!, VoiceId = VoiceId!, Temperature = Temperature ?? 0.7 };
 }
 
+internal static class AgentSlug
+{
+    /// <summary>Lower-case letters, digits and hyphens, at most 64, not starting with a hyphen.</summary>
+    public const string Pattern = "^[a-z0-9][a-z0-9-]{0,63}$";
+}
+
 public sealed record CreateAgentRequest(
     [property: Required, MinLength(1), MaxLength(200)] string? Name,
-    [property: Required, RegularExpression("^[a-z0-9][a-z0-9-]{0,63}$")] string? Slug,
+    [property: Required, RegularExpression(AgentSlug.Pattern)] string? Slug,
     [property: MaxLength(1000)] string? Description,
     [property: MaxLength(20_000)] string? SystemPrompt,
     bool? Enabled,
@@ -32,7 +38,7 @@ public sealed record CreateAgentRequest(
 
 public sealed record UpdateAgentRequest(
     [property: MinLength(1), MaxLength(200)] string? Name,
-    [property: RegularExpression("^[a-z0-9][a-z0-9-]{0,63}$")] string? Slug,
+    [property: RegularExpression(AgentSlug.Pattern)] string? Slug,
     [property: MaxLength(1000)] string? Description,
     [property: MaxLength(20_000)] string? SystemPrompt,
     bool? Enabled,

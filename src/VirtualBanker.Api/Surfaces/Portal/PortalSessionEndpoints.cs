@@ -6,7 +6,6 @@ using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Sessions;
-using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Surfaces.Portal;
 
@@ -94,9 +93,12 @@ internal static class PortalSessionEndpoints
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in context)
         {
-            var text = value is JsonValue v && v.GetValueKind() is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False
-                ? (v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString())
-                : null;
+            var text = (value as JsonValue)?.GetValueKind() switch
+            {
+                JsonValueKind.String => value!.GetValue<string>(),
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value!.ToJsonString(),
+                _ => null,
+            };
             if (key.Length is 0 or > 64 || text is null || text.Length > 512)
             {
                 throw new AppException(AppError.Validation($"portal_context.{key}", "portal_context values are strings, numbers or booleans of at most 512 characters, under keys of 1-64 characters."));
