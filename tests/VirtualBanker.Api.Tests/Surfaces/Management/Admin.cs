@@ -35,6 +35,15 @@ public static class Admin
         return JsonNode.Parse(body)!.AsObject();
     }
 
+    /// <summary>POST /v1/keys as <paramref name="admin"/>: the new key's secret, shown this once.</summary>
+    public static async Task<string> CreateKeyAsync(HttpClient admin, string label, params string[] scopes)
+    {
+        var response = await admin.PostAsJsonAsync("/v1/keys", new { label, scopes });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonNode.Parse(body)!["secret"]!.GetValue<string>();
+    }
+
     /// <summary>A second bank with its own admin, created by the platform admin.</summary>
     public static async Task<HttpClient> CreateTenantAsync(VirtualBankerFactory factory, HttpClient platformAdmin, string id)
     {

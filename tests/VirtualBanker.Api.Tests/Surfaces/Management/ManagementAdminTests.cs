@@ -135,7 +135,7 @@ public sealed class ManagementAdminTests(VirtualBankerFactory factory) : IClassF
     {
         using var platform = await Admin.ClientAsync(factory);
         using var other = await Admin.CreateTenantAsync(factory, platform, "off-bank");
-        var key = JsonNode.Parse(await (await other.PostAsJsonAsync("/v1/keys", new { label = "site", scopes = new[] { "chat" } })).Content.ReadAsStringAsync())!["secret"]!.GetValue<string>();
+        var key = await Admin.CreateKeyAsync(other, "site", "chat");
 
         Assert.Equal(HttpStatusCode.OK, (await platform.PutAsJsonAsync("/api/v1/clients/off-bank", new { active = false })).StatusCode);
 
@@ -150,7 +150,7 @@ public sealed class ManagementAdminTests(VirtualBankerFactory factory) : IClassF
     {
         using var platform = await Admin.ClientAsync(factory);
         using var other = await Admin.CreateTenantAsync(factory, platform, "site-bank");
-        var key = JsonNode.Parse(await (await other.PostAsJsonAsync("/v1/keys", new { label = "wordpress", scopes = new[] { "chat" } })).Content.ReadAsStringAsync())!["secret"]!.GetValue<string>();
+        var key = await Admin.CreateKeyAsync(other, "wordpress", "chat");
 
         async Task<HttpStatusCode> TriggerAsync(string clientId)
         {
