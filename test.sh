@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Runs every test of VirtualBanker. Installs and starts what the tests need (a throwaway PostgreSQL),
-# builds once, runs the test projects in parallel, and cleans up after itself.
+# Runs every test of VirtualBanker. Installs and starts what the tests need (a throwaway PostgreSQL,
+# Chromium, the node packages of tests/js), builds once, runs the test projects in parallel, and cleans up after itself.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/throwaway-postgres.sh
 
 trap stop_throwaway_postgres EXIT
 start_throwaway_postgres
+
+# What the node tools of tests/js need: node and npm, and Debian's Chromium for the browser tests
+# (playwright-core drives /usr/bin/chromium). Then the tools themselves: a real OpenID provider and Playwright.
+missing=()
+command -v node >/dev/null || missing+=(nodejs npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test.sh: installing ${missing[*]} (Debian packages)..."
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 
 dotnet build VirtualBanker.slnx -c Release -nologo -clp:ErrorsOnly
 dotnet test VirtualBanker.slnx -c Release --no-build -nologo --logger "console;verbosity=minimal" "$@"

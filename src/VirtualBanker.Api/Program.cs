@@ -12,6 +12,7 @@ builder.AddVirtualBankerHost();
 builder.AddVirtualBankerData();
 builder.Services.AddVirtualBankerCore();
 builder.AddVirtualBankerSecurity();
+builder.AddDirectorySignIn();
 builder.AddVirtualBankerObservability();
 builder.AddVirtualBankerOpenApi();
 

@@ -9,6 +9,7 @@ using VirtualBanker.Core.Management;
 using VirtualBanker.Core.Observability;
 using VirtualBanker.Core.Sessions;
 using VirtualBanker.Core.Tenancy;
+using VirtualBanker.Core.Realtime;
 using VirtualBanker.Core.Workspace;
 
 namespace VirtualBanker.Core;
@@ -25,6 +26,9 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NluOptions>().BindConfiguration(NluOptions.Section)
             .Validate(o => o.TrainingFiles.All(File.Exists), "Every Nlu:TrainingFiles entry must be an existing file.").ValidateOnStart();
+        services.AddOptions<OidcOptions>().BindConfiguration(OidcOptions.Section).ValidateDataAnnotations()
+            .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.ClientId), "Oidc:ClientId is required when Oidc:Authority is set.").ValidateOnStart();
+        services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<FraudOptions>().BindConfiguration(FraudOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
@@ -36,6 +40,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TenantAdminService>();
         services.AddScoped<AgentAdminService>();
         services.AddScoped<WorkspaceService>();
+        services.AddScoped<DirectorySignInService>();
+        services.AddSingleton(sp => new ScimClient(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<OidcOptions>>(), new HttpClient { Timeout = TimeSpan.FromSeconds(5) }));
         services.AddScoped<CapsuleService>();
 
         services.AddSingleton<PasswordHashing>();
@@ -63,6 +69,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => new PortalAssertionVerifier(sp.GetRequiredService<ISecretProtector>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>(),
             new HttpClient { Timeout = TimeSpan.FromSeconds(5) }));
         services.AddScoped<RequeueService>();
+        services.AddSingleton<SignalingRelay>();
+        services.AddSingleton<IceServers>();
+        services.AddScoped<VoiceDispatchService>();
         services.AddSingleton<ChatClientFactory>();
         services.AddScoped<ModelProfileService>();
         services.AddScoped<BriefingWriter>();

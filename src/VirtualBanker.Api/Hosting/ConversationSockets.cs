@@ -73,9 +73,10 @@ internal static class ConversationSockets
     /// Reads JSON-object frames until the client closes. An oversize frame closes the socket with 1009;
     /// anything that is not a JSON object gets an error frame and the socket stays open.
     /// </summary>
-    public static async Task ReceiveLoopAsync(SocketChannel channel, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken, TimeSpan? idleTimeout = null)
+    public static async Task ReceiveLoopAsync(SocketChannel channel, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken, TimeSpan? idleTimeout = null,
+        int maxFrameBytes = MaxFrameBytes)
     {
-        var buffer = new byte[MaxFrameBytes];
+        var buffer = new byte[maxFrameBytes];
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         // A pending receive cannot be cancelled without aborting the socket, so an idle client is sent
@@ -109,7 +110,7 @@ internal static class ConversationSockets
 
             if (frame.Value.TooLarge)
             {
-                await channel.CloseAsync(WebSocketCloseStatus.MessageTooBig, "Frame larger than 16 KiB.");
+                await channel.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"Frame larger than {maxFrameBytes / 1024} KiB.");
                 return;
             }
 
@@ -224,7 +225,7 @@ internal sealed class ConnectionCounter
 }
 
 /// <summary>A WebSocket with serialised sends (events and replies come from two loops) and bounded receives.</summary>
-internal sealed class SocketChannel(WebSocket socket)
+internal sealed class SocketChannel(WebSocket socket) : Core.Realtime.ISignalingPeer
 {
     private readonly SemaphoreSlim _send = new(1, 1);
 
@@ -244,7 +245,7 @@ internal sealed class SocketChannel(WebSocket socket)
         }
     }
 
-    /// <summary>The next text message; null when the client closed; TooLarge past <see cref="ConversationSockets.MaxFrameBytes"/>.</summary>
+    /// <summary>The next text message; null when the client closed; TooLarge when it does not fit the buffer.</summary>
     public async Task<(string Text, bool TooLarge)?> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
     {
         var count = 0;

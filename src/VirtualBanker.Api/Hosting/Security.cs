@@ -35,6 +35,9 @@ internal static class AuthPolicies
 
     /// <summary>Ending a portal session: its own token, or an admin of its tenant.</summary>
     public const string PortalSessionOrAdmin = "portal_session_or_admin";
+
+    /// <summary>WebRTC signaling: a portal session's token (the customer) or a key with the realtime scope (a voice/avatar agent).</summary>
+    public const string Realtime = "realtime";
 }
 
 public sealed class CorsOptions
@@ -72,11 +75,17 @@ internal static class SecurityExtensions
                 o.Events = new JwtBearerEvents
                 {
                     // Browsers cannot set headers on a WebSocket: there, and only there, the token may come in the query.
+                    // Without an Authorization header, a directory sign-in's session cookie (SameSite=Lax) carries it.
                     OnMessageReceived = context =>
                     {
                         if (context.HttpContext.WebSockets.IsWebSocketRequest && context.Request.Query.TryGetValue("access_token", out var token))
                         {
                             context.Token = token;
+                        }
+                        else if (!context.Request.Headers.ContainsKey("Authorization")
+                            && context.Request.Cookies.TryGetValue(Surfaces.Workspace.DirectorySignIn.CookieName, out var cookie))
+                        {
+                            context.Token = cookie;
                         }
 
                         return Task.CompletedTask;
@@ -110,6 +119,7 @@ internal static class SecurityExtensions
                 gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions") || HasScope(c.User, TokenService.SessionScope)))
             .AddPolicy(AuthPolicies.GatewayHealth, p => p.RequireAssertion(c => gatewayAnonymous || c.User.Identity?.IsAuthenticated == true))
             .AddPolicy(AuthPolicies.PortalSession, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, TokenService.SessionScope)))
+            .AddPolicy(AuthPolicies.Realtime, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, TokenService.SessionScope) || HasScope(c.User, "realtime")))
             .AddPolicy(AuthPolicies.PortalSessionOrAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(AdminOrScope(TokenService.SessionScope)))
             .AddPolicy(AuthPolicies.GatewayAdmin, p => p.RequireAuthenticatedUser().RequireAssertion(AdminOrScope("admin")))
             .AddPolicy(AuthPolicies.ManagementChat, p => p.RequireAuthenticatedUser().RequireAssertion(AdminOrScope("chat")))

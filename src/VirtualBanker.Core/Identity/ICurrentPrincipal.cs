@@ -25,6 +25,9 @@ public interface ICurrentPrincipal
 public static class Roles
 {
     public const string Customer = "customer";
+
+    /// <summary>A member of the bank's staff signed in through its directory (contract 004); what bots they use comes from their groups.</summary>
+    public const string Member = "member";
     public const string TenantAdmin = "tenant_admin";
     public const string PlatformAdmin = "platform_admin";
 }

@@ -90,20 +90,25 @@ public sealed class TokenService(
         return new TokenPair(access.Token, access.ExpiresAt, next, row.FamilyId);
     }
 
-    /// <summary>Ends a login: its refresh tokens stop working and its access tokens are refused at once.</summary>
-    public async Task RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends a login: its refresh tokens stop working and its access tokens are refused at once, until
+    /// the last of them would have expired (<paramref name="tokensExpireBy"/> for a login whose tokens outlive the usual lifetime).
+    /// </summary>
+    public async Task RevokeFamilyAsync(Guid familyId, CancellationToken cancellationToken, DateTime? tokensExpireBy = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await db.RefreshTokens.IgnoreQueryFilters()
             .Where(t => t.FamilyId == familyId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
-        await revocations.RevokeAsync(familyId.ToString(), now.AddMinutes(_options.AccessTokenMinutes), cancellationToken);
+        var until = now.AddMinutes(_options.AccessTokenMinutes);
+        await revocations.RevokeAsync(familyId.ToString(), tokensExpireBy > until ? tokensExpireBy.Value : until, cancellationToken);
     }
 
-    public AccessToken CreateAccessToken(User user, string sessionId)
+    /// <summary>An access token of <paramref name="sessionId"/>; it lives <see cref="AuthOptions.AccessTokenMinutes"/> unless the session sets its own end.</summary>
+    public AccessToken CreateAccessToken(User user, string sessionId, DateTime? expires = null)
     {
-        var expires = clock.GetUtcNow().UtcDateTime.AddMinutes(_options.AccessTokenMinutes);
-        return Create(expires, new Dictionary<string, object>
+        expires ??= clock.GetUtcNow().UtcDateTime.AddMinutes(_options.AccessTokenMinutes);
+        return Create(expires.Value, new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = user.Id.ToString(),
             [JwtRegisteredClaimNames.Email] = user.Email,

@@ -16,7 +16,7 @@ public sealed record ProfileInput(string? Email, string? FirstName, string? Last
 /// Contract 004's organisation: groups of users, and the bots (agents) each group may use. A user
 /// may use a bot when one of their groups has it; admins may use and see everything in their tenant.
 /// </summary>
-public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipal caller, TimeProvider clock)
+public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipal caller, ScimClient directory, TimeProvider clock)
 {
     private Guid Me => caller.UserId ?? throw new AppException(AppError.Unauthorized());
 
@@ -37,7 +37,9 @@ public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipa
     public async Task<Agent> BotAsync(Guid botId, CancellationToken cancellationToken) =>
         (await BotsAsync(cancellationToken)).FirstOrDefault(a => a.Id == botId) ?? throw new AppException(AppError.NotFound("No such bot."));
 
-    public async Task<GroupView> CreateGroupAsync(string name, string? description, IReadOnlyList<Guid> memberIds, IReadOnlyList<Guid> botIds, CancellationToken cancellationToken)
+    /// <summary>Creates a group; with <paramref name="directoryGroup"/> it mirrors that directory group, whose members join and leave it at sign-in.</summary>
+    public async Task<GroupView> CreateGroupAsync(string name, string? description, string? directoryGroup, IReadOnlyList<Guid> memberIds, IReadOnlyList<Guid> botIds,
+        CancellationToken cancellationToken)
     {
         RequireAdmin();
         if (await db.Groups.AnyAsync(g => g.Name == name, cancellationToken))
@@ -58,7 +60,7 @@ public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipa
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var group = new Group { Name = name, Description = description, CreatedAt = now };
+        var group = new Group { Name = name, Description = description, ExternalName = directoryGroup, CreatedAt = now };
         group.Members.AddRange(members.Select(m => new GroupMember { GroupId = group.Id, UserId = m, AddedAt = now }));
         group.Agents.AddRange(bots.Select(b => new GroupAgent { GroupId = group.Id, AgentId = b }));
         db.Groups.Add(group);
@@ -112,6 +114,7 @@ public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipa
         return await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == me, cancellationToken) ?? throw new AppException(AppError.Unauthorized());
     }
 
+    /// <summary>Changes the profile; a directory user's change goes to the directory first when it speaks SCIM, and only then here.</summary>
     public async Task<User> UpdateProfileAsync(ProfileInput input, CancellationToken cancellationToken)
     {
         var me = Me;
@@ -125,6 +128,11 @@ public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipa
             }
 
             user.Email = email;
+        }
+
+        if (user.ExternalSubject is { } subject && directory.Enabled)
+        {
+            await directory.PatchUserAsync(subject, input with { Email = input.Email is null ? null : user.Email }, cancellationToken);
         }
 
         user.FirstName = input.FirstName?.Trim() ?? user.FirstName;

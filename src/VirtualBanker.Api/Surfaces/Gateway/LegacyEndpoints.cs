@@ -7,6 +7,7 @@ using VirtualBanker.Core.Conversations;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Realtime;
 using VirtualBanker.Core.Sessions;
 
 namespace VirtualBanker.Api.Surfaces.Gateway;
@@ -20,6 +21,11 @@ public sealed record LegacyMessageResponse(string SessionId, string Response);
 public sealed record LegacyLogResponse(string SessionId, IReadOnlyList<JsonObject> Events);
 
 public sealed record LegacySessionResponse(string SessionId, string Status);
+
+public sealed record RealtimeSessionRequest([property: MaxLength(64)] string? SessionId);
+
+/// <summary>Where and how to signal for a session's voice/avatar call: the same data as contract 000's session config.</summary>
+public sealed record RealtimeSessionResponse(string SessionId, string SignalingUrl, IReadOnlyList<IceServer> IceServers, DateTime ExpiresAt);
 
 public sealed record LegacyFilesRequest([property: Required, MinLength(1), MaxLength(20)] List<string>? Paths);
 
@@ -37,7 +43,22 @@ internal static class LegacyEndpoints
         group.MapPost("/api_terminate_chat", TerminateAsync);
         group.MapPost("/api_reset_chat", ResetAsync);
         group.MapPost("/api_files_get", FilesAsync);
+        group.MapPost("/realtime_session", RealtimeSessionAsync);
         return group;
+    }
+
+    /// <summary>
+    /// The signaling endpoint and ICE servers of a session: the one named, the portal session of the token,
+    /// or the signed-in customer's own chat session.
+    /// </summary>
+    public static async Task<Ok<RealtimeSessionResponse>> RealtimeSessionAsync(RealtimeSessionRequest? request, ICurrentPrincipal principal, ChatSessionService sessions,
+        IceServers iceServers, CancellationToken cancellationToken)
+    {
+        var sessionId = request?.SessionId ?? (principal.IsSessionToken ? principal.SessionId : null);
+        var session = sessionId is not null ? await sessions.GetForCallerAsync(sessionId, principal, cancellationToken)
+            : principal.UserId is { } userId ? await sessions.GetOrCreateCustomerSessionAsync(userId, cancellationToken)
+            : throw new AppException(AppError.Validation("session_id", "session_id is required."));
+        return TypedResults.Ok(new RealtimeSessionResponse(session.Id, $"/v1/realtime/{session.Id}", iceServers.For(session.Id, session.ExpiresAt), session.ExpiresAt));
     }
 
     /// <summary>Sends a message and answers in the same response.</summary>

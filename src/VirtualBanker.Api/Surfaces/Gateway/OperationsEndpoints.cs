@@ -32,7 +32,7 @@ public sealed record InstallCapsuleResponse(string Status, CapsuleResponse Capsu
 internal static class OperationsEndpoints
 {
     /// <summary>What a key may be given. A key may hand out only scopes it has itself.</summary>
-    public static readonly IReadOnlySet<string> KeyScopes = new HashSet<string>(["chat", "sessions", "admin", "transactions:ingest"], StringComparer.Ordinal);
+    public static readonly IReadOnlySet<string> KeyScopes = new HashSet<string>(["chat", "sessions", "admin", "transactions:ingest", "realtime"], StringComparer.Ordinal);
 
     public static RouteGroupBuilder MapOperationsEndpoints(this RouteGroupBuilder v1)
     {

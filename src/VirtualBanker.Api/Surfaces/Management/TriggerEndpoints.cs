@@ -5,6 +5,7 @@ using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Conversations;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Realtime;
 using VirtualBanker.Core.Sessions;
 
 namespace VirtualBanker.Api.Surfaces.Management;
@@ -21,6 +22,10 @@ public sealed record TriggerAgentRequest(
 
 public sealed record TriggerAgentResponse(bool Success, string Mode, string AgentSlug, string SessionId, string ConversationId, string Response);
 
+/// <summary>A voice agent sent to a LiveKit room: where to connect, and its room access token.</summary>
+public sealed record VoiceTriggerResponse(bool Success, string Mode, string Platform, string AgentSlug, string RoomName, string ConversationId, string DispatchId,
+    string ServerUrl, string Token, string Identity, DateTime ExpiresAt);
+
 internal static class TriggerEndpoints
 {
     public static RouteGroupBuilder MapTriggerEndpoints(this RouteGroupBuilder group)
@@ -30,13 +35,21 @@ internal static class TriggerEndpoints
         return group;
     }
 
-    /// <summary>Text mode: runs the agent on the message and returns its answer with the conversation's ids.</summary>
-    public static async Task<Results<Ok<TriggerAgentResponse>, ErrorResult>> TriggerAsync(
-        TriggerAgentRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, CancellationToken cancellationToken)
+    /// <summary>Text mode runs the agent on the message and returns its answer; voice mode (a <c>room_name</c>) sends a voice agent to a LiveKit room.</summary>
+    public static async Task<Results<Ok<TriggerAgentResponse>, Ok<VoiceTriggerResponse>, ErrorResult>> TriggerAsync(
+        TriggerAgentRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, VoiceDispatchService voice,
+        CancellationToken cancellationToken)
     {
         if (request.Platform is not null || request.RoomName is not null || string.Equals(request.Mode, "voice", StringComparison.OrdinalIgnoreCase))
         {
-            return new ErrorResult(new AppError("not_implemented", 501, "Voice triggers (LiveKit rooms) are not available on this server yet; use mode \"text\"."));
+            if (!string.Equals(request.Platform ?? "livekit", "livekit", StringComparison.OrdinalIgnoreCase))
+            {
+                return new ErrorResult(AppError.Validation("platform", "platform must be \"livekit\"."));
+            }
+
+            var d = await voice.DispatchAsync(principal.TenantId!, request.RoomName, request.AgentSlug, request.ConversationId, request.SessionId, request.UserId, cancellationToken);
+            return TypedResults.Ok(new VoiceTriggerResponse(true, "voice", "livekit", d.AgentSlug, d.RoomName, d.ConversationId, d.DispatchId,
+                d.Access.ServerUrl, d.Access.Token, d.Access.Identity, d.Access.ExpiresAt));
         }
 
         if (string.IsNullOrWhiteSpace(request.Message))

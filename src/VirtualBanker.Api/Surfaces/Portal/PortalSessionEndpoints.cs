@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Realtime;
 using VirtualBanker.Core.Sessions;
 
 namespace VirtualBanker.Api.Surfaces.Portal;
@@ -17,7 +18,9 @@ public sealed record CreatePortalSessionRequest(
 
 public sealed record PortalPolicy(int MaxSessionDurationMinutes, int RateLimitPerMinute, bool RequireConsent);
 
-public sealed record PortalConfig(IReadOnlyDictionary<string, string> Theme, bool AvatarEnabled, string Greeting, IReadOnlyList<string> AllowedTools, PortalPolicy Policy);
+/// <summary>The tenant's settings for the widget, plus <c>ice_servers</c> for <c>RTCPeerConnection</c> (STUN, and TURN with credentials for this session).</summary>
+public sealed record PortalConfig(IReadOnlyDictionary<string, string> Theme, bool AvatarEnabled, string Greeting, IReadOnlyList<string> AllowedTools, PortalPolicy Policy,
+    IReadOnlyList<IceServer> IceServers);
 
 /// <summary>
 /// Contract 000's session. <c>expires_at</c> is when the ephemeral token expires (refresh before it);
@@ -45,7 +48,8 @@ internal static class PortalSessionEndpoints
     }
 
     /// <summary>Verifies the portal's assertion and opens a session; 401 for any assertion that does not verify.</summary>
-    public static async Task<Created<PortalSessionResponse>> CreateAsync(CreatePortalSessionRequest request, PortalSessionService portal, CancellationToken cancellationToken)
+    public static async Task<Created<PortalSessionResponse>> CreateAsync(CreatePortalSessionRequest request, PortalSessionService portal, IceServers iceServers,
+        CancellationToken cancellationToken)
     {
         var created = await portal.CreateAsync(request.TenantId!, request.UserId, request.AuthAssertion!, Context(request.PortalContext), cancellationToken);
         var s = created.Settings;
@@ -53,7 +57,8 @@ internal static class PortalSessionEndpoints
         return TypedResults.Created($"/v1/sessions/{created.Session.Id}", new PortalSessionResponse(
             created.Session.Id,
             created.Token.Token,
-            new PortalConfig(s.Theme, s.AvatarEnabled, s.Greeting, s.AllowedTools, new PortalPolicy(policy.MaxSessionDurationMinutes, policy.RateLimitPerMinute, policy.RequireConsent)),
+            new PortalConfig(s.Theme, s.AvatarEnabled, s.Greeting, s.AllowedTools, new PortalPolicy(policy.MaxSessionDurationMinutes, policy.RateLimitPerMinute, policy.RequireConsent),
+                iceServers.For(created.Session.Id, created.Session.ExpiresAt)),
             created.Token.ExpiresAt,
             created.Session.ExpiresAt));
     }

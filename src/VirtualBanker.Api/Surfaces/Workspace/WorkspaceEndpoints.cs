@@ -33,12 +33,13 @@ public sealed record BotResponse(Guid Id, string Name, string? Description, stri
 public sealed record CreateGroupRequest(
     [property: Required, MinLength(1), MaxLength(100)] string? Name,
     [property: MaxLength(500)] string? Description,
+    [property: MinLength(1), MaxLength(200)] string? DirectoryGroup,
     [property: MaxLength(500)] List<Guid>? MemberIds,
     [property: MaxLength(100)] List<Guid>? BotIds);
 
 public sealed record AddMemberRequest([property: Required] Guid? UserId);
 
-public sealed record GroupResponse(Guid Id, string Name, string? Description, int MemberCount, IReadOnlyList<Guid> BotIds, DateTime CreatedAt);
+public sealed record GroupResponse(Guid Id, string Name, string? Description, string? DirectoryGroup, int MemberCount, IReadOnlyList<Guid> BotIds, DateTime CreatedAt);
 
 public sealed record MemberResponse(Guid UserId, string Email, string Name, DateTime AddedAt);
 
@@ -113,7 +114,7 @@ internal static class WorkspaceEndpoints
 
     public static async Task<Created<GroupResponse>> CreateGroupAsync(CreateGroupRequest request, WorkspaceService workspace, CancellationToken cancellationToken)
     {
-        var view = await workspace.CreateGroupAsync(request.Name!.Trim(), request.Description, request.MemberIds ?? [], request.BotIds ?? [], cancellationToken);
+        var view = await workspace.CreateGroupAsync(request.Name!.Trim(), request.Description, request.DirectoryGroup, request.MemberIds ?? [], request.BotIds ?? [], cancellationToken);
         return TypedResults.Created($"/api/groups/{view.Group.Id}/members", ToResponse(view));
     }
 
@@ -131,8 +132,8 @@ internal static class WorkspaceEndpoints
 
     private static UserResponse ToResponse(Core.Identity.User u) => new(u.Id, u.Email, u.Email, u.FirstName, u.LastName, u.CreatedAt);
 
-    private static GroupResponse ToResponse(GroupView v) => new(v.Group.Id, v.Group.Name, v.Group.Description, v.MemberCount, v.BotIds, v.Group.CreatedAt);
+    private static GroupResponse ToResponse(GroupView v) => new(v.Group.Id, v.Group.Name, v.Group.Description, v.Group.ExternalName, v.MemberCount, v.BotIds, v.Group.CreatedAt);
 
-    private static DateTime UnixClaim(ClaimsPrincipal user, string claim) =>
+    internal static DateTime UnixClaim(ClaimsPrincipal user, string claim) =>
         long.TryParse(user.FindFirstValue(claim), out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : DateTime.UnixEpoch;
 }

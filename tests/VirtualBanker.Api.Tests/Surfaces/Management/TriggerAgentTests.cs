@@ -1,14 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Api.Tests.Surfaces.Customer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Management;
 
-/// <summary>Contract 003's text channels: POST /trigger-agent (text mode) and WS /ws/chat/{session_id}.</summary>
+/// <summary>Contract 003's agent triggers: POST /trigger-agent (text and LiveKit voice) and WS /ws/chat/{session_id}.</summary>
 public sealed class TriggerAgentTests(VirtualBankerFactory factory) : IClassFixture<VirtualBankerFactory>
 {
     [Fact]
@@ -55,19 +60,67 @@ public sealed class TriggerAgentTests(VirtualBankerFactory factory) : IClassFixt
     }
 
     [Fact]
-    public async Task VoiceTrigger_And_MissingMessage_AreRefusedInTheManagementShape()
+    public async Task MissingMessage_IsRefusedInTheManagementShape()
     {
         using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
 
-        var voice = await admin.PostAsJsonAsync("/trigger-agent", new { room_name = "room-123", agent_slug = "assistant", platform = "livekit" });
         var empty = await admin.PostAsJsonAsync("/trigger-agent", new { mode = "text" });
-        var voiceBody = JsonDocument.Parse(await voice.Content.ReadAsStringAsync()).RootElement;
         var emptyBody = JsonDocument.Parse(await empty.Content.ReadAsStringAsync()).RootElement;
 
-        Assert.Equal(501, voiceBody.GetProperty("status_code").GetInt32());
-        Assert.Equal("not_implemented", voiceBody.GetProperty("type").GetString());
         Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
         Assert.Equal("validation_error", emptyBody.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task VoiceTrigger_IssuesALiveKitRoomToken_AndRecordsTheDispatch()
+    {
+        const string secret = "livekit-api-secret-0123456789abcdef";
+        using var platform = await Admin.ClientAsync(factory);
+        using var admin = await Admin.CreateTenantAsync(factory, platform, "voice-bank");
+        var trigger = new { room_name = "room-123", agent_slug = "assistant", user_id = "user-123", conversation_id = "conv-123", platform = "livekit" };
+
+        // Without the client's LiveKit keys nothing is issued, and nothing is stored.
+        var unconfigured = await admin.PostAsJsonAsync("/trigger-agent", trigger);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unconfigured.StatusCode);
+        Assert.Equal("validation_error", JsonDocument.Parse(await unconfigured.Content.ReadAsStringAsync()).RootElement.GetProperty("type").GetString());
+        Assert.Equal(0, await CountAsync("voice-bank", db => db.Sessions.Count()));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await admin.PostAsJsonAsync("/trigger-agent", new { room_name = "room-123", platform = "twilio" })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await admin.PostAsJsonAsync("/trigger-agent", new { room_name = "../../etc", platform = "livekit" })).StatusCode);
+
+        await Admin.ConfigureAsync(platform, "voice-bank", new JsonObject
+        {
+            ["livekit"] = new JsonObject { ["server_url"] = "wss://livekit.bank.test", ["api_key"] = "APIvoicebank", ["api_secret"] = secret },
+        });
+        var response = await admin.PostAsJsonAsync("/trigger-agent", trigger);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("voice", body.GetProperty("mode").GetString());
+        Assert.Equal("wss://livekit.bank.test", body.GetProperty("server_url").GetString());
+
+        // A LiveKit server holding the same key pair admits this token to this room only.
+        var validated = await new JsonWebTokenHandler().ValidateTokenAsync(body.GetProperty("token").GetString(), new TokenValidationParameters
+        {
+            ValidIssuer = "APIvoicebank",
+            ValidateAudience = false,
+            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        });
+        Assert.True(validated.IsValid, validated.Exception?.Message);
+        var video = JsonDocument.Parse(((JsonWebToken)validated.SecurityToken).GetPayloadValue<JsonElement>("video").GetRawText()).RootElement;
+        Assert.Equal("room-123", video.GetProperty("room").GetString());
+        Assert.True(video.GetProperty("roomJoin").GetBoolean());
+        Assert.Equal(body.GetProperty("identity").GetString(), ((JsonWebToken)validated.SecurityToken).Subject);
+
+        var dispatchId = body.GetProperty("dispatch_id").GetString()!;
+        Assert.Equal(1, await CountAsync("voice-bank", db => db.ConversationEvents.Count(e => e.Type == "voice_dispatch" && e.Payload.Contains(dispatchId))));
+    }
+
+    private Task<int> CountAsync(string tenant, Func<VirtualBankerDbContext, int> count)
+    {
+        using var scope = factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(tenant);
+        var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+        return Task.FromResult(count(db));
     }
 
     [Fact]
