@@ -4,7 +4,10 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using VirtualBanker.Api.Tests.Surfaces.Customer;
 using VirtualBanker.Api.Tests.Surfaces.Management;
 
@@ -23,6 +26,41 @@ public sealed class RealtimeFactory : VirtualBankerFactory
         ["Realtime:MaxParticipants"] = "3",
         ["Realtime:MaxSdpBytes"] = "4096",
     };
+}
+
+/// <summary>The server on a clock the test moves, to reach a session's end without waiting for it.</summary>
+public sealed class FakeClockFactory : VirtualBankerFactory
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+}
+
+public sealed class RealtimeExpiryTests(FakeClockFactory factory) : IClassFixture<FakeClockFactory>
+{
+    [Fact]
+    public async Task ASessionReachingItsEnd_ClosesItsSignalingSockets_With4000()
+    {
+        using var platform = await Admin.ClientAsync(factory);
+        using var _ = await Admin.CreateTenantAsync(factory, platform, "rtc-expiry-bank");
+        await Admin.ConfigureAsync(platform, "rtc-expiry-bank", PortalIssuer.Hs256Settings(maxMinutes: 5));
+        using var anonymous = factory.CreateClient();
+        var created = JsonNode.Parse(await (await anonymous.PostAsJsonAsync("/v1/sessions",
+            new { tenant_id = "rtc-expiry-bank", auth_assertion = PortalIssuer.Hs256("u-expiry", expires: factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(5)) })).Content.ReadAsStringAsync())!;
+        using var socket = await factory.Server.CreateWebSocketClient().ConnectAsync(
+            new Uri($"ws://localhost/v1/realtime/{created["session_id"]}?access_token={created["ephemeral_token"]}"), CancellationToken.None);
+        await ChatTests.SendAsync(socket, new { type = "join" });
+        Assert.Equal("joined", (await ChatTests.ReceiveAsync(socket))["type"]!.GetValue<string>());
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(6));
+
+        Assert.Equal((WebSocketCloseStatus)4000, await RealtimeSignalingTests.ClosedWithAsync(socket));
+        Assert.Equal("The session has expired.", socket.CloseStatusDescription);
+    }
 }
 
 /// <summary>Contract 000's WebRTC signaling over <c>WS /v1/realtime/{session_id}</c>, and the ICE data of the session.</summary>
@@ -231,7 +269,7 @@ public sealed class RealtimeSignalingTests(RealtimeFactory factory) : IClassFixt
         return (HttpStatusCode)int.Parse(refused.Message[(refused.Message.LastIndexOf(' ') + 1)..].TrimEnd('.'));
     }
 
-    private static async Task<WebSocketCloseStatus?> ClosedWithAsync(WebSocket socket)
+    internal static async Task<WebSocketCloseStatus?> ClosedWithAsync(WebSocket socket)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var buffer = new byte[4096];
