@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs every test of VirtualBanker. Installs and starts what the tests need (a throwaway PostgreSQL,
+# Runs every test of VirtualBanker. Installs and starts what the tests need (a throwaway PostgreSQL and Redis,
 # Chromium, the node packages of tests/js), builds once, runs the test projects in parallel, and cleans up after itself.
 set -euo pipefail
 cd "$(dirname "$0")"
-source scripts/throwaway-postgres.sh
+source scripts/throwaway-servers.sh
 
-trap stop_throwaway_postgres EXIT
+trap 'stop_throwaway_postgres; stop_throwaway_redis' EXIT
 start_throwaway_postgres
+start_throwaway_redis
 
 # What the node tools of tests/js need: node and npm, and Debian's Chromium for the browser tests
 # (playwright-core drives /usr/bin/chromium). Then the tools themselves: a real OpenID provider and Playwright.
@@ -21,3 +22,8 @@ npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 
 dotnet build VirtualBanker.slnx -c Release -nologo -clp:ErrorsOnly
 dotnet test VirtualBanker.slnx -c Release --no-build -nologo --logger "console;verbosity=minimal" "$@"
+
+# The API suite again, scaled out: every test's server on PostgreSQL + Redis (the multi-node tests already are).
+echo "test.sh: the API suite on PostgreSQL + Redis"
+VB_TEST_SCALEOUT=1 dotnet test tests/VirtualBanker.Api.Tests -c Release --no-build -nologo --logger "console;verbosity=minimal" \
+  --filter "FullyQualifiedName!~VirtualBanker.Api.Tests.ScaleOut"

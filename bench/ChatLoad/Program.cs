@@ -4,8 +4,9 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
-// Usage: ChatLoad --url ws://127.0.0.1:PORT/api/ai/chat/ws --tokens FILE [--sessions 100] [--messages 20] [--interval-ms 0]
-// Each session is its own WebSocket (token per line in FILE, reused round-robin). Every session sends
+// Usage: ChatLoad --url ws://127.0.0.1:PORT/api/ai/chat/ws[,ws://...] --tokens FILE [--sessions 100] [--messages 20] [--interval-ms 0]
+// Each session is its own WebSocket (token per line in FILE, reused round-robin; with several URLs, the
+// sessions are spread over them round-robin: one per node of a scaled-out deployment). Every session sends
 // its messages one after the other, starting a new one every interval (0: as soon as the last answer
 // ended); for each we time send → first chat_chunk, then wait for chat_end.
 string url = "", tokensFile = "";
@@ -31,7 +32,8 @@ var gate = new object();
 async Task RunSession(int index)
 {
     using var socket = new ClientWebSocket();
-    await socket.ConnectAsync(new Uri($"{url}?access_token={tokens[index % tokens.Length]}"), CancellationToken.None);
+    var urls = url.Split(',');
+    await socket.ConnectAsync(new Uri($"{urls[index % urls.Length]}?access_token={tokens[index % tokens.Length]}"), CancellationToken.None);
     var buffer = new byte[64 * 1024];
 
     // Spread the sessions' first messages over one interval so paced load is even, not in bursts.
@@ -91,4 +93,4 @@ await Task.WhenAll(Enumerable.Range(0, sessions).Select(RunSession));
 samples.Sort();
 double P(double p) => samples[Math.Min(samples.Count - 1, (int)Math.Ceiling(p / 100 * samples.Count) - 1)];
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"sessions={sessions} interval_ms={intervalMs} messages={samples.Count} failures={failures} ttfc_p50_ms={P(50):0.00} ttfc_p99_ms={P(99):0.00} ttfc_max_ms={samples[^1]:0.00} wall_s={wall.Elapsed.TotalSeconds:0.0}"));
+    $"sessions={sessions} interval_ms={intervalMs} messages={samples.Count} failures={failures} ttfc_p50_ms={P(50):0.00} ttfc_p99_ms={P(99):0.00} ttfc_max_ms={samples[^1]:0.00} wall_s={wall.Elapsed.TotalSeconds:0.0} messages_per_s={samples.Count / wall.Elapsed.TotalSeconds:0.0}"));

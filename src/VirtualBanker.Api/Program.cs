@@ -1,4 +1,5 @@
 using VirtualBanker.Api.Hosting;
+using VirtualBanker.Api.ScaleOut;
 using VirtualBanker.Api.Surfaces.Customer;
 using VirtualBanker.Api.Surfaces.Gateway;
 using VirtualBanker.Api.Surfaces.Management;
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddVirtualBankerHost();
 builder.AddVirtualBankerData();
 builder.Services.AddVirtualBankerCore();
+builder.AddVirtualBankerScaleOut();
 builder.AddVirtualBankerSecurity();
 builder.AddDirectorySignIn();
 builder.AddVirtualBankerObservability();

@@ -2,14 +2,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Banking;
+using VirtualBanker.Core.Caching;
 using VirtualBanker.Core.Conversations;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Management;
 using VirtualBanker.Core.Observability;
+using VirtualBanker.Core.Realtime;
 using VirtualBanker.Core.Sessions;
 using VirtualBanker.Core.Tenancy;
-using VirtualBanker.Core.Realtime;
 using VirtualBanker.Core.Workspace;
 
 namespace VirtualBanker.Core;
@@ -54,12 +55,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MetricsCollector>();
 
         services.AddHybridCache();
+        services.TryAddSingleton<ICacheInvalidationBroadcast, SingleNodeCacheInvalidation>();
+        services.AddSingleton<CacheInvalidation>();
         services.AddSingleton<UserCache>();
         services.AddScoped<CustomerDataService>();
         services.AddScoped<TransactionIngestService>();
         services.AddScoped<NotificationService>();
 
         services.TryAddSingleton<IEventBus, InProcessEventBus>();
+        services.TryAddSingleton<IConversationRelay, SingleNodeRelay>();
         services.AddSingleton<ConversationFeed>();
         services.AddSingleton<EventWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());

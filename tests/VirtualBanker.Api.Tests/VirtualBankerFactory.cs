@@ -17,6 +17,26 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
     public const string AdminPassword = "Admin-Test-Pass-2026!";
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "vb-tests", Guid.NewGuid().ToString("N"));
 
+    /// <summary>
+    /// On the shared stores (PostgreSQL + Redis from ./test.sh), the database and key prefix this node uses.
+    /// Another factory given the same name is another node of the same deployment.
+    /// </summary>
+    private readonly string? _sharedStores;
+
+    /// <summary>A node on SQLite and memory, or on PostgreSQL + Redis when the suite runs scaled out (VB_TEST_SCALEOUT=1).</summary>
+    public VirtualBankerFactory()
+        : this(System.Environment.GetEnvironmentVariable("VB_TEST_SCALEOUT") == "1" ? NewSharedStores() : null)
+    {
+    }
+
+    /// <summary>A node on the named shared stores (see <see cref="NewSharedStores"/>), or on SQLite when null.</summary>
+    protected VirtualBankerFactory(string? sharedStores) => _sharedStores = sharedStores;
+
+    /// <summary>A fresh database and key prefix on the throwaway PostgreSQL and Redis.</summary>
+    public static string NewSharedStores() => $"vbt_{Guid.NewGuid():N}";
+
+    public string? SharedStores => _sharedStores;
+
     public ConcurrentQueue<string> Logs { get; } = new();
 
     /// <summary>The hosting environment; Development unless a test class needs production behaviour.</summary>
@@ -32,6 +52,17 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:AdminPassword", AdminPassword);
         builder.UseSetting("RateLimits:CustomerAuth:Limit", "1000");
         builder.UseSetting("Portal:RequireHttpsJwks", "false");
+        if (_sharedStores is not null)
+        {
+            var postgres = new Npgsql.NpgsqlConnectionStringBuilder(Required("VB_TEST_POSTGRES")) { Database = _sharedStores };
+            CreateDatabase(_sharedStores);
+            builder.UseSetting("Database:Provider", "postgres");
+            builder.UseSetting("Database:MigrateOnStart", "true");
+            builder.UseSetting("ConnectionStrings:Postgres", postgres.ConnectionString);
+            builder.UseSetting("ConnectionStrings:Redis", Required("VB_TEST_REDIS"));
+            builder.UseSetting("Redis:KeyPrefix", $"{_sharedStores}:");
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -65,6 +96,24 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Creates the node's database up front (the first node of a deployment does it), so no start-up logs a missing database.</summary>
+    public static void CreateDatabase(string name)
+    {
+        using var connection = new Npgsql.NpgsqlConnection(Required("VB_TEST_POSTGRES"));
+        connection.Open();
+        using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        try
+        {
+            create.ExecuteNonQuery();
+        }
+        catch (Npgsql.PostgresException ex) when (ex.SqlState == Npgsql.PostgresErrorCodes.DuplicateDatabase)
+        {
+        }
+    }
+
+    public static string Required(string variable) => System.Environment.GetEnvironmentVariable(variable)
+        ?? throw new InvalidOperationException($"{variable} is not set: ./test.sh starts the throwaway PostgreSQL and Redis and sets it.");
 
     protected override void Dispose(bool disposing)
     {
@@ -102,3 +151,6 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
             sink.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }
+
+/// <summary>A node on SQLite and memory whatever mode the suite runs in: for tests of the embedded default itself.</summary>
+public sealed class SqliteFactory() : VirtualBankerFactory(sharedStores: null);

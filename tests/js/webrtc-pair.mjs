@@ -9,6 +9,7 @@ const url = `${base.replace(/^http/, 'ws')}/v1/realtime/${sessionId}?access_toke
 
 // Runs inside each page: the whole of what a browser client of the signaling protocol does.
 async function peer({ url, name }) {
+  const step = (what) => console.log(`${name}: ${what}`);
   const ws = new WebSocket(url);
   const inbox = [];
   const waiting = [];
@@ -41,40 +42,50 @@ async function peer({ url, name }) {
 
   ws.send(JSON.stringify({ type: 'join', name }));
   const joined = await next('joined');
+  step(`joined with ${joined.participants.length} other(s)`);
   pc = new RTCPeerConnection({ iceServers: joined.ice_servers });
   let remote;
   pc.onicecandidate = (e) => ws.send(JSON.stringify({ type: 'ice-candidate', to: remote, candidate: e.candidate ? e.candidate.toJSON() : null }));
 
-  // The first in the room offers when the second arrives; the second answers.
+  // The first in the room offers when the second arrives; the second answers. Each side listens on
+  // its channel the moment it has it: the other side may send as soon as the channel opens.
   let channel;
+  let gotMessage;
+  const received = new Promise((resolve) => { gotMessage = resolve; });
+  const listen = (ch) => { ch.onmessage = (e) => gotMessage(e.data); return ch; };
   if (joined.participants.length === 0) {
     remote = (await next('participant-joined')).participant.id;
-    channel = pc.createDataChannel('chat');
+    channel = listen(pc.createDataChannel('chat'));
     await pc.setLocalDescription(await pc.createOffer());
     ws.send(JSON.stringify({ type: 'offer', to: remote, sdp: pc.localDescription.sdp }));
+    step('offer sent');
     await pc.setRemoteDescription({ type: 'answer', sdp: (await next('answer')).sdp });
+    step('answer applied');
+    await addCandidates();
   } else {
-    const opened = new Promise((resolve) => { pc.ondatachannel = (e) => resolve(e.channel); });
+    const opened = new Promise((resolve) => { pc.ondatachannel = (e) => resolve(listen(e.channel)); });
     const offer = await next('offer');
     remote = offer.from;
     await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    await addCandidates(); // those that came before the offer was applied
     await pc.setLocalDescription(await pc.createAnswer());
     ws.send(JSON.stringify({ type: 'answer', to: remote, sdp: pc.localDescription.sdp }));
+    step('answer sent');
     channel = await opened;
   }
-  await addCandidates();
-
+  pc.oniceconnectionstatechange = () => step(`ice ${pc.iceConnectionState}`);
   if (channel.readyState !== 'open') await new Promise((resolve) => { channel.onopen = resolve; });
-  const received = new Promise((resolve) => { channel.onmessage = (e) => resolve(e.data); });
+  step('channel open');
   channel.send(`hello from ${name}`);
   const message = await received;
+  step('message received');
 
   const stats = [...(await pc.getStats()).values()];
-  const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+  const transport = stats.find((s) => s.type === 'transport');
+  const pair = stats.find((s) => s.id === transport?.selectedCandidatePairId);
   const local = stats.find((s) => s.id === pair?.localCandidateId);
   const result = { me: joined.participant_id, remote, received: message, candidate_type: local?.candidateType, address: local?.address };
-  ws.send(JSON.stringify({ type: 'leave' }));
-  pc.close();
+  // No pc.close() here: this side's own message may still be in flight to the other. Closing the browser ends both.
   return result;
 }
 
@@ -87,6 +98,8 @@ const browser = await chromium.launch({
 const timer = setTimeout(() => { console.error('timed out'); process.exit(2); }, 45_000);
 try {
   const pages = await Promise.all([browser.newPage(), browser.newPage()]);
+  // What each page did, for the test's failure message if it hangs.
+  pages.forEach((p) => p.on('console', (m) => console.error(m.text())));
   await Promise.all(pages.map((p) => p.goto(`${base}/health`)));
   const [a, b] = await Promise.all([
     pages[0].evaluate(peer, { url, name: 'A' }),

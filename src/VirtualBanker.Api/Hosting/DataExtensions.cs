@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Data;
@@ -71,6 +72,8 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<
             var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
             if (database.MigrateOnStart ?? database.IsSqlite)
             {
+                // On a new database EF would first query a history table that is not there yet, and log that as an error.
+                await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
             }
 

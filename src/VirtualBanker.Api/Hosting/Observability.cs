@@ -49,7 +49,7 @@ internal static class ObservabilityExtensions
 
     /// <summary>The union of what the contracts show for /health (DESIGN.md).</summary>
     public static async Task<IResult> GetHealthAsync(
-        VirtualBankerDbContext db, IOptions<DatabaseOptions> database, MetricsCollector metrics, TimeProvider clock, CancellationToken cancellationToken)
+        VirtualBankerDbContext db, IOptions<DatabaseOptions> database, MetricsCollector metrics, IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
     {
         var dbUp = await db.Database.CanConnectAsync(cancellationToken);
         var body = new HealthResponse(
@@ -57,7 +57,7 @@ internal static class ObservabilityExtensions
             Version,
             clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
             database.Value.Provider,
-            "memory",
+            ScaleOut.ScaleOutExtensions.CacheKind(services),
             Math.Round(metrics.UptimeSeconds, 1));
         return dbUp ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }

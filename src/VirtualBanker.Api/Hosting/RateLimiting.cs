@@ -52,7 +52,7 @@ public sealed class RateLimitOptions
 
 public readonly record struct RateLimitCount(long Count, DateTimeOffset ResetAt);
 
-/// <summary>Fixed-window counters. In memory by default; the scale-out issue shares them through Redis.</summary>
+/// <summary>Fixed-window counters. In memory on one node; shared through Redis when scaled out (<c>ScaleOut/RedisSharedState.cs</c>).</summary>
 public interface IRateLimitStore
 {
     ValueTask<RateLimitCount> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken);

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Tenancy;
@@ -58,10 +59,17 @@ internal static class SecurityExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<ICurrentPrincipal, HttpCurrentPrincipal>();
 
-        var dataDirectory = builder.Configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.DataDirectory)}"] ?? "data";
-        services.AddDataProtection()
-            .SetApplicationName("VirtualBanker")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        // Data Protection keys: files next to the SQLite database on one node; in the shared database with PostgreSQL.
+        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var dataProtection = services.AddDataProtection().SetApplicationName("VirtualBanker");
+        if (database.IsSqlite)
+        {
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(database.DataDirectory, "keys")));
+        }
+        else
+        {
+            services.AddOptions<KeyManagementOptions>().Configure<IServiceScopeFactory>((o, scopes) => o.XmlRepository = new ScaleOut.DatabaseXmlRepository(scopes));
+        }
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
 
         services.AddAuthentication(SmartScheme)
@@ -95,7 +103,8 @@ internal static class SecurityExtensions
                     OnTokenValidated = async context =>
                     {
                         var services = context.HttpContext.RequestServices;
-                        if (context.Principal?.FindFirstValue(TokenService.SessionClaim) is { } sid && services.GetRequiredService<ITokenRevocationList>().IsRevoked(sid))
+                        if (context.Principal?.FindFirstValue(TokenService.SessionClaim) is { } sid
+                            && await services.GetRequiredService<ITokenRevocationList>().IsRevokedAsync(sid, context.HttpContext.RequestAborted))
                         {
                             context.Fail("The token has been revoked.");
                         }

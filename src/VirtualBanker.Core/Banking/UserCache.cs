@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using VirtualBanker.Core.Caching;
 using VirtualBanker.Core.Observability;
 
 namespace VirtualBanker.Core.Banking;
@@ -7,7 +8,7 @@ namespace VirtualBanker.Core.Banking;
 /// Per-customer cache of computed views (dashboard, insights). Every entry is tagged with its
 /// customer, so one ingest invalidates all their views at once — on every node when Redis is L2.
 /// </summary>
-public sealed class UserCache(HybridCache cache, MetricsCollector metrics)
+public sealed class UserCache(HybridCache cache, CacheInvalidation invalidation, MetricsCollector metrics)
 {
     public async ValueTask<T> GetOrCreateAsync<T>(string tenantId, Guid userId, string view, TimeSpan ttl, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
     {
@@ -28,7 +29,7 @@ public sealed class UserCache(HybridCache cache, MetricsCollector metrics)
     }
 
     public ValueTask InvalidateAsync(string tenantId, Guid userId, CancellationToken cancellationToken) =>
-        cache.RemoveByTagAsync(Tag(tenantId, userId), cancellationToken);
+        invalidation.RemoveByTagAsync(Tag(tenantId, userId), cancellationToken);
 
     private static string Tag(string tenantId, Guid userId) => $"user:{tenantId}:{userId:N}";
 }

@@ -39,7 +39,15 @@ public sealed partial class AgentRunner(
             {
                 try
                 {
-                    await RunWithRetriesAsync(message, stoppingToken);
+                    // Handled (answered, or parked in the requeue): acknowledged. Stopped mid-run: left for another node.
+                    if (await RunWithRetriesAsync(message, stoppingToken))
+                    {
+                        await bus.AcknowledgeAsync(Topics.Inbound, message, CancellationToken.None);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    LogAckFailed(logger, message.SessionId, ex);
                 }
                 finally
                 {
@@ -49,7 +57,8 @@ public sealed partial class AgentRunner(
         }
     }
 
-    public async Task RunWithRetriesAsync(BusMessage message, CancellationToken cancellationToken)
+    /// <summary>Runs the agent on one inbound message; false when stopped before it was handled.</summary>
+    public async Task<bool> RunWithRetriesAsync(BusMessage message, CancellationToken cancellationToken)
     {
         var max = options.Value.MaxAttempts;
         for (var attempt = 1; attempt <= max; attempt++)
@@ -57,11 +66,11 @@ public sealed partial class AgentRunner(
             try
             {
                 await RunOnceAsync(message, cancellationToken);
-                return;
+                return true;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return;
+                return false;
             }
             catch (Exception ex)
             {
@@ -90,6 +99,19 @@ public sealed partial class AgentRunner(
                 }
             }
         }
+
+        return true;
+    }
+
+    /// <summary>How far an earlier run of this inbound message got: <c>chat_end</c>, another event type, or null for not at all.</summary>
+    private static async Task<string?> PreviousRunAsync(VirtualBankerDbContext db, string sessionId, long inbound, CancellationToken cancellationToken)
+    {
+        var replies = await db.ConversationEvents.AsNoTracking()
+            .Where(e => e.SessionId == sessionId && e.Sequence > inbound && e.Type != EventTypes.Message)
+            .Select(e => new { e.Type, e.Payload })
+            .ToListAsync(cancellationToken);
+        var mine = replies.Where(e => JsonNode.Parse(e.Payload)?["reply_to"]?.GetValue<long>() == inbound).Select(e => e.Type).ToList();
+        return mine.Contains(EventTypes.ChatEnd) ? EventTypes.ChatEnd : mine.FirstOrDefault();
     }
 
     private async Task RunOnceAsync(BusMessage message, CancellationToken cancellationToken)
@@ -106,6 +128,22 @@ public sealed partial class AgentRunner(
         if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || session.AwaitsConsent)
         {
             return;
+        }
+
+        // Taken over from a node that died: answered already, nothing to do; half answered, the partial answer is withdrawn first.
+        if (message.Redelivered && await PreviousRunAsync(db, session.Id, sequence, cancellationToken) is { } previous)
+        {
+            if (previous == EventTypes.ChatEnd)
+            {
+                return;
+            }
+
+            await conversations.AppendAsync(session.Id, EventTypes.Error, new JsonObject
+            {
+                ["reply_to"] = sequence,
+                ["message"] = "The answer was interrupted; answering again.",
+                ["retrying"] = true,
+            }, null, cancellationToken);
         }
 
         var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == session.TenantId, cancellationToken);
@@ -186,6 +224,9 @@ public sealed partial class AgentRunner(
         scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(tenantId);
         return scope;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Acknowledging the run of session {SessionId} failed; another node will run it again")]
+    private static partial void LogAckFailed(ILogger logger, string sessionId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Agent run for session {SessionId} failed (attempt {Attempt} of {Max})")]
     private static partial void LogRunFailed(ILogger logger, string sessionId, int attempt, int max, Exception exception);

@@ -7,14 +7,29 @@ namespace VirtualBanker.Core.Conversations;
 /// <summary>
 /// Live fan-out of a session's new events to the streams (SSE, WebSocket, HTTP waits) watching it on
 /// this node. Each subscriber has a bounded buffer: a client that stops reading is dropped (its stream
-/// ends with <see cref="SubscriberOverflowException"/>) instead of growing server memory. The scale-out
-/// issue feeds this from Redis pub/sub so a client on one node sees events produced on another.
+/// ends with <see cref="SubscriberOverflowException"/>) instead of growing server memory. Scaled out, every
+/// event and close also goes through the <see cref="IConversationRelay"/>, and the other nodes hand what
+/// they receive to <see cref="Deliver"/> and <see cref="CloseHere"/>.
 /// </summary>
-public sealed class ConversationFeed(IOptions<ConversationOptions> options)
+public sealed class ConversationFeed(IOptions<ConversationOptions> options, IConversationRelay relay)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<ConversationEvent>, byte>> _sessions = new(StringComparer.Ordinal);
 
     public void Publish(ConversationEvent e)
+    {
+        Deliver(e);
+        relay.Publish(e);
+    }
+
+    /// <summary>Ends every live stream of a session (it was ended or expired), on every node.</summary>
+    public void Close(string sessionId)
+    {
+        CloseHere(sessionId);
+        relay.Close(sessionId);
+    }
+
+    /// <summary>Hands an event to this node's streams only (one appended here, or relayed from another node).</summary>
+    public void Deliver(ConversationEvent e)
     {
         if (!_sessions.TryGetValue(e.SessionId, out var subscribers))
         {
@@ -50,8 +65,8 @@ public sealed class ConversationFeed(IOptions<ConversationOptions> options)
         });
     }
 
-    /// <summary>Ends every live stream of a session (it was ended or expired).</summary>
-    public void Close(string sessionId)
+    /// <summary>Ends this node's live streams of a session.</summary>
+    public void CloseHere(string sessionId)
     {
         if (_sessions.TryRemove(sessionId, out var subscribers))
         {

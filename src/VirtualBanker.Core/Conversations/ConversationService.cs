@@ -107,6 +107,17 @@ public sealed class ConversationService(
             yield return e;
         }
 
+        // Scaled out, another node may have appended events that are neither stored yet nor relayed to this
+        // new subscription; they are stored within a group commit.
+        if (await writer.LastIdAnywhereAsync(sessionId) is { } newest && newest > last)
+        {
+            foreach (var e in await MissedAsync(sessionId, last, newest + 1, cancellationToken))
+            {
+                last = e.Sequence;
+                yield return e;
+            }
+        }
+
         await foreach (var e in subscription.Reader.ReadAllAsync(cancellationToken))
         {
             if (e.Sequence <= last)
@@ -114,9 +125,42 @@ public sealed class ConversationService(
                 continue;
             }
 
+            if (e.Sequence > last + 1)
+            {
+                foreach (var missing in await MissedAsync(sessionId, last, e.Sequence, cancellationToken))
+                {
+                    yield return missing;
+                }
+            }
+
             last = e.Sequence;
             yield return e;
         }
+    }
+
+    /// <summary>
+    /// The events between two ids. Scaled out, an event another node appended just before this stream
+    /// subscribed reached neither the subscription nor, yet, the store; it is stored within a group commit,
+    /// so it is read from there, waiting a little for it.
+    /// </summary>
+    private async Task<List<ConversationEvent>> MissedAsync(string sessionId, long after, long before, CancellationToken cancellationToken)
+    {
+        var missed = new List<ConversationEvent>();
+        for (var attempt = 0; attempt < 30; attempt++)
+        {
+            missed = await db.ConversationEvents.AsNoTracking()
+                .Where(e => e.SessionId == sessionId && e.Sequence > after && e.Sequence < before)
+                .OrderBy(e => e.Sequence)
+                .ToListAsync(cancellationToken);
+            if (missed.Count == before - after - 1)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
+        }
+
+        return missed;
     }
 
     /// <summary>

@@ -5,17 +5,27 @@ using System.Threading.Channels;
 namespace VirtualBanker.Core.Conversations;
 
 /// <summary>A message on a bus topic: JSON payload plus the tenant it belongs to.</summary>
-public sealed record BusMessage(string TenantId, string SessionId, string Payload);
+public sealed record BusMessage(string TenantId, string SessionId, string Payload)
+{
+    /// <summary>The bus's own id of this delivery (a stream entry id), for <see cref="IEventBus.AcknowledgeAsync"/>.</summary>
+    public string? DeliveryId { get; init; }
+
+    /// <summary>Delivered before to a consumer that never acknowledged it (a node that died): it may have been partly handled.</summary>
+    public bool Redelivered { get; init; }
+}
 
 /// <summary>
-/// Topics between the parts of the pipeline. Each message of a topic is handled by one consumer.
-/// In process by default; the scale-out issue implements it on Redis Streams with consumer groups.
+/// Topics between the parts of the pipeline. Each message of a topic is handled by one consumer, which
+/// acknowledges it once handled; an unacknowledged message goes to another consumer after a while.
+/// In process by default; on Redis Streams with consumer groups when scaled out.
 /// </summary>
 public interface IEventBus
 {
     ValueTask PublishAsync(string topic, BusMessage message, CancellationToken cancellationToken);
 
     IAsyncEnumerable<BusMessage> ConsumeAsync(string topic, CancellationToken cancellationToken);
+
+    ValueTask AcknowledgeAsync(string topic, BusMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -40,6 +50,9 @@ internal sealed class InProcessEventBus : IEventBus
             yield return message;
         }
     }
+
+    // In process, a message lives only as long as the process: there is nobody to hand it to later.
+    public ValueTask AcknowledgeAsync(string topic, BusMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     // Unbounded: the in-process topics only carry ids and short texts, and every publish is a user action
     // already bounded by the rate limiter.

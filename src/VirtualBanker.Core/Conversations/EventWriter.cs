@@ -9,17 +9,23 @@ using VirtualBanker.Core.Tenancy;
 namespace VirtualBanker.Core.Conversations;
 
 /// <summary>
-/// Gives every conversation event its per-session id and stores it. Ids are assigned in memory under a
-/// per-session lock and the event is published to live streams at once; a single writer loop then
-/// group-commits whatever is pending, across all sessions, in one transaction. One fsync then covers
+/// Gives every conversation event its per-session id and stores it. Ids are assigned under a per-session
+/// lock, counted in memory (scaled out: by the <see cref="ISharedEventSequence"/> all nodes share), and
+/// the event is published to live streams at once; a single writer loop then group-commits whatever is pending, across all sessions, in one transaction. One fsync then covers
 /// many events instead of one each, which is what keeps time-to-first-chunk low under load. Callers
 /// that must not acknowledge before the event is on disk (an inbound message) wait for its commit; a
 /// run waits for all its events at its end. Until committed, events stay readable from memory, so a
 /// reconnecting client never misses one. New sessions opened at a high rate (portal sessions) join the
 /// same commits, so there is one writer for the hot inserts and SQLite's single write lock is never contended.
 /// </summary>
-public sealed partial class EventWriter(IServiceScopeFactory scopes, ConversationFeed feed, TimeProvider clock, ILogger<EventWriter> logger) : BackgroundService
+public sealed partial class EventWriter(
+    IServiceScopeFactory scopes,
+    ConversationFeed feed,
+    IEnumerable<ISharedEventSequence> sharedSequence,
+    TimeProvider clock,
+    ILogger<EventWriter> logger) : BackgroundService
 {
+    private readonly ISharedEventSequence? _sharedSequence = sharedSequence.FirstOrDefault();
     private readonly ConcurrentDictionary<string, SessionLog> _sessions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _signal = new(0);
     private readonly ConcurrentQueue<Pending> _queue = new();
@@ -42,13 +48,23 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
                     continue; // swept while we waited: take the fresh entry
                 }
 
-                if (log.LastId < 0)
+                Task<long> StoredLast(CancellationToken ct) => db.Sessions.Where(s => s.Id == e.SessionId).Select(s => s.LastEventId).FirstAsync(ct);
+                if (_sharedSequence is not null)
+                {
+                    // Several nodes write this log: the id comes from the shared counter.
+                    log.LastId = await _sharedSequence.NextAsync(e.SessionId, StoredLast, cancellationToken);
+                }
+                else if (log.LastId < 0)
                 {
                     // First event of this session in this process: continue from what is stored.
-                    log.LastId = await db.Sessions.Where(s => s.Id == e.SessionId).Select(s => s.LastEventId).FirstAsync(cancellationToken);
+                    log.LastId = await StoredLast(cancellationToken) + 1;
+                }
+                else
+                {
+                    log.LastId++;
                 }
 
-                e.Sequence = ++log.LastId;
+                e.Sequence = log.LastId;
                 log.LastUsed = clock.GetUtcNow();
                 pending = new Pending(e, null);
                 log.Uncommitted[e.Sequence] = pending;
@@ -91,6 +107,9 @@ public sealed partial class EventWriter(IServiceScopeFactory scopes, Conversatio
         _sessions.TryGetValue(sessionId, out var log)
             ? [.. log.Uncommitted.Values.Select(p => p.Event!).Where(e => e.Sequence > afterSequence).OrderBy(e => e.Sequence)]
             : [];
+
+    /// <summary>Scaled out: the last id any node gave out for the session (its event may not be stored yet). Null on one node.</summary>
+    public async ValueTask<long?> LastIdAnywhereAsync(string sessionId) => _sharedSequence is null ? null : await _sharedSequence.LastAsync(sessionId);
 
     /// <summary>The session's last assigned id in this process, or null when it has not appended here.</summary>
     public long? LastId(string sessionId) => _sessions.TryGetValue(sessionId, out var log) && log.LastId >= 0 ? log.LastId : null;

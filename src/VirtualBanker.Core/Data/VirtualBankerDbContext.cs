@@ -20,6 +20,7 @@ public sealed class VirtualBankerDbContext(DbContextOptions<VirtualBankerDbConte
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Agent> Agents => Set<Agent>();
     public DbSet<ModelProfile> ModelProfiles => Set<ModelProfile>();
     public DbSet<Capsule> Capsules => Set<Capsule>();

@@ -4,11 +4,12 @@ namespace VirtualBanker.Core.Identity;
 
 /// <summary>
 /// Logins (token families) and sessions whose still-unexpired access tokens must be refused. Entries
-/// live only as long as the longest access token they could match. The scale-out issue backs this with Redis.
+/// live only as long as the longest access token they could match. In memory on one node; with Redis,
+/// every node sees a revocation at once (the check is one round trip per authenticated request).
 /// </summary>
 public interface ITokenRevocationList
 {
-    bool IsRevoked(string sessionId);
+    ValueTask<bool> IsRevokedAsync(string sessionId, CancellationToken cancellationToken);
 
     Task RevokeAsync(string sessionId, DateTime until, CancellationToken cancellationToken);
 }
@@ -17,20 +18,20 @@ internal sealed class InMemoryTokenRevocationList(TimeProvider clock) : ITokenRe
 {
     private readonly ConcurrentDictionary<string, DateTime> _revoked = new(StringComparer.Ordinal);
 
-    public bool IsRevoked(string sessionId)
+    public ValueTask<bool> IsRevokedAsync(string sessionId, CancellationToken cancellationToken)
     {
         if (!_revoked.TryGetValue(sessionId, out var until))
         {
-            return false;
+            return ValueTask.FromResult(false);
         }
 
         if (until > clock.GetUtcNow().UtcDateTime)
         {
-            return true;
+            return ValueTask.FromResult(true);
         }
 
         _revoked.TryRemove(sessionId, out _);
-        return false;
+        return ValueTask.FromResult(false);
     }
 
     public Task RevokeAsync(string sessionId, DateTime until, CancellationToken cancellationToken)

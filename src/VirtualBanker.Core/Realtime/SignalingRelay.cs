@@ -29,7 +29,7 @@ public sealed class Participant(string id, string sessionId, string role, string
 /// <c>ice-candidate</c> frames are relayed to the participant named by <c>to</c>, stamped with
 /// <c>from</c>. The relay checks shape and size only; SDP and candidates pass through untouched.
 /// Everyone in the room hears <c>participant-joined</c> and <c>participant-left</c>. Rooms live on the
-/// node holding their sockets; the scale-out issue carries frames between nodes over the bus.
+/// node holding their sockets: scaled out, both participants of a session must reach the same node for now.
 /// </summary>
 public sealed class SignalingRelay(IOptions<RealtimeOptions> options)
 {
@@ -39,8 +39,11 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options)
 
     private readonly ConcurrentDictionary<string, List<Participant>> _rooms = new(StringComparer.Ordinal);
 
-    /// <summary>Adds a participant, or returns null when the room is full. Tells the others.</summary>
-    public async Task<Participant?> JoinAsync(string sessionId, string role, string? name, ISignalingPeer peer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a participant and tells the others; returns it with who was in the room before it (taken
+    /// with the join, so of two joining at once exactly one sees the other), or null when the room is full.
+    /// </summary>
+    public async Task<(Participant Participant, IReadOnlyList<JsonObject> Others)?> JoinAsync(string sessionId, string role, string? name, ISignalingPeer peer, CancellationToken cancellationToken)
     {
         var participant = new Participant("p-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), sessionId, role, name, peer);
         List<Participant> others;
@@ -67,12 +70,8 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options)
         }
 
         await BroadcastAsync(others, new JsonObject { ["type"] = "participant-joined", ["participant"] = participant.Describe() }, cancellationToken);
-        return participant;
+        return (participant, others.Select(p => p.Describe()).ToList());
     }
-
-    /// <summary>Who is in the room besides <paramref name="participant"/>.</summary>
-    public IReadOnlyList<JsonObject> Others(Participant participant) =>
-        _rooms.TryGetValue(participant.SessionId, out var room) ? Snapshot(room).Where(p => p != participant).Select(p => p.Describe()).ToList() : [];
 
     /// <summary>Removes a participant (left, disconnected or closed) and tells the others. Safe to call twice.</summary>
     public async Task LeaveAsync(Participant participant, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
+using VirtualBanker.Core.Caching;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Sessions;
 
@@ -16,7 +17,7 @@ public sealed record TenantSnapshot(string Id, bool Active, TenantSettings Setti
 /// creation and rate limiting read its settings and default agent. Entries live a minute and are
 /// dropped as soon as the tenant or its agents are changed through the admin services.
 /// </summary>
-public sealed class TenantDirectory(HybridCache cache, IServiceScopeFactory scopes)
+public sealed class TenantDirectory(HybridCache cache, CacheInvalidation invalidation, IServiceScopeFactory scopes)
 {
     private static readonly HybridCacheEntryOptions Entry = new() { Expiration = TimeSpan.FromMinutes(1), LocalCacheExpiration = TimeSpan.FromMinutes(1) };
 
@@ -45,7 +46,7 @@ public sealed class TenantDirectory(HybridCache cache, IServiceScopeFactory scop
         }, Entry, cancellationToken: cancellationToken);
     }
 
-    public ValueTask ForgetAsync(string tenantId, CancellationToken cancellationToken) => cache.RemoveAsync(Key(tenantId), cancellationToken);
+    public ValueTask ForgetAsync(string tenantId, CancellationToken cancellationToken) => invalidation.RemoveAsync(Key(tenantId), cancellationToken);
 
     private static string Key(string tenantId) => $"vb:tenant:{tenantId}";
 }

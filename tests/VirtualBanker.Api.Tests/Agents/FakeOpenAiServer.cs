@@ -11,7 +11,7 @@ namespace VirtualBanker.Api.Tests.Agents;
 /// A local OpenAI-compatible chat-completions server on 127.0.0.1 (the LLM is the one fake allowed).
 /// Streaming: for a question it asks for the get_balances tool; given the tool's result it answers with
 /// the total it read from that result. Non-streaming (a writing task): a fixed completion.
-/// <see cref="Fail"/> makes it answer 500.
+/// <see cref="Fail"/> makes it answer 500; <see cref="Hold"/> makes it wait.
 /// </summary>
 public sealed class FakeOpenAiServer : IAsyncDisposable
 {
@@ -22,6 +22,9 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     public ConcurrentQueue<(string? Authorization, JsonObject Body)> Requests { get; } = new();
 
     public bool Fail { get; set; }
+
+    /// <summary>While set and not completed, every request waits for it: an upstream that has not answered yet.</summary>
+    public TaskCompletionSource? Hold { get; set; }
 
     public string BaseUrl => _app.Urls.First() + "/v1";
 
@@ -41,6 +44,10 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
     {
         var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         Requests.Enqueue((context.Request.Headers.Authorization.ToString(), body));
+        if (Hold is { } hold)
+        {
+            await hold.Task.WaitAsync(context.RequestAborted);
+        }
         if (Fail)
         {
             context.Response.StatusCode = 500;

@@ -18,8 +18,8 @@ public sealed class HealthTests(VirtualBankerFactory factory) : IClassFixture<Vi
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("healthy", body.GetProperty("status").GetString());
-        Assert.Equal("sqlite", body.GetProperty("db").GetString());
-        Assert.Equal("memory", body.GetProperty("cache").GetString());
+        Assert.Equal(factory.SharedStores is null ? "sqlite" : "postgres", body.GetProperty("db").GetString());
+        Assert.Equal(factory.SharedStores is null ? "memory" : "redis", body.GetProperty("cache").GetString());
         Assert.Matches(@"^\d+\.\d+\.\d+", body.GetProperty("version").GetString());
         var timestamp = DateTime.Parse(body.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
         Assert.InRange(timestamp, DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
@@ -28,14 +28,14 @@ public sealed class HealthTests(VirtualBankerFactory factory) : IClassFixture<Vi
     }
 
     [Fact]
-    public async Task Status_ReportsTheEmbeddedDefaults()
+    public async Task Status_ReportsTheDatabaseAndCacheInUse()
     {
         using var client = factory.CreateClient();
 
         var body = JsonDocument.Parse(await client.GetStringAsync("/api/status")).RootElement;
 
-        Assert.Equal("sqlite", body.GetProperty("db_type").GetString());
-        Assert.Equal("memory", body.GetProperty("cache_type").GetString());
+        Assert.Equal(factory.SharedStores is null ? "sqlite" : "postgres", body.GetProperty("db_type").GetString());
+        Assert.Equal(factory.SharedStores is null ? "memory" : "redis", body.GetProperty("cache_type").GetString());
         Assert.True(body.GetProperty("ai_available").GetBoolean());
     }
 
@@ -74,7 +74,7 @@ public sealed class HealthTests(VirtualBankerFactory factory) : IClassFixture<Vi
     }
 }
 
-public sealed class SqliteDurabilityTests(VirtualBankerFactory factory) : IClassFixture<VirtualBankerFactory>
+public sealed class SqliteDurabilityTests(SqliteFactory factory) : IClassFixture<SqliteFactory>
 {
     [Fact]
     public async Task ConnectionsOfTheApp_RunInWalWithSynchronousFull()

@@ -110,7 +110,7 @@ public sealed class TokenServiceTests : IAsyncLifetime, IDisposable
 
         Assert.Null(replay);
         Assert.Null(await RefreshAsync(second.RefreshToken));
-        Assert.True(_services.GetRequiredService<ITokenRevocationList>().IsRevoked(first.FamilyId.ToString()));
+        Assert.True(await _services.GetRequiredService<ITokenRevocationList>().IsRevokedAsync(first.FamilyId.ToString(), CancellationToken.None));
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class TokenServiceTests : IAsyncLifetime, IDisposable
         }
 
         Assert.Null(await RefreshAsync(pair.RefreshToken));
-        Assert.True(_services.GetRequiredService<ITokenRevocationList>().IsRevoked(pair.FamilyId.ToString()));
+        Assert.True(await _services.GetRequiredService<ITokenRevocationList>().IsRevokedAsync(pair.FamilyId.ToString(), CancellationToken.None));
     }
 
     [Fact]

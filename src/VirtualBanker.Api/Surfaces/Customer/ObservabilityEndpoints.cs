@@ -35,8 +35,8 @@ internal static class ObservabilityEndpoints
         return group;
     }
 
-    public static Ok<StatusResponse> GetStatus(IOptions<DatabaseOptions> database) =>
-        TypedResults.Ok(new StatusResponse("builtin", true, database.Value.Provider, "memory", ObservabilityExtensions.Version));
+    public static Ok<StatusResponse> GetStatus(IOptions<DatabaseOptions> database, IServiceProvider services) =>
+        TypedResults.Ok(new StatusResponse("builtin", true, database.Value.Provider, ScaleOut.ScaleOutExtensions.CacheKind(services), ObservabilityExtensions.Version));
 
     public static Ok<MetricsResponse> GetMetrics(MetricsCollector metrics)
     {

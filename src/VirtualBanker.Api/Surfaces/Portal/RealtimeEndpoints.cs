@@ -107,8 +107,8 @@ internal static class RealtimeEndpoints
         IReadOnlyList<IceServer> iceServers, JsonSerializerOptions jsonOptions, CancellationToken cancellationToken)
     {
         var name = SignalingRelay.Text(frame, "name") is { Length: > 0 and <= 64 } n ? n : null;
-        var me = await relay.JoinAsync(session.Id, role, name, channel, cancellationToken);
-        if (me is null)
+        var joined = await relay.JoinAsync(session.Id, role, name, channel, cancellationToken);
+        if (joined is not { Participant: var me, Others: var others })
         {
             await channel.SendAsync(SignalingRelay.Error("room_full", "This session's room is full."), cancellationToken);
             await channel.CloseAsync(RoomFull, "Room full.");
@@ -120,7 +120,7 @@ internal static class RealtimeEndpoints
             ["type"] = "joined",
             ["participant_id"] = me.Id,
             ["role"] = role,
-            ["participants"] = new JsonArray([.. relay.Others(me)]),
+            ["participants"] = new JsonArray([.. others]),
             ["ice_servers"] = JsonSerializer.SerializeToNode(iceServers, jsonOptions),
         }, cancellationToken);
         return me;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Sourced by test.sh: installs Debian's PostgreSQL when missing, starts a throwaway server on 127.0.0.1
-# (data in a temp dir, a free port, no fsync) and exports VB_TEST_POSTGRES. stop_throwaway_postgres
-# removes it again.
+# Sourced by test.sh: installs Debian's PostgreSQL and Redis when missing, starts a throwaway server of
+# each on 127.0.0.1 (data in a temp dir, a free port, no fsync/persistence) and exports VB_TEST_POSTGRES
+# and VB_TEST_REDIS. stop_throwaway_postgres and stop_throwaway_redis remove them again.
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -44,5 +44,30 @@ stop_throwaway_postgres() {
   if [ -n "${PG_TMP:-}" ] && [ -d "$PG_TMP" ]; then
     "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$PG_TMP"
+  fi
+}
+
+start_throwaway_redis() {
+  if ! command -v redis-server >/dev/null; then
+    echo "test.sh: installing Redis (Debian package)..."
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+  REDIS_TMP=$(mktemp -d /tmp/vb-redis.XXXXXX)
+  REDIS_PORT=$(free_port)
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_TMP" --save "" --appendonly no \
+    --daemonize yes --pidfile "$REDIS_TMP/redis.pid" --logfile "$REDIS_TMP/redis.log"
+  for _ in $(seq 1 50); do
+    if (exec 3<>/dev/tcp/127.0.0.1/$REDIS_PORT) 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  export VB_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+  echo "test.sh: throwaway Redis on 127.0.0.1:$REDIS_PORT"
+}
+
+stop_throwaway_redis() {
+  if [ -n "${REDIS_TMP:-}" ] && [ -f "$REDIS_TMP/redis.pid" ]; then
+    kill "$(cat "$REDIS_TMP/redis.pid")" 2>/dev/null || true
+    rm -rf "$REDIS_TMP"
   fi
 }
