@@ -11,7 +11,7 @@ source scripts/throwaway-servers.sh
 sessions=${1:-40}; messages=${2:-10}
 dir=$(mktemp -d /tmp/vb-bench.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; stop_throwaway_postgres; stop_throwaway_redis; rm -rf "$dir"; }
+cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; stop_throwaway_postgres; stop_throwaway_redis; [ -n "${KEEP:-}" ] || rm -rf "$dir"; }
 trap cleanup EXIT
 start_throwaway_postgres >/dev/null
 start_throwaway_redis >/dev/null

@@ -72,7 +72,14 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<
             var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
             if (database.MigrateOnStart ?? database.IsSqlite)
             {
-                // On a new database EF would first query a history table that is not there yet, and log that as an error.
+                // Create the database when missing; on a new one EF would otherwise first query a history table
+                // that is not there yet, and log that as an error.
+                var creator = db.GetService<Microsoft.EntityFrameworkCore.Storage.IRelationalDatabaseCreator>();
+                if (!await creator.ExistsAsync(cancellationToken))
+                {
+                    await creator.CreateAsync(cancellationToken);
+                }
+
                 await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
             }

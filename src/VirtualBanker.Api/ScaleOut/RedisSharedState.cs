@@ -46,15 +46,28 @@ internal sealed class RedisTokenRevocationList(RedisStore redis, TimeProvider cl
 
 /// <summary>
 /// Broadcasts cache evictions on a Redis channel, and applies the other nodes' evictions to this node's
-/// HybridCache, so no node serves a copy another node has invalidated (a dashboard after an ingest, a
-/// tenant after an admin change).
+/// HybridCache, so no node keeps serving a copy another node has invalidated (a tenant after an admin
+/// change, within the broadcast's latency). Tag versions, read by every node, make a customer's views
+/// change at once after an ingest.
 /// </summary>
 internal sealed class RedisCacheInvalidation(RedisStore redis, HybridCache cache, ILogger<RedisCacheInvalidation> logger) : ICacheInvalidationBroadcast, IHostedService
 {
     private RedisChannel Channel => redis.Channel("cache-evictions");
 
+    private static readonly TimeSpan KeepVersions = TimeSpan.FromDays(1);
+
     public async ValueTask PublishAsync(CacheEviction eviction, CancellationToken cancellationToken) =>
         await redis.Subscriber.PublishAsync(Channel, JsonSerializer.Serialize(new Message(redis.NodeId, eviction.Kind, eviction.Value)));
+
+    // A version key outlives by far every entry keyed with it, so one that expired and restarts at 0 meets no stale entry.
+    public async ValueTask<long> VersionAsync(string tag, CancellationToken cancellationToken) =>
+        (long?)await redis.Database.StringGetAsync($"tagver:{tag}") ?? 0;
+
+    public async ValueTask BumpVersionAsync(string tag, CancellationToken cancellationToken)
+    {
+        await redis.Database.StringIncrementAsync($"tagver:{tag}");
+        await redis.Database.KeyExpireAsync($"tagver:{tag}", KeepVersions);
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken) =>
         await redis.Subscriber.SubscribeAsync(Channel, (channel, value) => _ = ApplyAsync(value!));

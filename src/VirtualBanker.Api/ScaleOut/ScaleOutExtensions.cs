@@ -4,6 +4,7 @@ using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Caching;
 using VirtualBanker.Core.Conversations;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Realtime;
 
 namespace VirtualBanker.Api.ScaleOut;
 
@@ -23,8 +24,8 @@ public sealed class RedisOptions
 /// <summary>
 /// Scale-out (DESIGN.md, "Infrastructure and scale"): with <c>ConnectionStrings:Redis</c>, the state
 /// nodes must share moves to Redis: the HybridCache L2 with evictions broadcast to every node's memory,
-/// rate-limit counters, the revoked-token list, the event bus (Streams), live fan-out (pub/sub) and the
-/// per-session event ids. (Signing keys, and with PostgreSQL Data Protection keys,
+/// rate-limit counters, the revoked-token list, the event bus (Streams), live fan-out (pub/sub), the
+/// per-session event ids and the WebRTC signaling rooms. (Signing keys, and with PostgreSQL Data Protection keys,
 /// are shared through the database.) Without Redis nothing here is registered: one node, all in memory.
 /// </summary>
 internal static class ScaleOutExtensions
@@ -39,12 +40,14 @@ internal static class ScaleOutExtensions
         }
 
         var prefix = builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>()?.KeyPrefix ?? new RedisOptions().KeyPrefix;
-        var multiplexer = ConnectionMultiplexer.Connect(connection);
-        services.AddSingleton<IConnectionMultiplexer>(multiplexer);
-        services.AddSingleton(new RedisStore(multiplexer, prefix));
+        // Owned by the container, so it is closed only after the hosted services using it have stopped.
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(connection));
+        services.AddSingleton(sp => new RedisStore(sp.GetRequiredService<IConnectionMultiplexer>(), prefix));
+
+        // The cache's own connection: RedisCache closes the connection it uses when it is disposed.
         services.AddStackExchangeRedisCache(o =>
         {
-            o.ConnectionMultiplexerFactory = () => Task.FromResult<IConnectionMultiplexer>(multiplexer);
+            o.Configuration = connection;
             o.InstanceName = prefix + "cache:";
         });
         services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
@@ -59,6 +62,9 @@ internal static class ScaleOutExtensions
         services.AddSingleton<IConversationRelay>(sp => sp.GetRequiredService<RedisConversationRelay>());
         services.AddHostedService<RedisConversationSubscriber>();
         services.AddSingleton<ISharedEventSequence, RedisEventSequence>();
+        services.AddSingleton<RedisSignalingBackplane>();
+        services.AddSingleton<ISignalingBackplane>(sp => sp.GetRequiredService<RedisSignalingBackplane>());
+        services.AddHostedService<RedisSignalingSubscriber>();
         return builder;
     }
 

@@ -6,15 +6,18 @@ namespace VirtualBanker.Core.Banking;
 
 /// <summary>
 /// Per-customer cache of computed views (dashboard, insights). Every entry is tagged with its
-/// customer, so one ingest invalidates all their views at once — on every node when Redis is L2.
+/// customer, so one ingest invalidates all their views at once; scaled out, the key also carries the
+/// tag's shared version, so no node serves a view from before the ingest.
 /// </summary>
 public sealed class UserCache(HybridCache cache, CacheInvalidation invalidation, MetricsCollector metrics)
 {
     public async ValueTask<T> GetOrCreateAsync<T>(string tenantId, Guid userId, string view, TimeSpan ttl, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
     {
         var missed = false;
+        var tag = Tag(tenantId, userId);
+        var version = await invalidation.VersionAsync(tag, cancellationToken);
         var value = await cache.GetOrCreateAsync(
-            $"vb:{tenantId}:{userId:N}:{view}",
+            $"vb:{tenantId}:{userId:N}:{view}:{version}",
             factory,
             async (f, ct) =>
             {
@@ -22,7 +25,7 @@ public sealed class UserCache(HybridCache cache, CacheInvalidation invalidation,
                 return await f(ct);
             },
             new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl },
-            [Tag(tenantId, userId)],
+            [tag],
             cancellationToken);
         metrics.RecordCache(hit: !missed);
         return value;

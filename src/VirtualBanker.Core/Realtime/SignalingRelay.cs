@@ -12,6 +12,24 @@ public interface ISignalingPeer
     Task SendAsync(JsonObject frame, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// Scaled out, a session's room spans nodes: the backplane keeps who is in it (so the limit and the
+/// "who was there" list hold across nodes) and carries frames to the node that holds their addressee,
+/// which hands them to <see cref="SignalingRelay.DeliverHere"/>. Without one, a room lives on one node.
+/// </summary>
+public interface ISignalingBackplane
+{
+    /// <summary>Adds the member unless the room holds <paramref name="max"/>; the members before it, or null when full.</summary>
+    Task<IReadOnlyList<JsonObject>?> JoinAsync(string sessionId, string participantId, JsonObject member, int max);
+
+    Task LeaveAsync(string sessionId, string participantId);
+
+    Task<bool> IsMemberAsync(string sessionId, string participantId);
+
+    /// <summary>Sends a frame to one participant (<paramref name="to"/>) or to all but <paramref name="except"/>, wherever they are connected.</summary>
+    Task PublishAsync(string sessionId, string? to, string? except, JsonObject frame);
+}
+
 /// <summary>Someone in a session's signaling room: a customer's browser or a voice/avatar agent.</summary>
 public sealed class Participant(string id, string sessionId, string role, string? name, ISignalingPeer peer)
 {
@@ -28,15 +46,17 @@ public sealed class Participant(string id, string sessionId, string role, string
 /// WebRTC signaling for a session: participants join a room, and <c>offer</c>, <c>answer</c> and
 /// <c>ice-candidate</c> frames are relayed to the participant named by <c>to</c>, stamped with
 /// <c>from</c>. The relay checks shape and size only; SDP and candidates pass through untouched.
-/// Everyone in the room hears <c>participant-joined</c> and <c>participant-left</c>. Rooms live on the
-/// node holding their sockets: scaled out, both participants of a session must reach the same node for now.
+/// Everyone in the room hears <c>participant-joined</c> and <c>participant-left</c>. Each node keeps the
+/// participants whose sockets it holds; scaled out, an <see cref="ISignalingBackplane"/> makes one room of
+/// them across nodes, so the two sides of a call may be connected to different nodes.
 /// </summary>
-public sealed class SignalingRelay(IOptions<RealtimeOptions> options)
+public sealed class SignalingRelay(IOptions<RealtimeOptions> options, IEnumerable<ISignalingBackplane> backplanes)
 {
     public const string Offer = "offer";
     public const string Answer = "answer";
     public const string IceCandidate = "ice-candidate";
 
+    private readonly ISignalingBackplane? _backplane = backplanes.FirstOrDefault();
     private readonly ConcurrentDictionary<string, List<Participant>> _rooms = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -46,59 +66,51 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options)
     public async Task<(Participant Participant, IReadOnlyList<JsonObject> Others)?> JoinAsync(string sessionId, string role, string? name, ISignalingPeer peer, CancellationToken cancellationToken)
     {
         var participant = new Participant("p-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), sessionId, role, name, peer);
-        List<Participant> others;
-        while (true)
+        var joined = new JsonObject { ["type"] = "participant-joined", ["participant"] = participant.Describe() };
+        if (_backplane is not null)
         {
-            var room = _rooms.GetOrAdd(sessionId, _ => []);
-            lock (room)
+            // The room's membership (and its limit) is the backplane's; this node only holds the socket.
+            if (await _backplane.JoinAsync(sessionId, participant.Id, participant.Describe(), options.Value.MaxParticipants) is not { } before)
             {
-                // A room emptied and removed meanwhile is not reused: take the current one.
-                if (!_rooms.TryGetValue(sessionId, out var current) || current != room)
-                {
-                    continue;
-                }
-
-                if (room.Count >= options.Value.MaxParticipants)
-                {
-                    return null;
-                }
-
-                others = [.. room];
-                room.Add(participant);
-                break;
+                return null;
             }
+
+            AddHere(participant, int.MaxValue);
+            await _backplane.PublishAsync(sessionId, null, participant.Id, joined);
+            return (participant, before);
         }
 
-        await BroadcastAsync(others, new JsonObject { ["type"] = "participant-joined", ["participant"] = participant.Describe() }, cancellationToken);
+        if (AddHere(participant, options.Value.MaxParticipants) is not { } others)
+        {
+            return null;
+        }
+
+        await BroadcastAsync(others, joined, cancellationToken);
         return (participant, others.Select(p => p.Describe()).ToList());
     }
 
     /// <summary>Removes a participant (left, disconnected or closed) and tells the others. Safe to call twice.</summary>
     public async Task LeaveAsync(Participant participant, CancellationToken cancellationToken)
     {
-        if (!_rooms.TryGetValue(participant.SessionId, out var room))
+        if (RemoveHere(participant) is not { } others)
         {
             return;
         }
 
-        List<Participant> others;
-        lock (room)
+        var left = new JsonObject { ["type"] = "participant-left", ["participant"] = participant.Describe() };
+        if (_backplane is not null)
         {
-            if (!room.Remove(participant))
-            {
-                return;
-            }
-
-            if (room.Count == 0)
-            {
-                _rooms.TryRemove(KeyValuePair.Create(participant.SessionId, room));
-            }
-
-            others = [.. room];
+            await _backplane.LeaveAsync(participant.SessionId, participant.Id);
+            await _backplane.PublishAsync(participant.SessionId, null, null, left);
+            return;
         }
 
-        await BroadcastAsync(others, new JsonObject { ["type"] = "participant-left", ["participant"] = participant.Describe() }, cancellationToken);
+        await BroadcastAsync(others, left, cancellationToken);
     }
+
+    /// <summary>Hands a frame that came over the backplane to this node's participants: the addressee, or everyone but <paramref name="except"/>.</summary>
+    public Task DeliverHereAsync(string sessionId, string? to, string? except, JsonObject frame) =>
+        BroadcastAsync(Here(sessionId).Where(p => (to is null || p.Id == to) && p.Id != except), frame, CancellationToken.None);
 
     /// <summary>Relays an <c>offer</c>, <c>answer</c> or <c>ice-candidate</c>; returns the error frame for the sender when it cannot.</summary>
     public async Task<JsonObject?> RelayAsync(Participant from, JsonObject frame, CancellationToken cancellationToken)
@@ -141,16 +153,20 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options)
                 return Error("bad_frame", "type must be one of join, offer, answer, ice-candidate, leave.");
         }
 
-        var target = Text(frame, "to") is { } to && _rooms.TryGetValue(from.SessionId, out var room)
-            ? Snapshot(room).FirstOrDefault(p => p.Id == to && p != from)
-            : null;
-        if (target is null)
+        var to = Text(frame, "to");
+        if (to is not null && to != from.Id && Here(from.SessionId).FirstOrDefault(p => p.Id == to) is { } here)
         {
-            return Error("unknown_target", "\"to\" must name another participant of this session.");
+            await SendQuietlyAsync(here, relayed, cancellationToken);
+            return null;
         }
 
-        await SendQuietlyAsync(target, relayed, cancellationToken);
-        return null;
+        if (to is not null && to != from.Id && _backplane is not null && await _backplane.IsMemberAsync(from.SessionId, to))
+        {
+            await _backplane.PublishAsync(from.SessionId, to, null, relayed);
+            return null;
+        }
+
+        return Error("unknown_target", "\"to\" must name another participant of this session.");
     }
 
     public static JsonObject Error(string code, string message) => new() { ["type"] = "error", ["code"] = code, ["message"] = message };
@@ -158,10 +174,66 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options)
     public static string? Text(JsonObject frame, string name) =>
         frame[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    private static List<Participant> Snapshot(List<Participant> room)
+    /// <summary>This node's participants of the session.</summary>
+    private List<Participant> Here(string sessionId)
     {
+        if (!_rooms.TryGetValue(sessionId, out var room))
+        {
+            return [];
+        }
+
         lock (room)
         {
+            return [.. room];
+        }
+    }
+
+    /// <summary>Adds a participant to this node's room unless it holds <paramref name="max"/>; the ones before it, or null when full.</summary>
+    private List<Participant>? AddHere(Participant participant, int max)
+    {
+        while (true)
+        {
+            var room = _rooms.GetOrAdd(participant.SessionId, _ => []);
+            lock (room)
+            {
+                // A room emptied and removed meanwhile is not reused: take the current one.
+                if (!_rooms.TryGetValue(participant.SessionId, out var current) || current != room)
+                {
+                    continue;
+                }
+
+                if (room.Count >= max)
+                {
+                    return null;
+                }
+
+                List<Participant> before = [.. room];
+                room.Add(participant);
+                return before;
+            }
+        }
+    }
+
+    /// <summary>Removes a participant from this node's room; the ones left, or null when it was not there.</summary>
+    private List<Participant>? RemoveHere(Participant participant)
+    {
+        if (!_rooms.TryGetValue(participant.SessionId, out var room))
+        {
+            return null;
+        }
+
+        lock (room)
+        {
+            if (!room.Remove(participant))
+            {
+                return null;
+            }
+
+            if (room.Count == 0)
+            {
+                _rooms.TryRemove(KeyValuePair.Create(participant.SessionId, room));
+            }
+
             return [.. room];
         }
     }

@@ -104,6 +104,55 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     }
 
     [Fact]
+    public async Task AnIngestOnA_InvalidatesTheDashboardBCached()
+    {
+        using var onB = nodes.B.Client(await LoginAsync(nodes.A));
+        var userId = JsonNode.Parse(await onB.GetStringAsync("/api/auth/me"))!["user_id"]!.GetValue<string>();
+        var before = JsonNode.Parse(await onB.GetStringAsync("/api/dashboard/overview"))!["total_balance"]!.GetValue<decimal>();
+
+        using var admin = nodes.A.Client(await LoginAsync(nodes.A, "admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        var ingest = await admin.PostAsJsonAsync("/api/transactions", new { external_id = $"core-{Guid.NewGuid():N}", user_id = userId, merchant = "Whole Foods Market", amount = -12.34m });
+        Assert.Equal(HttpStatusCode.Created, ingest.StatusCode);
+
+        // B had the dashboard in its own memory for two minutes; A's eviction reached it.
+        Assert.Equal(before - 12.34m, JsonNode.Parse(await onB.GetStringAsync("/api/dashboard/overview"))!["total_balance"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task TheTwoSidesOfACall_SignalThroughDifferentNodes()
+    {
+        // The tenant's portal secret is set through A and used by B to verify the assertion: Data Protection keys are shared.
+        using var admin = nodes.A.Client(await LoginAsync(nodes.A, "admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        await Surfaces.Management.Admin.ConfigureAsync(admin, "demo-bank", Surfaces.Portal.PortalIssuer.Hs256Settings());
+        using var anonymous = nodes.B.Client();
+        var created = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = "demo-bank", auth_assertion = Surfaces.Portal.PortalIssuer.Hs256($"u-{Guid.NewGuid():N}") });
+        var session = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        async Task<System.Net.WebSockets.ClientWebSocket> JoinAsync(ServerNode node)
+        {
+            var socket = new System.Net.WebSockets.ClientWebSocket();
+            await socket.ConnectAsync(new Uri($"ws://{node.Address.Authority}/v1/realtime/{session["session_id"]}?access_token={session["ephemeral_token"]}"), CancellationToken.None);
+            await Surfaces.Customer.ChatTests.SendAsync(socket, new { type = "join" });
+            return socket;
+        }
+
+        using var onA = await JoinAsync(nodes.A);
+        var joinedA = await Surfaces.Customer.ChatTests.ReceiveAsync(onA);
+        using var onB = await JoinAsync(nodes.B);
+        var joinedB = await Surfaces.Customer.ChatTests.ReceiveAsync(onB);
+        var (idA, idB) = (joinedA["participant_id"]!.GetValue<string>(), joinedB["participant_id"]!.GetValue<string>());
+        Assert.Equal(idA, joinedB["participants"]!.AsArray().Single()!["id"]!.GetValue<string>());
+        Assert.Equal(idB, (await Surfaces.Customer.ChatTests.ReceiveAsync(onA))["participant"]!["id"]!.GetValue<string>());
+
+        await Surfaces.Customer.ChatTests.SendAsync(onA, new { type = "offer", to = idB, sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n" });
+        var offer = await Surfaces.Customer.ChatTests.ReceiveAsync(onB);
+        Assert.Equal(("offer", idA), (offer["type"]!.GetValue<string>(), offer["from"]!.GetValue<string>()));
+        await Surfaces.Customer.ChatTests.SendAsync(onB, new { type = "leave" });
+        Assert.Equal(("participant-left", idB), ((await Surfaces.Customer.ChatTests.ReceiveAsync(onA))["type"]!.GetValue<string>(), idB));
+    }
+
+    [Fact]
     public async Task MessagesHeldByAKilledNode_AreRunByAnother_NoneLost_NoneDuplicated()
     {
         await using var upstream = await FakeOpenAiServer.StartAsync();

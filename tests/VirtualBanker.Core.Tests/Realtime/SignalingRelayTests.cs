@@ -10,7 +10,7 @@ public sealed class SignalingRelayTests
     public async Task OfTwoJoiningAtOnce_ExactlyOneSeesTheOther()
     {
         // Clients decide who offers from the join answer: the one that finds the room empty waits, the other answers.
-        var relay = new SignalingRelay(Options.Create(new RealtimeOptions()));
+        var relay = new SignalingRelay(Options.Create(new RealtimeOptions()), []);
         for (var round = 0; round < 200; round++)
         {
             var session = $"s{round}";
@@ -22,7 +22,7 @@ public sealed class SignalingRelayTests
     [Fact]
     public async Task AFullRoom_RefusesTheNextParticipant_AndALeaveMakesRoom()
     {
-        var relay = new SignalingRelay(Options.Create(new RealtimeOptions { MaxParticipants = 2 }));
+        var relay = new SignalingRelay(Options.Create(new RealtimeOptions { MaxParticipants = 2 }), []);
         var first = await relay.JoinAsync("s", "customer", null, new Peer(), CancellationToken.None);
         var second = new Peer();
         await relay.JoinAsync("s", "agent", null, second, CancellationToken.None);
