@@ -39,6 +39,9 @@ public sealed class Participant(string id, string sessionId, string role, string
     public string? Name => name;
     internal ISignalingPeer Peer => peer;
 
+    /// <summary>Frames that arrived while the join was under way; null once the participant has its join answer.</summary>
+    internal List<JsonObject>? Held { get; set; } = [];
+
     internal JsonObject Describe() => new() { ["id"] = id, ["role"] = role, ["name"] = name };
 }
 
@@ -69,13 +72,15 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options, IEnumerabl
         var joined = new JsonObject { ["type"] = "participant-joined", ["participant"] = participant.Describe() };
         if (_backplane is not null)
         {
-            // The room's membership (and its limit) is the backplane's; this node only holds the socket.
+            // The room's membership (and its limit) is the backplane's; this node only holds the socket. It is
+            // registered here first, so no presence published after its join can miss it (see ReadyAsync).
+            AddHere(participant, int.MaxValue);
             if (await _backplane.JoinAsync(sessionId, participant.Id, participant.Describe(), options.Value.MaxParticipants) is not { } before)
             {
+                RemoveHere(participant);
                 return null;
             }
 
-            AddHere(participant, int.MaxValue);
             await _backplane.PublishAsync(sessionId, null, participant.Id, joined);
             return (participant, before);
         }
@@ -87,6 +92,26 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options, IEnumerabl
 
         await BroadcastAsync(others, joined, cancellationToken);
         return (participant, others.Select(p => p.Describe()).ToList());
+    }
+
+    /// <summary>
+    /// Call once the participant has its join answer: frames held for it meanwhile are sent, except the
+    /// arrival of someone its answer already listed.
+    /// </summary>
+    public async Task ReadyAsync(Participant participant, IReadOnlyList<JsonObject> others, CancellationToken cancellationToken)
+    {
+        List<JsonObject> held;
+        lock (participant)
+        {
+            held = participant.Held ?? [];
+            participant.Held = null;
+        }
+
+        var listed = others.Select(o => o["id"]?.GetValue<string>()).ToHashSet();
+        foreach (var frame in held.Where(f => !(Text(f, "type") == "participant-joined" && listed.Contains(f["participant"]?["id"]?.GetValue<string>()))))
+        {
+            await SendQuietlyAsync(participant, frame, cancellationToken);
+        }
     }
 
     /// <summary>Removes a participant (left, disconnected or closed) and tells the others. Safe to call twice.</summary>
@@ -244,6 +269,15 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options, IEnumerabl
     // A peer whose socket is going away must not fail the sender: its own loop removes it.
     private static async Task SendQuietlyAsync(Participant participant, JsonObject frame, CancellationToken cancellationToken)
     {
+        lock (participant)
+        {
+            if (participant.Held is { } held)
+            {
+                held.Add(frame);
+                return;
+            }
+        }
+
         try
         {
             await participant.Peer.SendAsync(frame, cancellationToken);

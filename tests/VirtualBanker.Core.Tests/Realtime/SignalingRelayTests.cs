@@ -24,8 +24,10 @@ public sealed class SignalingRelayTests
     {
         var relay = new SignalingRelay(Options.Create(new RealtimeOptions { MaxParticipants = 2 }), []);
         var first = await relay.JoinAsync("s", "customer", null, new Peer(), CancellationToken.None);
+        await relay.ReadyAsync(first!.Value.Participant, first.Value.Others, CancellationToken.None);
         var second = new Peer();
-        await relay.JoinAsync("s", "agent", null, second, CancellationToken.None);
+        var joined = await relay.JoinAsync("s", "agent", null, second, CancellationToken.None);
+        await relay.ReadyAsync(joined!.Value.Participant, joined.Value.Others, CancellationToken.None);
 
         Assert.Null(await relay.JoinAsync("s", "agent", null, new Peer(), CancellationToken.None));
         await relay.LeaveAsync(first!.Value.Participant, CancellationToken.None);

@@ -123,6 +123,7 @@ internal static class RealtimeEndpoints
             ["participants"] = new JsonArray([.. others]),
             ["ice_servers"] = JsonSerializer.SerializeToNode(iceServers, jsonOptions),
         }, cancellationToken);
+        await relay.ReadyAsync(me, others, cancellationToken);
         return me;
     }
 
