@@ -44,6 +44,9 @@ internal static class ObservabilityExtensions
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", GetHealthAsync).AllowAnonymous().WithTags("Health").WithName("Health");
+
+        // Liveness for orchestrators: the process answers, nothing else is checked (/health is readiness: it asks the database).
+        app.MapGet("/health/live", () => TypedResults.Text("ok")).AllowAnonymous().WithTags("Health");
         return app;
     }
 

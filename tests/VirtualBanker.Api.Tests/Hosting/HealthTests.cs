@@ -9,6 +9,18 @@ namespace VirtualBanker.Api.Tests.Hosting;
 public sealed class HealthTests(VirtualBankerFactory factory) : IClassFixture<VirtualBankerFactory>
 {
     [Fact]
+    public async Task Liveness_IsPlainOk_ForAnyone()
+    {
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Health_Anonymous_ReturnsTheSharedShape()
     {
         using var client = factory.CreateClient();
