@@ -136,10 +136,6 @@ internal static class ConversationSockets
 
     public static JsonObject ErrorFrame(string message) => new() { ["type"] = "error", ["message"] = message };
 
-    /// <summary>A string field of a frame, or null when it is missing or not a string.</summary>
-    public static string? Text(JsonObject frame, string name) =>
-        frame[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
-
     /// <summary>Forwards a session's events (missed ones first, then live) until cancelled, the client leaves or it falls behind.</summary>
     public static async Task PumpAsync(SocketChannel channel, IServiceScopeFactory scopes, string tenantId, string sessionId, long after,
         Func<ConversationEvent, JsonObject?> frame, CancellationToken cancellationToken)

@@ -26,6 +26,9 @@ public sealed class DatabaseOptions
     public string DataDirectory { get; set; } = "data";
 
     public bool IsSqlite => Provider == "sqlite";
+
+    /// <summary>The options as configured, for registration code that runs before the container is built.</summary>
+    public static DatabaseOptions From(IConfiguration configuration) => configuration.GetSection(Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
 }
 
 internal static class DataExtensions
@@ -33,7 +36,7 @@ internal static class DataExtensions
     public static WebApplicationBuilder AddVirtualBankerData(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var options = DatabaseOptions.From(builder.Configuration);
 
         builder.Services.AddDbContext<VirtualBankerDbContext>((services, db) =>
         {

@@ -60,7 +60,7 @@ internal static class SecurityExtensions
         services.AddScoped<ICurrentPrincipal, HttpCurrentPrincipal>();
 
         // Data Protection keys: files next to the SQLite database on one node; in the shared database with PostgreSQL.
-        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var database = DatabaseOptions.From(builder.Configuration);
         var dataProtection = services.AddDataProtection().SetApplicationName("VirtualBanker");
         if (database.IsSqlite)
         {

@@ -48,16 +48,15 @@ public sealed partial class EventWriter(
                     continue; // swept while we waited: take the fresh entry
                 }
 
-                Task<long> StoredLast(CancellationToken ct) => db.Sessions.Where(s => s.Id == e.SessionId).Select(s => s.LastEventId).FirstAsync(ct);
                 if (_sharedSequence is not null)
                 {
                     // Several nodes write this log: the id comes from the shared counter.
-                    log.LastId = await _sharedSequence.NextAsync(e.SessionId, StoredLast, cancellationToken);
+                    log.LastId = await _sharedSequence.NextAsync(e.SessionId, ct => StoredLastIdAsync(db, e.SessionId, ct), cancellationToken);
                 }
                 else if (log.LastId < 0)
                 {
                     // First event of this session in this process: continue from what is stored.
-                    log.LastId = await StoredLast(cancellationToken) + 1;
+                    log.LastId = await StoredLastIdAsync(db, e.SessionId, cancellationToken) + 1;
                 }
                 else
                 {
@@ -256,6 +255,9 @@ public sealed partial class EventWriter(
             }
         }
     }
+
+    private static Task<long> StoredLastIdAsync(VirtualBankerDbContext db, string sessionId, CancellationToken cancellationToken) =>
+        db.Sessions.Where(s => s.Id == sessionId).Select(s => s.LastEventId).FirstAsync(cancellationToken);
 
     // A fresh entity per attempt: a failed SaveChanges leaves the tracked instances in a state EF would reuse.
     private static ConversationEvent Copy(ConversationEvent e) => new()

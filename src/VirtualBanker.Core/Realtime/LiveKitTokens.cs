@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Tenancy;
@@ -24,7 +25,8 @@ public static class LiveKitTokens
     {
         var livekit = settings.Integrations.GetValueOrDefault("livekit");
         // api_key and api_secret are secret-named, so both are stored protected.
-        if (Text(livekit, "server_url") is not { } serverUrl || Text(livekit, "api_key") is not { } storedKey || Text(livekit, "api_secret") is not { } storedSecret)
+        if (livekit.Text("server_url") is not { Length: > 0 } serverUrl || livekit.Text("api_key") is not { Length: > 0 } storedKey
+            || livekit.Text("api_secret") is not { Length: > 0 } storedSecret)
         {
             throw new AppException(AppError.Validation("platform", "LiveKit is not configured for this client: set settings.livekit.server_url, api_key and api_secret."));
         }
@@ -64,7 +66,4 @@ public static class LiveKitTokens
         });
         return new LiveKitAccess(serverUrl, token, identity, expires);
     }
-
-    private static string? Text(JsonObject? section, string name) =>
-        section?[name] is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
 }

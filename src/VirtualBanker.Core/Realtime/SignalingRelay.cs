@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using VirtualBanker.Core.Data;
 
 namespace VirtualBanker.Core.Realtime;
 
@@ -108,7 +109,7 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options, IEnumerabl
         }
 
         var listed = others.Select(o => o["id"]?.GetValue<string>()).ToHashSet();
-        foreach (var frame in held.Where(f => !(Text(f, "type") == "participant-joined" && listed.Contains(f["participant"]?["id"]?.GetValue<string>()))))
+        foreach (var frame in held.Where(f => !(f.Text("type") == "participant-joined" && listed.Contains(f["participant"]?["id"]?.GetValue<string>()))))
         {
             await SendQuietlyAsync(participant, frame, cancellationToken);
         }
@@ -140,12 +141,12 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options, IEnumerabl
     /// <summary>Relays an <c>offer</c>, <c>answer</c> or <c>ice-candidate</c>; returns the error frame for the sender when it cannot.</summary>
     public async Task<JsonObject?> RelayAsync(Participant from, JsonObject frame, CancellationToken cancellationToken)
     {
-        var type = Text(frame, "type");
+        var type = frame.Text("type");
         var relayed = new JsonObject { ["type"] = type, ["from"] = from.Id };
         switch (type)
         {
             case Offer or Answer:
-                if (Text(frame, "sdp") is not { } sdp || !sdp.StartsWith("v=0", StringComparison.Ordinal))
+                if (frame.Text("sdp") is not { } sdp || !sdp.StartsWith("v=0", StringComparison.Ordinal))
                 {
                     return Error("bad_frame", $"An {type} needs \"sdp\": a session description starting with v=0.");
                 }
@@ -178,7 +179,7 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options, IEnumerabl
                 return Error("bad_frame", "type must be one of join, offer, answer, ice-candidate, leave.");
         }
 
-        var to = Text(frame, "to");
+        var to = frame.Text("to");
         if (to is not null && to != from.Id && Here(from.SessionId).FirstOrDefault(p => p.Id == to) is { } here)
         {
             await SendQuietlyAsync(here, relayed, cancellationToken);
@@ -195,9 +196,6 @@ public sealed class SignalingRelay(IOptions<RealtimeOptions> options, IEnumerabl
     }
 
     public static JsonObject Error(string code, string message) => new() { ["type"] = "error", ["code"] = code, ["message"] = message };
-
-    public static string? Text(JsonObject frame, string name) =>
-        frame[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>This node's participants of the session.</summary>
     private List<Participant> Here(string sessionId)

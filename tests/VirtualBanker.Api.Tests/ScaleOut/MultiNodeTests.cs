@@ -110,7 +110,7 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var userId = JsonNode.Parse(await onB.GetStringAsync("/api/auth/me"))!["user_id"]!.GetValue<string>();
         var before = JsonNode.Parse(await onB.GetStringAsync("/api/dashboard/overview"))!["total_balance"]!.GetValue<decimal>();
 
-        using var admin = nodes.A.Client(await LoginAsync(nodes.A, "admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        using var admin = nodes.A.Client(await AdminLoginAsync(nodes.A));
         var ingest = await admin.PostAsJsonAsync("/api/transactions", new { external_id = $"core-{Guid.NewGuid():N}", user_id = userId, merchant = "Whole Foods Market", amount = -12.34m });
         Assert.Equal(HttpStatusCode.Created, ingest.StatusCode);
 
@@ -122,12 +122,10 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     public async Task TheTwoSidesOfACall_SignalThroughDifferentNodes()
     {
         // The tenant's portal secret is set through A and used by B to verify the assertion: Data Protection keys are shared.
-        using var admin = nodes.A.Client(await LoginAsync(nodes.A, "admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        using var admin = nodes.A.Client(await AdminLoginAsync(nodes.A));
         await Surfaces.Management.Admin.ConfigureAsync(admin, "demo-bank", Surfaces.Portal.PortalIssuer.Hs256Settings());
         using var anonymous = nodes.B.Client();
-        var created = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = "demo-bank", auth_assertion = Surfaces.Portal.PortalIssuer.Hs256($"u-{Guid.NewGuid():N}") });
-        var session = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var session = await Surfaces.Portal.PortalIssuer.OpenSessionAsync(anonymous, "demo-bank", Surfaces.Portal.PortalIssuer.Hs256($"u-{Guid.NewGuid():N}"));
 
         async Task<System.Net.WebSockets.ClientWebSocket> JoinAsync(ServerNode node)
         {
@@ -162,7 +160,7 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var settings = new Dictionary<string, string> { ["Redis__ClaimIdleSeconds"] = "2" };
         await using var doomed = await ServerNode.StartAsync(stores, settings);
 
-        using var admin = doomed.Client(await LoginAsync(doomed, "admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        using var admin = doomed.Client(await AdminLoginAsync(doomed));
         var profile = await admin.PostAsJsonAsync("/v1/model-profiles", new
         {
             role = "chat", deployment_mode = "default", provider = "openai", model = "fake-gpt", base_url = upstream.BaseUrl, api_key = "test-key",
@@ -199,13 +197,18 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         Assert.Contains(survivor.Output, line => line.Contains("Took over bus message", StringComparison.Ordinal));
     }
 
-    private static async Task<string> LoginAsync(ServerNode node, string email = "alex@bankbot.dev", string password = "BankBot2026!")
+    /// <summary>The demo customer, signed in through contract 001 (form-encoded).</summary>
+    private static Task<string> LoginAsync(ServerNode node) =>
+        TokenAsync(node, "/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alex@bankbot.dev", ["password"] = "BankBot2026!" }));
+
+    /// <summary>The demo tenant's admin, signed in through contract 003 (JSON).</summary>
+    private static Task<string> AdminLoginAsync(ServerNode node) =>
+        TokenAsync(node, "/api/v1/auth/login", JsonContent.Create(new { email = "admin@bankbot.dev", password = VirtualBankerFactory.AdminPassword }));
+
+    private static async Task<string> TokenAsync(ServerNode node, string path, HttpContent credentials)
     {
         using var client = node.Client();
-        var response = await client.PostAsync(email.StartsWith("admin", StringComparison.Ordinal) ? "/api/v1/auth/login" : "/api/auth/login",
-            email.StartsWith("admin", StringComparison.Ordinal)
-                ? JsonContent.Create(new { email, password })
-                : new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = email, ["password"] = password }));
+        var response = await client.PostAsync(path, credentials);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();

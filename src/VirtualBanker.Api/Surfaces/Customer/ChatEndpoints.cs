@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Observability;
@@ -78,12 +79,12 @@ internal static class ChatEndpoints
     private static Task ReceiveAsync(SocketChannel channel, ConversationService conversations, Session session, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
         ConversationSockets.ReceiveLoopAsync(channel, async message =>
         {
-            switch (ConversationSockets.Text(message, "type"))
+            switch (message.Text("type"))
             {
                 case "ping":
                     await channel.SendAsync(new JsonObject { ["type"] = "pong" }, cancellationToken);
                     break;
-                case "chat" when ConversationSockets.Text(message, "message") is { } text:
+                case "chat" when message.Text("message") is { } text:
                     try
                     {
                         await conversations.SendAsync(session, EventTypes.Message, text, null, cancellationToken);

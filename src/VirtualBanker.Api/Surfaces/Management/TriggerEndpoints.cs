@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Realtime;
@@ -90,12 +91,12 @@ internal static class TriggerEndpoints
             ConversationSockets.ResumePoint(context.Request) ?? conversations.CurrentId(session), ConversationSockets.OutboundFrame, stop.Token);
         await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
         {
-            switch (ConversationSockets.Text(frame, "type"))
+            switch (frame.Text("type"))
             {
                 case "ping":
                     await channel.SendAsync(new JsonObject { ["type"] = "pong" }, stop.Token);
                     break;
-                case "message" when ConversationSockets.Text(frame, "content") is { } content:
+                case "message" when frame.Text("content") is { } content:
                     try
                     {
                         await conversations.SendAsync(session, EventTypes.Message, content, null, stop.Token);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Realtime;
@@ -62,7 +63,7 @@ internal static class RealtimeEndpoints
         {
             await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
             {
-                var type = SignalingRelay.Text(frame, "type");
+                var type = frame.Text("type");
                 if (type == "ping")
                 {
                     await channel.SendAsync(new JsonObject { ["type"] = "pong" }, stop.Token);
@@ -106,7 +107,7 @@ internal static class RealtimeEndpoints
     private static async Task<Participant?> JoinAsync(SocketChannel channel, SignalingRelay relay, Session session, string role, JsonObject frame,
         IReadOnlyList<IceServer> iceServers, JsonSerializerOptions jsonOptions, CancellationToken cancellationToken)
     {
-        var name = SignalingRelay.Text(frame, "name") is { Length: > 0 and <= 64 } n ? n : null;
+        var name = frame.Text("name") is { Length: > 0 and <= 64 } n ? n : null;
         var joined = await relay.JoinAsync(session.Id, role, name, channel, cancellationToken);
         if (joined is not { Participant: var me, Others: var others })
         {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Sessions;
@@ -40,14 +41,14 @@ internal static class SocketEndpoints
         var pumps = new Dictionary<string, Task>(StringComparer.Ordinal);
         await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
         {
-            var type = ConversationSockets.Text(frame, "type");
+            var type = frame.Text("type");
             if (type == "ping")
             {
                 await channel.SendAsync(new JsonObject { ["type"] = "pong" }, stop.Token);
                 return;
             }
 
-            if (type != "message" || ConversationSockets.Text(frame, "content") is not { } content)
+            if (type != "message" || frame.Text("content") is not { } content)
             {
                 await channel.SendAsync(ConversationSockets.ErrorFrame("Send {\"type\":\"message\",\"content\":\"...\",\"session_id\":\"...\"}."), stop.Token);
                 return;
@@ -55,7 +56,7 @@ internal static class SocketEndpoints
 
             try
             {
-                var session = ConversationSockets.Text(frame, "session_id") is { } sessionId
+                var session = frame.Text("session_id") is { } sessionId
                     ? await sessions.GetForCallerAsync(sessionId, principal, stop.Token)
                     : await sessions.GetOrCreateCustomerSessionAsync(userId, stop.Token);
                 if (!pumps.ContainsKey(session.Id))

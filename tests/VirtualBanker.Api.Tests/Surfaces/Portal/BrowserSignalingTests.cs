@@ -34,9 +34,7 @@ public sealed class BrowserSignalingTests(KestrelFactory factory) : IClassFixtur
         using var _ = await Admin.CreateTenantAsync(factory, platform, "webrtc-bank");
         await Admin.ConfigureAsync(platform, "webrtc-bank", PortalIssuer.Hs256Settings());
         using var anonymous = factory.CreateClient();
-        var created = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = "webrtc-bank", auth_assertion = PortalIssuer.Hs256("browser-user") });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var session = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        var session = await PortalIssuer.OpenSessionAsync(anonymous, "webrtc-bank", PortalIssuer.Hs256("browser-user"));
 
         var output = await NodeTools.RunAsync("webrtc-pair.mjs", new JsonObject
         {

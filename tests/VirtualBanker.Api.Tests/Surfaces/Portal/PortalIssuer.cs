@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -16,6 +17,15 @@ public sealed class PortalIssuer
     public const string Issuer = "https://portal.bankbot.dev";
     public const string Audience = "virtualbanker";
     public const string Secret = "portal-shared-secret-of-at-least-32-bytes!";
+
+    /// <summary>POST /v1/sessions as the portal; the created session (session_id, ephemeral_token, config...), failing the test otherwise.</summary>
+    public static async Task<JsonObject> OpenSessionAsync(HttpClient anonymous, string tenant, string assertion)
+    {
+        var response = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = tenant, auth_assertion = assertion });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, body);
+        return JsonNode.Parse(body)!.AsObject();
+    }
 
     public ECDsa Ec { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     public RSA Rsa { get; } = RSA.Create(2048);

@@ -49,8 +49,7 @@ public sealed class RealtimeExpiryTests(FakeClockFactory factory) : IClassFixtur
         using var _ = await Admin.CreateTenantAsync(factory, platform, "rtc-expiry-bank");
         await Admin.ConfigureAsync(platform, "rtc-expiry-bank", PortalIssuer.Hs256Settings(maxMinutes: 5));
         using var anonymous = factory.CreateClient();
-        var created = JsonNode.Parse(await (await anonymous.PostAsJsonAsync("/v1/sessions",
-            new { tenant_id = "rtc-expiry-bank", auth_assertion = PortalIssuer.Hs256("u-expiry", expires: factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(5)) })).Content.ReadAsStringAsync())!;
+        var created = await PortalIssuer.OpenSessionAsync(anonymous, "rtc-expiry-bank", PortalIssuer.Hs256("u-expiry", expires: factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(5)));
         using var socket = await factory.Server.CreateWebSocketClient().ConnectAsync(
             new Uri($"ws://localhost/v1/realtime/{created["session_id"]}?access_token={created["ephemeral_token"]}"), CancellationToken.None);
         await ChatTests.SendAsync(socket, new { type = "join" });
@@ -238,9 +237,7 @@ public sealed class RealtimeSignalingTests(RealtimeFactory factory) : IClassFixt
         }
 
         using var anonymous = factory.CreateClient();
-        var response = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = tenant, auth_assertion = PortalIssuer.Hs256($"u-{Guid.NewGuid():N}") });
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await PortalIssuer.OpenSessionAsync(anonymous, tenant, PortalIssuer.Hs256($"u-{Guid.NewGuid():N}"));
         return new PortalSession(body["session_id"]!.GetValue<string>(), body["ephemeral_token"]!.GetValue<string>(), body["config"]!.AsObject());
     }
 
