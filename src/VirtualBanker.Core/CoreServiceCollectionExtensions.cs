@@ -70,6 +70,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ConversationService>();
         services.AddScoped<ChatSessionService>();
         services.AddScoped<PortalSessionService>();
+        services.AddScoped<DemoPortal>();
         services.AddSingleton(sp => new PortalAssertionVerifier(sp.GetRequiredService<ISecretProtector>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>(),
             new HttpClient { Timeout = TimeSpan.FromSeconds(5) }));
         services.AddScoped<RequeueService>();

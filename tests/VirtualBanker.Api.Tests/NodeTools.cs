@@ -2,16 +2,20 @@ using System.Diagnostics;
 
 namespace VirtualBanker.Api.Tests;
 
-/// <summary>The node scripts of <c>tests/js</c> (a real OpenID provider, the Playwright browser driver); <c>./test.sh</c> installs their packages.</summary>
+/// <summary>
+/// The node scripts the tests run: tools in <c>tests/js</c> (a real OpenID provider, a WebRTC pair) and
+/// the browser tests in <c>tests/e2e</c>. Their packages (oidc-provider, playwright-core) are in
+/// <c>tests/package.json</c>; <c>./test.sh</c> installs them.
+/// </summary>
 public static class NodeTools
 {
-    /// <summary>Starts <c>node tests/js/{script} {argument}</c> with redirected standard streams.</summary>
+    /// <summary>Starts <c>node tests/{script} {argument}</c> (script as <c>js/x.mjs</c> or <c>e2e/x.mjs</c>) with redirected standard streams.</summary>
     public static Process Start(string script, string argument)
     {
-        var folder = Path.Combine(RepositoryRoot(), "tests", "js");
+        var folder = Path.Combine(RepositoryRoot(), "tests");
         if (!Directory.Exists(Path.Combine(folder, "node_modules")))
         {
-            throw new InvalidOperationException("tests/js has no node_modules: run ./test.sh (or npm ci --prefix tests/js).");
+            throw new InvalidOperationException("tests has no node_modules: run ./test.sh (or npm ci --prefix tests).");
         }
 
         var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };

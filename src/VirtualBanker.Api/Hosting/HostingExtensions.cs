@@ -44,6 +44,7 @@ internal static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
             ErrorRenderer.WriteAsync(context.HttpContext, AppError.FromStatus(context.HttpContext.Response.StatusCode)));
+        app.UseVirtualBankerWeb(); // pages and assets before the API's metrics, limits and auth: they are public
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseMiddleware<BodySizeLimitMiddleware>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(25) });

@@ -31,6 +31,9 @@ internal static class AuthPolicies
     /// <summary>Posting transactions: a tenant admin, or a machine key with the ingest scope.</summary>
     public const string Ingest = "ingest";
 
+    /// <summary>Contract 001 chat: a signed-in person, or a portal session's ephemeral token (the embedded widget).</summary>
+    public const string Chat = "chat";
+
     /// <summary>Contract 000: the ephemeral token of a portal session.</summary>
     public const string PortalSession = "portal_session";
 
@@ -126,6 +129,7 @@ internal static class SecurityExtensions
             .AddPolicy(AuthPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PlatformAdmin))
             .AddPolicy(AuthPolicies.Gateway, p => p.RequireAssertion(c =>
                 gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions") || HasScope(c.User, TokenService.SessionScope)))
+            .AddPolicy(AuthPolicies.Chat, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, TokenService.SessionScope)))
             .AddPolicy(AuthPolicies.GatewayHealth, p => p.RequireAssertion(c => gatewayAnonymous || c.User.Identity?.IsAuthenticated == true))
             .AddPolicy(AuthPolicies.PortalSession, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, TokenService.SessionScope)))
             .AddPolicy(AuthPolicies.Realtime, p => p.RequireAuthenticatedUser().RequireAssertion(c => HasScope(c.User, TokenService.SessionScope) || HasScope(c.User, "realtime")))

@@ -6,6 +6,7 @@ using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Insights;
+using VirtualBanker.Core.Sessions;
 using VirtualBanker.Core.Tenancy;
 using VirtualBanker.Core.Tools;
 
@@ -30,6 +31,7 @@ public sealed class DemoOptions
 public sealed partial class DemoDataSeeder(
     VirtualBankerDbContext db,
     PasswordHashing passwords,
+    ISecretProtector protector,
     IOptions<DemoOptions> options,
     TimeProvider clock,
     ILogger<DemoDataSeeder> logger)
@@ -55,7 +57,17 @@ public sealed partial class DemoDataSeeder(
             Domain = "bankbot.dev",
             CreatedAt = now,
             UpdatedAt = now,
-            Settings = new TenantSettings { AvatarEnabled = true, AllowedTools = [.. ToolCatalog.ToolNames] },
+            Settings = new TenantSettings
+            {
+                AvatarEnabled = true,
+                AllowedTools = [.. ToolCatalog.ToolNames],
+                PortalAuth = new PortalAuth
+                {
+                    Secret = TenantSettingsDocument.Protect(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), protector),
+                    Issuer = DemoPortal.Issuer,
+                    Audience = DemoPortal.Audience,
+                },
+            },
         });
         db.CapsuleInstallations.AddRange(ToolCatalog.Capsules.Select(c => new CapsuleInstallation { TenantId = TenantId, CapsuleId = c.Id, InstalledAt = now }));
         db.Agents.Add(new Agent

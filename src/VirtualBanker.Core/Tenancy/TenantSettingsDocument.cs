@@ -110,6 +110,9 @@ public static class TenantSettingsDocument
         return document;
     }
 
+    /// <summary>A secret in its stored form: encrypted, and marked so that <see cref="Reveal"/> knows to decrypt it.</summary>
+    public static string Protect(string secret, ISecretProtector protector) => ProtectedPrefix + protector.Protect(secret);
+
     /// <summary>The stored value of a secret field, in clear, for the code that uses it.</summary>
     public static string Reveal(string stored, ISecretProtector protector) =>
         stored.StartsWith(ProtectedPrefix, StringComparison.Ordinal) ? protector.Unprotect(stored[ProtectedPrefix.Length..]) : stored;
@@ -133,7 +136,7 @@ public static class TenantSettingsDocument
                 JsonObject nested => ProtectSecrets(nested, stored?[name] as JsonObject, fieldPath, protector),
                 JsonValue v when IsSecretName(name) && v.TryGetValue<string>(out var secret) => secret == Redacted
                     ? (stored?[name] as JsonValue)?.DeepClone() ?? throw Invalid(fieldPath, $"{name} is redacted but no value is stored; send the value itself.")
-                    : ProtectedPrefix + protector.Protect(secret),
+                    : Protect(secret, protector),
                 _ => value?.DeepClone(),
             };
         }
@@ -183,7 +186,7 @@ public static class TenantSettingsDocument
                 }
                 else
                 {
-                    auth.Secret = ProtectedPrefix + protector.Protect(secret);
+                    auth.Secret = Protect(secret, protector);
                 }
 
                 break;

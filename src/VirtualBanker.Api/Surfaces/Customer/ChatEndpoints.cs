@@ -15,7 +15,11 @@ public sealed record ChatRequest([property: Required, MinLength(1), MaxLength(40
 
 public sealed record ChatResponse(string Response);
 
-/// <summary>Contract 001's chat: <c>WS /api/ai/chat/ws</c> and the HTTP fallback <c>POST /api/ai/chat</c>, both on the one pipeline.</summary>
+/// <summary>
+/// Contract 001's chat: <c>WS /api/ai/chat/ws</c> and the HTTP fallback <c>POST /api/ai/chat</c>, both on the one pipeline.
+/// A signed-in customer talks in their own chat session; a portal session's ephemeral token (the
+/// embedded widget) talks in that portal session, under its tenant's policy and consent.
+/// </summary>
 internal static class ChatEndpoints
 {
     public static RouteGroupBuilder MapChatEndpoints(this RouteGroupBuilder group)
@@ -29,7 +33,7 @@ internal static class ChatEndpoints
     public static async Task<Ok<ChatResponse>> ChatAsync(
         ChatRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetOrCreateCustomerSessionAsync(principal.UserId!.Value, cancellationToken);
+        var session = await SessionAsync(principal, sessions, cancellationToken);
         return TypedResults.Ok(new ChatResponse(await conversations.AskAsync(session, request.Message!, cancellationToken)));
     }
 
@@ -46,15 +50,14 @@ internal static class ChatEndpoints
             return;
         }
 
-        var userId = principal.UserId!.Value;
-        if (context.Request.Query.TryGetValue("user_id", out var asked) && !string.Equals(asked, userId.ToString(), StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Query.TryGetValue("user_id", out var asked) && !string.Equals(asked, principal.UserId?.ToString(), StringComparison.OrdinalIgnoreCase))
         {
             await ErrorRenderer.WriteAsync(context, AppError.Forbidden("user_id must be your own."));
             return;
         }
 
         var resumeFrom = ConversationSockets.ResumePoint(context.Request);
-        var session = await sessions.GetOrCreateCustomerSessionAsync(userId, context.RequestAborted);
+        var session = await SessionAsync(principal, sessions, context.RequestAborted);
         using var accepted = await ConversationSockets.AcceptAsync(context, principal);
         if (accepted is null)
         {
@@ -75,6 +78,11 @@ internal static class ChatEndpoints
             await sender;
         }
     }
+
+    private static Task<Session> SessionAsync(ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken) =>
+        principal.IsSessionToken
+            ? sessions.GetForCallerAsync(principal.SessionId!, principal, cancellationToken)
+            : sessions.GetOrCreateCustomerSessionAsync(principal.UserId!.Value, cancellationToken);
 
     private static Task ReceiveAsync(SocketChannel channel, ConversationService conversations, Session session, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
         ConversationSockets.ReceiveLoopAsync(channel, async message =>

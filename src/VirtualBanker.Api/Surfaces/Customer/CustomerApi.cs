@@ -15,7 +15,7 @@ internal static class CustomerApi
         api.MapGroup("/auth").WithTags("Auth").MapAuthEndpoints();
         customer.MapGroup("/dashboard").WithTags("Dashboard").MapDashboardEndpoints();
         customer.MapGroup("/ai").WithTags("AI Intelligence").MapInsightsEndpoints();
-        customer.MapGroup("/ai").WithTags("Chat").MapChatEndpoints();
+        api.MapGroup("/ai").WithTags("Chat").RequireAuthorization(AuthPolicies.Chat).MapChatEndpoints();
         customer.MapGroup("/transactions").WithTags("Transactions").MapTransactionReads();
         api.MapGroup("/transactions").WithTags("Transactions").MapTransactionIngest();
         customer.MapGroup("/notifications").WithTags("Notifications").MapNotificationEndpoints();

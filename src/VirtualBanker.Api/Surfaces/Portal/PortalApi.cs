@@ -10,6 +10,7 @@ internal static class PortalApi
         app.MapGroup("/v1/sessions").WithGroupName(ApiSurface.Portal.DocumentName()).WithTags("Sessions")
             .MapPortalSessionEndpoints();
         app.MapRealtimeEndpoints();
+        app.MapDemoPortal();
         return app;
     }
 }

@@ -1,24 +1,7 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Api.Tests.Surfaces.Management;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Portal;
-
-/// <summary>The server on a real loopback port, for clients outside the process (a browser).</summary>
-public sealed class KestrelFactory : VirtualBankerFactory
-{
-    public KestrelFactory()
-    {
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        StartServer();
-    }
-
-    public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-}
 
 /// <summary>
 /// The signaling endpoint proven end to end: two headless Chromium pages (Debian's chromium, driven by
@@ -36,7 +19,7 @@ public sealed class BrowserSignalingTests(KestrelFactory factory) : IClassFixtur
         using var anonymous = factory.CreateClient();
         var session = await PortalIssuer.OpenSessionAsync(anonymous, "webrtc-bank", PortalIssuer.Hs256("browser-user"));
 
-        var output = await NodeTools.RunAsync("webrtc-pair.mjs", new JsonObject
+        var output = await NodeTools.RunAsync("js/webrtc-pair.mjs", new JsonObject
         {
             ["base"] = factory.Address.ToString().TrimEnd('/'),
             ["session_id"] = session["session_id"]!.GetValue<string>(),

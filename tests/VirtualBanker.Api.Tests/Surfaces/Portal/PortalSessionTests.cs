@@ -79,6 +79,28 @@ public sealed class PortalSessionTests(VirtualBankerFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task EphemeralToken_ChatsOverContract001InItsOwnSession_OnlyAfterConsent()
+    {
+        var tenant = await NewTenantAsync("widget-bank", PortalIssuer.Hs256Settings(requireConsent: true));
+        var created = await CreateAsync(tenant, PortalIssuer.Hs256("w-1"));
+        using var client = factory.CreateClient(created.Token);
+
+        var early = await client.PostAsJsonAsync("/api/ai/chat", new { message = "hello" });
+        Assert.Equal(HttpStatusCode.Forbidden, early.StatusCode);
+        Assert.Contains("consent_required", await early.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/v1/sessions/{created.SessionId}/consent", null)).StatusCode);
+        var answered = await client.PostAsJsonAsync("/api/ai/chat", new { message = "hello" });
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        var answer = JsonNode.Parse(await answered.Content.ReadAsStringAsync())!["response"]!.GetValue<string>();
+        Assert.NotEmpty(answer);
+
+        // The answer belongs to the portal session: its own event stream carries it.
+        var events = await GatewayTests.ReadSseAsync(client, $"/v1/session/{created.SessionId}/events", lastEventId: null, until: "chat_end");
+        Assert.Equal(answer, events[^1].Data["content"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Refresh_GivesAWorkingToken_AndEnd_RejectsEveryTokenAndClosesTheStream()
     {
         var tenant = await NewTenantAsync("end-bank", PortalIssuer.Hs256Settings());

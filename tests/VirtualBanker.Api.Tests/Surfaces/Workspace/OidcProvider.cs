@@ -41,7 +41,7 @@ public sealed class OidcProvider : IAsyncDisposable
             ["accounts"] = accounts,
             ["scim_token"] = ScimToken,
         };
-        var process = NodeTools.Start("oidc-provider.mjs", config.ToJsonString());
+        var process = NodeTools.Start("js/oidc-provider.mjs", config.ToJsonString());
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -1,0 +1,273 @@
+// The customer dashboard: contract 001 after login. Each card loads on its own, so one slow or
+// failing insight never blanks the page; every figure shown is the API's, formatted, never recomputed.
+import '../shared/style.css';
+import { api } from '../shared/api';
+import { dateTime, fields, h, money, replace } from '../shared/dom';
+import { signInCard } from '../shared/login';
+import { Session } from '../shared/session';
+import { barChart, doughnutChart, lineChart } from './charts';
+import type { FraudAnalysis, HealthScore, Me, Notifications, Overview, Prediction, Scenarios, Simulation, TransactionPage } from './types';
+
+const CATEGORIES = ['Cash', 'Dining', 'Groceries', 'Health', 'Housing', 'Income', 'Other', 'Shopping', 'Subscriptions', 'Transfer', 'Transport', 'Travel', 'Utilities'];
+const DIMENSIONS: Record<string, string> = {
+  savings_consistency: 'Savings consistency',
+  debt_ratio: 'Debt ratio',
+  spending_discipline: 'Spending discipline',
+  emergency_funds: 'Emergency funds',
+  investments: 'Investments',
+  subscription_management: 'Subscription management',
+};
+
+const session = new Session('vb.customer', '/api/auth/refresh');
+const root = document.getElementById('app')!;
+
+if (session.signedIn) void showDashboard();
+else showLogin();
+
+function showLogin(message?: string): void {
+  replace(root,
+    h('header', { class: 'bar' }, h('h1', {}, 'Demo Bank')),
+    h('main', {}, signInCard({
+      title: 'Sign in to your accounts',
+      emailField: 'username',
+      refused: 'The email or password is not right.',
+      message,
+      signIn: async (values) => {
+        const result = await api<{ access_token: string; refresh_token: string }>('/api/auth/login', { form: values });
+        session.store(result.access_token, result.refresh_token);
+        await showDashboard();
+      },
+    })));
+}
+
+async function showDashboard(): Promise<void> {
+  let me: Me;
+  try {
+    me = await session.call<Me>('/api/auth/me');
+  } catch {
+    session.clear();
+    showLogin('Your session has ended. Please sign in again.');
+    return;
+  }
+
+  const logout = h('button', { type: 'button' }, 'Sign out');
+  logout.addEventListener('click', async () => {
+    await session.call('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+    session.clear();
+    showLogin('You are signed out.');
+  });
+
+  const cards = {
+    balances: card('balances', 'Balances'),
+    cashFlow: card('cash-flow', 'Cash flow'),
+    spending: card('spending', 'Spending by category'),
+    health: card('health', 'Financial health'),
+    forecast: card('forecast', 'Forecast'),
+    fraud: card('fraud', 'Fraud alerts'),
+    notifications: card('notifications', 'Notifications'),
+    simulator: card('simulator', 'Can I afford it?'),
+    transactions: card('transactions', 'Transactions', true),
+  };
+  replace(root,
+    h('header', { class: 'bar' }, h('h1', {}, 'Demo Bank'), h('span', { 'data-testid': 'user-name' }, me.name), logout),
+    h('main', {},
+      h('p', { class: 'muted', 'data-testid': 'personality' }, `Your money personality: ${me.financial_personality}`),
+      h('div', { class: 'grid' }, Object.values(cards))));
+
+  await Promise.all([
+    load(cards.balances, () => session.call<Overview>('/api/dashboard/overview'), (overview) => {
+      renderBalances(cards.balances, overview);
+      renderCashFlow(cards.cashFlow, overview);
+      renderSpending(cards.spending, overview);
+    }),
+    load(cards.health, () => session.call<HealthScore>('/api/ai/coaching/score'), (score) => renderHealth(cards.health, score)),
+    load(cards.forecast, () => Promise.all([session.call<Prediction>('/api/ai/twin/predict'), session.call<Scenarios>('/api/ai/twin/scenarios?months=6')]),
+      ([prediction, scenarios]) => renderForecast(cards.forecast, prediction, scenarios)),
+    load(cards.fraud, () => session.call<FraudAnalysis>('/api/ai/fraud/analysis'), (fraud) => renderFraud(cards.fraud, fraud)),
+    loadNotifications(cards.notifications),
+    loadTransactions(cards.transactions, 1, '', ''),
+  ]);
+  renderSimulator(cards.simulator);
+}
+
+function card(id: string, title: string, wide = false): HTMLElement {
+  return h('section', { class: wide ? 'card wide' : 'card', 'data-testid': id, 'aria-labelledby': `${id}-title`, 'aria-busy': 'true' },
+    h('h2', { id: `${id}-title` }, title), h('p', { class: 'muted' }, 'Loading…'));
+}
+
+/** Fills a card from one request; on failure the card says so and the rest of the page stays. */
+async function load<T>(target: HTMLElement, fetcher: () => Promise<T>, render: (value: T) => void): Promise<void> {
+  try {
+    render(await fetcher());
+  } catch (error) {
+    body(target, h('p', { class: 'notice error', role: 'alert' }, `Could not load this: ${(error as Error).message}`));
+  }
+}
+
+/** Replaces a card's content below its heading. */
+function body(target: HTMLElement, ...children: (Node | string | null)[]): void {
+  const heading = target.querySelector('h2')!;
+  replace(target, heading, ...children);
+  target.removeAttribute('aria-busy');
+}
+
+function signed(amount: number): HTMLElement {
+  return h('span', { class: amount < 0 ? 'negative' : 'positive' }, money(amount));
+}
+
+function renderBalances(target: HTMLElement, overview: Overview): void {
+  body(target,
+    h('div', { class: 'figure', 'data-testid': 'total-balance', 'data-value': overview.total_balance }, money(overview.total_balance)),
+    h('p', { class: 'muted' }, overview.ai_briefing.summary),
+    h('div', {}, overview.accounts.map((a) =>
+      h('div', { class: 'row', 'data-testid': 'account' }, h('span', {}, a.name, ' ', h('span', { class: 'badge' }, a.type)),
+        h('span', { 'data-testid': 'account-balance', 'data-value': a.balance }, money(a.balance, a.currency))))));
+}
+
+function renderCashFlow(target: HTMLElement, overview: Overview): void {
+  const canvas = h('canvas', { role: 'img', 'aria-label': overview.cash_flow.map((m) => `${m.month}: income ${money(m.income)}, expenses ${money(m.expenses)}`).join('; ') });
+  body(target,
+    h('div', { class: 'stats' },
+      h('div', {}, h('span', { class: 'muted' }, 'Income this month'), h('span', { 'data-testid': 'monthly-income', 'data-value': overview.monthly_income }, money(overview.monthly_income))),
+      h('div', {}, h('span', { class: 'muted' }, 'Spending this month'), h('span', { 'data-testid': 'monthly-expenses', 'data-value': overview.monthly_expenses }, money(overview.monthly_expenses))),
+      h('div', {}, h('span', { class: 'muted' }, 'Savings rate'), h('span', { 'data-testid': 'savings-rate', 'data-value': overview.savings_rate }, `${overview.savings_rate}%`))),
+    h('div', { class: 'chart' }, canvas));
+  barChart(canvas, overview.cash_flow.map((m) => m.month), [
+    { label: 'Income', data: overview.cash_flow.map((m) => m.income), color: '#1f7a3d' },
+    { label: 'Expenses', data: overview.cash_flow.map((m) => m.expenses), color: '#b3261e' },
+  ]);
+}
+
+function renderSpending(target: HTMLElement, overview: Overview): void {
+  const canvas = h('canvas', { role: 'img', 'aria-label': 'Spending by category, listed below' });
+  body(target,
+    h('div', { class: 'chart' }, canvas),
+    h('div', {}, overview.spending_by_category.map((c) =>
+      h('div', { class: 'row', 'data-testid': 'category', 'data-name': c.name, 'data-value': c.value }, h('span', {}, c.name), h('span', {}, money(c.value))))));
+  doughnutChart(canvas, overview.spending_by_category.map((c) => c.name), overview.spending_by_category.map((c) => c.value));
+}
+
+function renderHealth(target: HTMLElement, score: HealthScore): void {
+  body(target,
+    h('div', { class: 'figure' }, h('span', { 'data-testid': 'health-score' }, score.overall_score), h('span', { class: 'muted' }, ' / 100')),
+    h('div', {}, Object.entries(score.categories).map(([key, value]) =>
+      h('div', { 'data-testid': 'dimension', 'data-key': key },
+        h('div', { class: 'row' }, h('span', {}, DIMENSIONS[key] ?? key), h('span', { 'data-testid': 'dimension-score' }, `${value.score} / ${value.max}`)),
+        h('div', { class: 'bar-track', role: 'progressbar', 'aria-label': DIMENSIONS[key] ?? key, 'aria-valuenow': value.score, 'aria-valuemin': 0, 'aria-valuemax': value.max },
+          h('div', { class: 'bar-fill', style: `width: ${Math.round((100 * value.score) / value.max)}%` }))))),
+    h('p', {}, score.explanation),
+    h('ul', {}, score.actionable_improvements.map((tip) => h('li', {}, tip))));
+}
+
+function renderForecast(target: HTMLElement, prediction: Prediction, scenarios: Scenarios): void {
+  const labels = scenarios.scenarios.expected.map((_, i) => `Month ${i + 1}`);
+  const canvas = h('canvas', { role: 'img', 'aria-label': `Expected balance in ${scenarios.months} months: ${money(scenarios.scenarios.expected.at(-1) ?? 0)}` });
+  body(target,
+    h('div', { class: 'stats' },
+      h('div', {}, h('span', { class: 'muted' }, 'Today'), h('span', {}, money(prediction.current_balance))),
+      h('div', {}, h('span', { class: 'muted' }, 'In 30 days'), h('span', { class: 'figure', 'data-testid': 'forecast-30d', 'data-value': prediction.predicted_balance_30d }, money(prediction.predicted_balance_30d))),
+      h('div', {}, h('span', { class: 'muted' }, 'Confidence'), h('span', {}, prediction.confidence))),
+    h('div', { class: 'chart' }, canvas));
+  lineChart(canvas, labels, [
+    { label: 'Conservative', data: scenarios.scenarios.conservative, color: '#9a5b00' },
+    { label: 'Expected', data: scenarios.scenarios.expected, color: '#0b5cad' },
+    { label: 'Optimistic', data: scenarios.scenarios.optimistic, color: '#1f7a3d' },
+  ]);
+}
+
+function renderFraud(target: HTMLElement, fraud: FraudAnalysis): void {
+  body(target,
+    h('p', {}, h('span', { 'data-testid': 'fraud-count' }, fraud.total_alerts), ' alerts, ', fraud.pending_reviews, ' awaiting review'),
+    fraud.alerts.length === 0 ? h('p', { class: 'muted' }, 'Nothing unusual. We keep watching.') :
+      h('table', {},
+        h('thead', {}, h('tr', {}, h('th', {}, 'Transaction'), h('th', { class: 'num' }, 'Amount'), h('th', { class: 'num' }, 'Risk'))),
+        h('tbody', {}, fraud.alerts.map((a) =>
+          h('tr', { 'data-testid': 'fraud-alert', 'data-transaction-id': a.transaction_id },
+            h('td', {}, h('strong', {}, a.merchant), h('br'), h('span', { class: 'muted' }, dateTime(a.timestamp)), h('br'), a.details),
+            h('td', { class: 'num' }, money(a.amount)),
+            h('td', { class: 'num' }, h('span', { class: 'badge alert' }, Math.round(a.risk_score))))))));
+}
+
+async function loadNotifications(target: HTMLElement): Promise<void> {
+  await load(target, () => session.call<Notifications>('/api/notifications'), (list) => {
+    const readAll = h('button', { type: 'button', class: 'secondary' }, 'Mark all read');
+    readAll.addEventListener('click', () => act(target, () => session.call('/api/notifications/read-all', { method: 'PATCH' })));
+    body(target,
+      h('p', {}, h('span', { 'data-testid': 'unread-count' }, list.unread_count), ' unread ', list.unread_count > 0 ? readAll : null),
+      h('ul', { class: 'plain', 'aria-label': 'Notifications' }, list.notifications.map((n) => {
+        const read = h('button', { type: 'button', class: 'secondary', 'aria-label': `Mark "${n.title}" read` }, 'Read');
+        read.addEventListener('click', () => act(target, () => session.call(`/api/notifications/${n.id}/read`, { method: 'PATCH' })));
+        const dismiss = h('button', { type: 'button', class: 'danger', 'aria-label': `Dismiss "${n.title}"` }, 'Dismiss');
+        dismiss.addEventListener('click', () => act(target, () => session.call(`/api/notifications/${n.id}`, { method: 'DELETE' })));
+        return h('li', { class: 'row', 'data-testid': 'notification', 'data-id': n.id, 'data-read': String(n.read) },
+          h('span', {}, n.read ? null : h('span', { class: 'badge unread' }, 'new'), ' ', h('strong', {}, n.title), h('br'), h('span', { class: 'muted' }, n.message)),
+          h('span', {}, n.read ? null : read, ' ', dismiss));
+      })));
+  });
+}
+
+/** Runs a change, then reloads the notifications card. */
+async function act(target: HTMLElement, change: () => Promise<unknown>): Promise<void> {
+  target.setAttribute('aria-busy', 'true');
+  try {
+    await change();
+  } finally {
+    await loadNotifications(target);
+  }
+}
+
+async function loadTransactions(target: HTMLElement, page: number, category: string, type: string): Promise<void> {
+  const query = new URLSearchParams({ page: String(page), limit: '20' });
+  if (category) query.set('category', category);
+  if (type) query.set('type', type);
+  await load(target, () => session.call<TransactionPage>(`/api/transactions?${query}`), (result) => {
+    const filter = h('form', { class: 'inline', 'aria-label': 'Filter transactions' },
+      h('label', {}, 'Category', h('select', { name: 'category' }, h('option', { value: '' }, 'All'), CATEGORIES.map((c) => h('option', { value: c, selected: c === category }, c)))),
+      h('label', {}, 'Type', h('select', { name: 'type' }, h('option', { value: '' }, 'All'),
+        h('option', { value: 'debit', selected: type === 'debit' }, 'Money out'), h('option', { value: 'credit', selected: type === 'credit' }, 'Money in'))),
+      h('button', { type: 'submit' }, 'Filter'));
+    filter.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const f = fields(filter);
+      void loadTransactions(target, 1, f.category ?? '', f.type ?? '');
+    });
+    const pager = (label: string, to: number, enabled: boolean) => {
+      const button = h('button', { type: 'button', class: 'secondary', disabled: !enabled }, label);
+      button.addEventListener('click', () => void loadTransactions(target, to, category, type));
+      return button;
+    };
+    body(target, filter,
+      h('table', {},
+        h('thead', {}, h('tr', {}, h('th', {}, 'Date'), h('th', {}, 'Merchant'), h('th', {}, 'Category'), h('th', { class: 'num' }, 'Amount'))),
+        h('tbody', {}, result.transactions.map((t) =>
+          h('tr', { 'data-testid': 'transaction', 'data-id': t.id, 'data-category': t.category, 'data-type': t.type }, h('td', {}, dateTime(t.timestamp)), h('td', {}, t.merchant), h('td', {}, t.category),
+            h('td', { class: 'num' }, signed(t.amount)))))),
+      h('p', { class: 'row' }, pager('Previous', result.page - 1, result.page > 1),
+        h('span', { 'data-testid': 'page-info' }, `Page ${result.page} of ${Math.max(result.pages, 1)} · ${result.total} transactions`),
+        pager('Next', result.page + 1, result.page < result.pages)));
+  });
+}
+
+function renderSimulator(target: HTMLElement): void {
+  const output = h('div', { 'aria-live': 'polite', 'data-testid': 'simulation' });
+  const form = h('form', { class: 'inline' },
+    h('label', {}, 'Amount', h('input', { name: 'amount', type: 'number', min: '0.01', step: '0.01', required: true })),
+    h('label', {}, 'What', h('input', { name: 'merchant', maxlength: 200, placeholder: 'e.g. Laptop' })),
+    h('button', { type: 'submit' }, 'Simulate'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const f = fields(form);
+    try {
+      const s = await session.call<Simulation>('/api/ai/simulate/purchase', { json: { amount: Number(f.amount), merchant: f.merchant || null } });
+      replace(output,
+        h('p', {}, h('strong', { class: s.affordable ? 'positive' : 'negative', 'data-testid': 'verdict' }, s.verdict), ' — ', s.explanation),
+        h('div', { class: 'row' }, h('span', {}, 'Balance'), h('span', {}, `${money(s.current_balance)} → ${money(s.balance_after)}`)),
+        h('div', { class: 'row' }, h('span', {}, 'Savings rate'), h('span', {}, `${s.savings_rate_before}% → ${s.savings_rate_after}%`)),
+        h('div', { class: 'row' }, h('span', {}, 'Health score'), h('span', {}, `${s.health_score_before} → ${s.health_score_after}`)),
+        h('div', { class: 'row' }, h('span', {}, 'Balance in 30 days'), h('span', {}, `${money(s.forecast_30d_before)} → ${money(s.forecast_30d_after)}`)));
+    } catch (error) {
+      replace(output, h('p', { class: 'notice error', role: 'alert' }, (error as Error).message));
+    }
+  });
+  body(target, form, output);
+}

@@ -1,0 +1,415 @@
+// The assistant widget a bank embeds in its portal with one tag:
+//   <script src="https://assistant.bank.example/widget.js" data-tenant="demo-bank" data-assertion-url="/portal/assistant-assertion"></script>
+// It gets a signed assertion from the bank's own back end (data-assertion-url, called with the portal's
+// cookies), opens a portal session (contract 000), applies the tenant's theme, greeting and avatar
+// setting, asks for consent when the policy requires it, and chats over contract 001's WebSocket —
+// resuming from the last event it saw after a drop — or, while the socket is down, over POST /api/ai/chat.
+import css from './widget.css?inline';
+
+export interface WidgetOptions {
+  /** The tenant (bank) id. */
+  tenant: string;
+  /** A URL of the bank's portal that answers {"assertion": "<JWT>"} for its signed-in customer. */
+  assertionUrl?: string;
+  /** Or a function that returns the assertion, for portals that keep their session in a token. */
+  getAssertion?: () => Promise<string>;
+  /** The VirtualBanker server; by default the origin widget.js was loaded from. */
+  server?: string;
+}
+
+interface PortalSession {
+  session_id: string;
+  ephemeral_token: string;
+  expires_at: string;
+  config: { theme: Record<string, string>; avatar_enabled: boolean; greeting: string; policy: { require_consent: boolean } };
+}
+
+interface Frame {
+  type: string;
+  id?: number;
+  reply_to?: number;
+  content?: string;
+  message?: string;
+  name?: string;
+  result?: Record<string, unknown>;
+}
+
+/** Seconds between reconnect attempts: doubling from 1 up to 30, then every 30. */
+export const RECONNECT_DELAYS = [1, 2, 4, 8, 16, 30];
+const PING_SECONDS = 25;
+/** A connection that stayed up this long was healthy: the next drop starts the backoff again from 1 s. */
+const STABLE_MS = 10_000;
+const SESSION_ENDED = 4000;
+
+const scriptOrigin = document.currentScript instanceof HTMLScriptElement && document.currentScript.src ? new URL(document.currentScript.src).origin : location.origin;
+
+export function mount(options: WidgetOptions): Widget {
+  return new Widget(options);
+}
+
+export class Widget {
+  private readonly server: string;
+  private readonly root: ShadowRoot;
+  private readonly launcher: HTMLButtonElement;
+  private readonly panel: HTMLElement;
+  private readonly log: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly consent: HTMLElement;
+  private readonly form: HTMLFormElement;
+  private readonly input: HTMLInputElement;
+  private session: PortalSession | null = null;
+  private starting: Promise<void> | null = null;
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private lastEventId = 0;
+  private ended = false;
+  private reconnectTimer = 0;
+  private pingTimer = 0;
+  private refreshTimer = 0;
+  // Answers given over HTTP while the socket was down come back once more when it resumes; these are skipped.
+  private readonly answeredOverHttp = new Set<string>();
+  private readonly pending = new Map<number, { bubble: HTMLElement | null; frames: Frame[] }>();
+
+  constructor(private readonly options: WidgetOptions) {
+    this.server = (options.server ?? scriptOrigin).replace(/\/$/, '');
+    const host = document.createElement('div');
+    host.setAttribute('data-virtualbanker', options.tenant);
+    this.root = host.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = css;
+
+    this.launcher = el('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'vb-panel' }, 'Chat with us') as HTMLButtonElement;
+    this.status = el('div', { class: 'status', role: 'status' });
+    this.log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+    this.consent = el('div', { class: 'consent', hidden: '' });
+    this.input = el('input', { id: 'vb-input', autocomplete: 'off', maxlength: '4000', placeholder: 'Ask about your accounts…', disabled: '' }) as HTMLInputElement;
+    const send = el('button', { class: 'primary', type: 'submit', disabled: '' }, 'Send');
+    this.form = el('form', { 'aria-label': 'Send a message' },
+      el('label', { for: 'vb-input', class: 'visually-hidden' }, 'Message'), this.input, send) as HTMLFormElement;
+    const close = el('button', { type: 'button', 'aria-label': 'Close the assistant' }, '×');
+    this.panel = el('section', { id: 'vb-panel', class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'vb-title', hidden: '' },
+      el('header', {}, el('h2', { id: 'vb-title' }, 'Virtual banker'), close),
+      this.status, this.log, this.consent, this.form);
+    this.root.append(style, this.launcher, this.panel);
+    document.body.append(host);
+
+    this.launcher.addEventListener('click', () => (this.panel.hidden ? this.open() : this.close()));
+    close.addEventListener('click', () => this.close());
+    this.panel.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') this.close();
+    });
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.send();
+    });
+    this.input.addEventListener('input', () => (send.toggleAttribute('disabled', !this.canSend())));
+  }
+
+  open(): void {
+    this.panel.hidden = false;
+    this.launcher.setAttribute('aria-expanded', 'true');
+    this.starting ??= this.start().catch((error: Error) => {
+      this.starting = null;
+      this.system(`The assistant is not available right now (${error.message}).`, true);
+    });
+    this.input.focus();
+  }
+
+  close(): void {
+    this.panel.hidden = true;
+    this.launcher.setAttribute('aria-expanded', 'false');
+    this.launcher.focus();
+  }
+
+  private async start(): Promise<void> {
+    this.setStatus('Connecting…');
+    const assertion = await this.assertion();
+    const response = await fetch(`${this.server}/v1/sessions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tenant_id: this.options.tenant, auth_assertion: assertion, portal_context: { page: location.pathname } }),
+    });
+    if (!response.ok) throw new Error(await problem(response));
+    const session = (this.session = (await response.json()) as PortalSession);
+    this.applyConfig(session);
+    this.scheduleRefresh();
+    if (session.config.policy.require_consent) this.askConsent();
+    else this.connect();
+  }
+
+  private async assertion(): Promise<string> {
+    if (this.options.getAssertion) return this.options.getAssertion();
+    if (!this.options.assertionUrl) throw new Error('no data-assertion-url');
+    const response = await fetch(this.options.assertionUrl, { method: 'POST', credentials: 'include', headers: { Accept: 'application/json' } });
+    if (!response.ok) throw new Error(response.status === 401 ? 'please sign in to your bank first' : await problem(response));
+    return ((await response.json()) as { assertion: string }).assertion;
+  }
+
+  private applyConfig(session: PortalSession): void {
+    const { theme, avatar_enabled: avatar, greeting } = session.config;
+    const accent = theme.primaryColor ?? theme.primary_color;
+    if (accent && /^#[0-9a-f]{3,8}$/i.test(accent)) (this.root.host as HTMLElement).style.setProperty('--vb-accent', accent);
+    if (avatar) this.panel.querySelector('header')!.prepend(el('div', { class: 'avatar', 'aria-hidden': 'true', 'data-testid': 'avatar' }, 'VB'));
+    this.bubble('bot', greeting);
+  }
+
+  private askConsent(): void {
+    const agree = el('button', { class: 'primary', type: 'button' }, 'I agree');
+    const decline = el('button', { class: 'secondary', type: 'button' }, 'Not now');
+    this.consent.replaceChildren(
+      el('p', { id: 'vb-consent-text' }, 'To answer, the assistant reads your accounts and transactions at this bank. Do you agree?'),
+      el('div', { class: 'actions', role: 'group', 'aria-labelledby': 'vb-consent-text' }, agree, decline));
+    this.consent.hidden = false;
+    this.setStatus('');
+    agree.focus();
+    agree.addEventListener('click', async () => {
+      const response = await fetch(`${this.server}/v1/sessions/${this.session!.session_id}/consent`, { method: 'POST', headers: this.auth() });
+      if (!response.ok) {
+        this.system(`Consent could not be saved: ${await problem(response)}`, true);
+        return;
+      }
+      this.consent.hidden = true;
+      this.system('Thank you. You can ask your question now.');
+      this.connect();
+      this.input.focus();
+    });
+    decline.addEventListener('click', () => {
+      this.consent.hidden = true;
+      this.system('No problem. The assistant stays off; open it again whenever you like.');
+      this.starting = null;
+      this.launcher.focus();
+    });
+  }
+
+  private connect(): void {
+    if (this.ended || !this.session) return;
+    this.enableInput();
+    const url = new URL(`${this.server.replace(/^http/, 'ws')}/api/ai/chat/ws`);
+    url.searchParams.set('access_token', this.session.ephemeral_token);
+    if (this.lastEventId > 0) url.searchParams.set('last_event_id', String(this.lastEventId));
+    const socket = (this.socket = new WebSocket(url));
+    let openedAt = 0;
+    socket.addEventListener('open', () => {
+      openedAt = Date.now();
+      this.setStatus('');
+      this.panel.dataset.connection = 'open';
+      this.pingTimer = window.setInterval(() => socket.send(JSON.stringify({ type: 'ping' })), PING_SECONDS * 1000);
+    });
+    socket.addEventListener('message', (event) => this.receive(JSON.parse(String(event.data)) as Frame));
+    socket.addEventListener('close', (event) => {
+      window.clearInterval(this.pingTimer);
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.panel.dataset.connection = 'closed';
+      if (openedAt > 0 && Date.now() - openedAt >= STABLE_MS) this.attempt = 0;
+      if (event.code === SESSION_ENDED) this.end('This conversation has ended.');
+      else this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    const delay = RECONNECT_DELAYS[Math.min(this.attempt, RECONNECT_DELAYS.length - 1)];
+    this.attempt++;
+    this.panel.dataset.reconnectDelay = String(delay);
+    this.setStatus(`Connection lost. Reconnecting in ${delay} s; messages are still delivered.`);
+    window.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = window.setTimeout(() => this.connect(), delay * 1000);
+  }
+
+  private async send(): Promise<void> {
+    const text = this.input.value.trim();
+    if (!text || !this.canSend()) return;
+    this.input.value = '';
+    this.bubble('user', text);
+    if (this.socket?.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ type: 'chat', message: text }));
+      return;
+    }
+
+    // The socket is down: the same pipeline over HTTP, which answers once the whole reply is ready.
+    const waiting = this.bubble('bot', '');
+    waiting.setAttribute('aria-busy', 'true');
+    try {
+      const response = await fetch(`${this.server}/api/ai/chat`, {
+        method: 'POST',
+        headers: { ...this.auth(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ message: text }),
+      });
+      if (!response.ok) throw new Error(await problem(response));
+      const answer = ((await response.json()) as { response: string }).response;
+      this.answeredOverHttp.add(answer);
+      waiting.textContent = answer;
+      waiting.dataset.transport = 'http';
+    } catch (error) {
+      waiting.classList.add('error');
+      waiting.textContent = `Your message could not be sent: ${(error as Error).message}`;
+    } finally {
+      waiting.removeAttribute('aria-busy');
+    }
+  }
+
+  /** One event of the conversation; ids only grow, so a replayed one is never shown twice. */
+  private receive(frame: Frame): void {
+    if (frame.id !== undefined) {
+      if (frame.id <= this.lastEventId) return;
+      this.lastEventId = frame.id;
+    }
+    if (frame.type === 'error') {
+      this.system(frame.message ?? 'Something went wrong.', true);
+      return;
+    }
+    if (frame.reply_to === undefined) return;
+
+    let answer = this.pending.get(frame.reply_to);
+    if (!answer) {
+      // While HTTP answers are outstanding, a resumed reply is held until its end, to be skipped if it was one of them.
+      answer = { bubble: null, frames: [] };
+      this.pending.set(frame.reply_to, answer);
+    }
+    if (this.answeredOverHttp.size > 0 && !answer.bubble) {
+      answer.frames.push(frame);
+      if (frame.type !== 'chat_end') return;
+      this.pending.delete(frame.reply_to);
+      if (this.answeredOverHttp.delete(frame.content ?? '')) return;
+      for (const held of answer.frames) this.render(held, answer);
+      return;
+    }
+    this.render(frame, answer);
+    if (frame.type === 'chat_end') this.pending.delete(frame.reply_to);
+  }
+
+  private render(frame: Frame, answer: { bubble: HTMLElement | null }): void {
+    switch (frame.type) {
+      case 'chat_start':
+        answer.bubble ??= this.bubble('bot', '');
+        answer.bubble.setAttribute('aria-busy', 'true');
+        break;
+      case 'chat_chunk':
+        answer.bubble ??= this.bubble('bot', '');
+        answer.bubble.textContent += frame.content ?? '';
+        answer.bubble.dataset.chunks = String(Number(answer.bubble.dataset.chunks ?? 0) + 1);
+        this.scroll();
+        break;
+      case 'tool_result':
+        if (frame.result) this.toolCard(frame.name ?? '', frame.result, answer.bubble);
+        break;
+      case 'chat_end':
+        answer.bubble ??= this.bubble('bot', '');
+        answer.bubble.textContent = frame.content ?? answer.bubble.textContent;
+        answer.bubble.removeAttribute('aria-busy');
+        answer.bubble.dataset.complete = 'true';
+        this.scroll();
+        break;
+    }
+  }
+
+  /** What a tool returned, shown as a card above the answer that uses it. */
+  private toolCard(name: string, result: Record<string, unknown>, before: HTMLElement | null): void {
+    let card: HTMLElement | null = null;
+    if (name === 'get_balances' && Array.isArray(result.accounts)) {
+      const accounts = result.accounts as { name: string; balance: number; currency: string }[];
+      card = el('div', { class: 'tool', 'data-testid': 'balance-card', role: 'group', 'aria-label': 'Your balances' },
+        el('h3', {}, 'Your balances'),
+        el('div', { class: 'total', 'data-testid': 'balance-total' }, money(Number(result.total_balance))),
+        ...accounts.map((a) => el('div', { class: 'line' }, el('span', {}, a.name), el('span', {}, money(a.balance, a.currency)))));
+    } else if (name === 'create_ticket' && typeof result.ticket_id === 'string') {
+      card = el('div', { class: 'tool', 'data-testid': 'ticket-card', role: 'group', 'aria-label': 'Support ticket opened' },
+        el('h3', {}, 'Support ticket opened'),
+        el('div', { class: 'line' }, el('span', {}, 'Reference'), el('span', { 'data-testid': 'ticket-id' }, result.ticket_id)),
+        el('div', { class: 'line' }, el('span', {}, 'Subject'), el('span', {}, String(result.subject ?? ''))),
+        el('div', { class: 'line' }, el('span', {}, 'Status'), el('span', {}, String(result.status ?? ''))));
+    }
+    if (!card) return;
+    if (before) this.log.insertBefore(card, before);
+    else this.log.append(card);
+    this.scroll();
+  }
+
+  private scheduleRefresh(): void {
+    // Refresh the ephemeral token a minute before it expires, for as long as the session lives.
+    const due = new Date(this.session!.expires_at).getTime() - Date.now() - 60_000;
+    this.refreshTimer = window.setTimeout(async () => {
+      const response = await fetch(`${this.server}/v1/sessions/${this.session!.session_id}/refresh-token`, { method: 'POST', headers: this.auth() });
+      if (!response.ok) {
+        this.end('This conversation has ended.');
+        return;
+      }
+      const next = (await response.json()) as { ephemeral_token: string; expires_at: string };
+      this.session = { ...this.session!, ephemeral_token: next.ephemeral_token, expires_at: next.expires_at };
+      this.scheduleRefresh();
+    }, Math.max(due, 5_000));
+  }
+
+  private end(message: string): void {
+    this.ended = true;
+    window.clearTimeout(this.reconnectTimer);
+    window.clearTimeout(this.refreshTimer);
+    this.socket?.close();
+    this.input.disabled = true;
+    this.form.querySelector('button')!.disabled = true;
+    this.setStatus('');
+    this.system(message);
+  }
+
+  private canSend(): boolean {
+    return !this.ended && !!this.session && this.consent.hidden && this.input.value.trim().length > 0;
+  }
+
+  private enableInput(): void {
+    this.input.disabled = false;
+    this.form.querySelector('button')!.disabled = !this.canSend();
+  }
+
+  private auth(): Record<string, string> {
+    return { Authorization: `Bearer ${this.session!.ephemeral_token}` };
+  }
+
+  private bubble(who: 'bot' | 'user', text: string): HTMLElement {
+    const bubble = el('div', { class: `msg ${who}`, 'data-testid': `${who}-message` }, text);
+    this.log.append(bubble);
+    this.scroll();
+    return bubble;
+  }
+
+  private system(text: string, error = false): void {
+    this.log.append(el('div', { class: error ? 'msg system error' : 'msg system', role: error ? 'alert' : null }, text));
+    this.scroll();
+  }
+
+  private setStatus(text: string): void {
+    this.status.textContent = text;
+  }
+
+  private scroll(): void {
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+}
+
+function el(tag: string, attributes: Record<string, string | null> = {}, ...children: (Node | string)[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) if (value !== null) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+function money(amount: number, currency = 'USD'): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount);
+}
+
+async function problem(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as Record<string, unknown>;
+    const error = body.error;
+    return String((typeof error === 'object' && error ? (error as Record<string, unknown>).message : body.message ?? body.detail ?? body.title) ?? response.status);
+  } catch {
+    return `${response.status} ${response.statusText}`;
+  }
+}
+
+// One tag: <script src=".../widget.js" data-tenant="..." data-assertion-url="..."> mounts itself.
+const tag = document.currentScript;
+if (tag instanceof HTMLScriptElement && tag.dataset.tenant && tag.dataset.assertionUrl) {
+  const options = { tenant: tag.dataset.tenant, assertionUrl: tag.dataset.assertionUrl };
+  if (document.body) mount(options);
+  else document.addEventListener('DOMContentLoaded', () => mount(options));
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using VirtualBanker.Api.Tests.Surfaces.Management;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Tenancy;
+
+namespace VirtualBanker.Api.Tests.FrontEnd;
+
+/// <summary>
+/// The web front end as a person uses it: Debian's Chromium, driven by the playwright-core scenarios of
+/// <c>tests/e2e</c>, against the server on a loopback port. Each scenario reports what the page showed;
+/// these tests compare that with the API and the database. Screenshots go to <c>tests/e2e/screenshots</c>.
+/// </summary>
+public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<KestrelFactory>
+{
+    private static readonly TimeSpan ScenarioTimeout = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task Dashboard_ShowsTheApisFigures_FiltersTransactions_AndChangesNotifications()
+    {
+        using var api = factory.CreateClient(await factory.LoginAsync());
+        var overview = await GetAsync(api, "/api/dashboard/overview");
+        var score = await GetAsync(api, "/api/ai/coaching/score");
+        var forecast = await GetAsync(api, "/api/ai/twin/predict");
+        var fraud = await GetAsync(api, "/api/ai/fraud/analysis");
+        var firstPage = await GetAsync(api, "/api/transactions?page=1&limit=20");
+        var dining = await GetAsync(api, "/api/transactions?page=1&limit=20&category=Dining&type=debit");
+        var dining2 = await GetAsync(api, "/api/transactions?page=2&limit=20&category=Dining&type=debit");
+
+        var page = await RunAsync("dashboard.mjs", new JsonObject { ["customer"] = Customer() });
+
+        Assert.Equal("Alex Doe", page["user_name"]!.GetValue<string>());
+        Assert.Equal(overview["total_balance"]!.GetValue<decimal>(), page["total_balance"]!.GetValue<decimal>());
+        Assert.Equal(overview["accounts"]!.AsArray().Select(a => a!["balance"]!.GetValue<decimal>()), page["accounts"]!.AsArray().Select(a => a!.GetValue<decimal>()));
+        foreach (var field in new[] { "monthly_income", "monthly_expenses", "savings_rate" })
+        {
+            Assert.Equal(overview[field]!.GetValue<decimal>(), page[field]!.GetValue<decimal>());
+        }
+
+        Assert.Equal(overview["spending_by_category"]!.AsArray().ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!["value"]!.GetValue<decimal>()),
+            page["categories"]!.AsObject().ToDictionary(c => c.Key, c => c.Value!.GetValue<decimal>()));
+        Assert.Equal(score["overall_score"]!.GetValue<int>(), page["health_score"]!.GetValue<int>());
+        var dimensions = score["categories"]!.AsObject();
+        Assert.Equal(6, dimensions.Count);
+        Assert.Equal(dimensions.ToDictionary(d => d.Key, d => $"{d.Value!["score"]} / {d.Value!["max"]}"),
+            page["dimensions"]!.AsObject().ToDictionary(d => d.Key, d => d.Value!.GetValue<string>()));
+        Assert.Equal(forecast["predicted_balance_30d"]!.GetValue<decimal>(), page["forecast_30d"]!.GetValue<decimal>());
+        Assert.Equal(Ids(fraud["alerts"]!, "transaction_id"), Strings(page["fraud_transactions"]!));
+        Assert.Equal(Ids(firstPage["transactions"]!, "id"), Strings(page["first_page_ids"]!));
+        Assert.Equal($"Page 1 of {firstPage["pages"]} · {firstPage["total"]} transactions", page["first_page"]!.GetValue<string>());
+        Assert.Equal($"Page 1 of {dining["pages"]} · {dining["total"]} transactions", page["dining_page"]!.GetValue<string>());
+        Assert.Equal(Ids(dining["transactions"]!, "id"), Strings(page["dining_ids"]!));
+        Assert.Equal(Ids(dining2["transactions"]!, "id"), Strings(page["dining_page_2_ids"]!));
+        Assert.Contains(page["verdict"]!.GetValue<string>(), new[] { "affordable", "stretch", "unaffordable" });
+
+        // What the page changed, as the API sees it afterwards.
+        var notifications = (await GetAsync(api, "/api/notifications"))["notifications"]!.AsArray();
+        Assert.DoesNotContain(page["dismissed_id"]!.GetValue<string>(), Ids(notifications, "id"));
+        Assert.True(notifications.Single(n => n!["id"]!.GetValue<string>() == page["read_id"]!.GetValue<string>())!["read"]!.GetValue<bool>());
+        Assert.Equal(Ids(notifications, "id"), Strings(page["notifications_after"]!));
+    }
+
+    [Fact]
+    public async Task Widget_OnThePortal_AsksConsent_ThenStreamsAnswersCarryingRealToolResults()
+    {
+        var page = await RunAsync("widget-chat.mjs", new JsonObject { ["customer"] = Customer() });
+
+        Assert.Equal("Hello! How can I help you today?", page["greeting"]!.GetValue<string>());
+        Assert.Equal(1, page["avatar"]!.GetValue<int>());
+        Assert.True(page["input_disabled_before_consent"]!.GetValue<bool>());
+        Assert.True(page["agree_focused"]!.GetValue<bool>());
+        Assert.Equal(1, page["log_role"]!.GetValue<int>());
+
+        using var api = factory.CreateClient(await factory.LoginAsync());
+        var total = (await GetAsync(api, "/api/dashboard/overview"))["total_balance"]!.GetValue<decimal>();
+        var formatted = "$" + total.ToString("#,0.00", CultureInfo.InvariantCulture);
+        Assert.Equal(formatted, page["balance_card_total"]!.GetValue<string>());
+        Assert.StartsWith($"Your total balance is {formatted}.", page["balance"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(page["balance"]!["chunks"]!.GetValue<int>() >= 2, "the answer arrives in several chunks");
+        var balances = page["tool_results"]!.AsArray().Single(t => t!["name"]!.GetValue<string>() == "get_balances")!;
+        Assert.Equal(total, balances["result"]!["total_balance"]!.GetValue<decimal>());
+
+        // The ticket the page confirmed exists, for this customer, in the session the widget opened after consent.
+        var ticketId = Guid.Parse(page["ticket_id"]!.GetValue<string>());
+        using var scope = factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("demo-bank");
+        var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+        var ticket = await db.Tickets.SingleAsync(t => t.Id == ticketId);
+        var session = await db.Sessions.SingleAsync(s => s.Id == ticket.SessionId);
+        Assert.Equal(await db.Users.Where(u => u.Email == "alex@bankbot.dev").Select(u => u.Id).SingleAsync(), ticket.UserId);
+        Assert.NotNull(session.ExternalUserId);
+        Assert.NotNull(session.ConsentGivenAt);
+
+        Assert.True(page["closed_by_escape"]!.GetValue<bool>());
+        Assert.True(page["focus_back_on_launcher"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Widget_WithWebSocketsBlocked_BacksOff_AnswersOverHttp_ThenResumesWithoutRepeating()
+    {
+        var page = await RunAsync("widget-fallback.mjs", new JsonObject { ["customer"] = Customer() });
+
+        Assert.Equal([1, 2, 4], page["delays"]!.AsArray().Select(d => d!.GetValue<int>()));
+        Assert.StartsWith("Your total balance is $", page["http_answer"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(1, page["times_shown"]!.GetValue<int>());
+        Assert.Equal("open", page["status"]!["connection"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task AdminConsole_CreatesAnAgentTheApiLists_AndAKeyWhoseSecretIsShownOnceAndWorks()
+    {
+        var page = await RunAsync("admin-console.mjs", new JsonObject
+        {
+            ["admin"] = new JsonObject { ["email"] = "admin@bankbot.dev", ["password"] = VirtualBankerFactory.AdminPassword },
+            ["agent_slug"] = "mortgage-helper",
+            ["key_label"] = "console key",
+        });
+
+        using var admin = await Admin.ClientAsync(factory);
+        var agents = JsonNode.Parse(await admin.GetStringAsync("/api/v1/agents"))!.AsArray();
+        var agent = agents.Single(a => a!["slug"]!.GetValue<string>() == "mortgage-helper")!;
+        Assert.Equal("Mortgage helper", agent["name"]!.GetValue<string>());
+        Assert.Equal("You help customers with mortgage questions.", agent["system_prompt"]!.GetValue<string>());
+
+        Assert.Equal("********", page["portal_secret"]!.GetValue<string>());
+        Assert.Equal(0, page["secret_still_shown"]!.GetValue<int>());
+        Assert.False(page["page_contains_secret"]!.GetValue<bool>());
+        Assert.Equal("healthy", page["system_status"]!.GetValue<string>());
+
+        using var keyed = factory.CreateClient();
+        keyed.DefaultRequestHeaders.Add("X-API-Key", page["secret"]!.GetValue<string>());
+        var keys = await keyed.GetAsync("/v1/keys");
+        Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+        Assert.Contains("console key", await keys.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/app/")]
+    [InlineData("/admin/")]
+    [InlineData("/demo/portal.html")]
+    [InlineData("/")]
+    public async Task Pages_AreServedWithAStrictContentSecurityPolicy(string path)
+    {
+        using var client = factory.CreateClient();
+        var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        var policy = string.Join(' ', response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+        Assert.Equal("no-cache", response.Headers.CacheControl!.ToString());
+    }
+
+    [Fact]
+    public async Task Widget_IsOneClassicScript_AtAStableRevalidatedUrl_AndAssetsAreImmutable()
+    {
+        using var client = factory.CreateClient();
+        var widget = await client.GetAsync("/widget.js");
+        var page = await client.GetStringAsync("/app/");
+        var asset = System.Text.RegularExpressions.Regex.Match(page, "/assets/[^\"]+\\.js").Value;
+        var cached = await client.GetAsync(asset);
+
+        Assert.Equal(HttpStatusCode.OK, widget.StatusCode);
+        Assert.Equal("no-cache", widget.Headers.CacheControl!.ToString());
+        Assert.DoesNotContain("import ", await widget.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, cached.StatusCode);
+        Assert.Equal("public, max-age=31536000, immutable", cached.Headers.CacheControl!.ToString());
+    }
+
+    private async Task<JsonObject> RunAsync(string scenario, JsonObject input)
+    {
+        input["base"] = factory.Address.ToString().TrimEnd('/');
+        return JsonNode.Parse(await NodeTools.RunAsync($"e2e/{scenario}", input.ToJsonString(), ScenarioTimeout))!.AsObject();
+    }
+
+    private static JsonObject Customer() => new() { ["email"] = "alex@bankbot.dev", ["password"] = "BankBot2026!" };
+
+    private static async Task<JsonNode> GetAsync(HttpClient client, string path) => JsonNode.Parse(await client.GetStringAsync(path))!;
+
+    private static List<string> Ids(JsonNode array, string field) => [.. array.AsArray().Select(x => x![field]!.GetValue<string>())];
+
+    private static List<string> Strings(JsonNode array) => [.. array.AsArray().Select(x => x!.GetValue<string>())];
+}
