@@ -1,6 +1,6 @@
 // The widget when WebSockets are blocked (a proxy refusing the upgrade): it keeps retrying with
 // backoff (1, 2, 4 s ...), answers over the HTTP fallback meanwhile, and once the socket is let through
-// it resumes without showing the HTTP answer twice. Input: {base, customer: {email, password}}.
+// it resumes without showing the HTTP answer twice, adding the balance card that answer could not carry. Input: {base, customer: {email, password}}.
 import { input, scenario, signIn } from './browser.mjs';
 
 await scenario('widget-fallback', async (page) => {
@@ -40,5 +40,13 @@ await scenario('widget-fallback', async (page) => {
   await page.waitForFunction(() => document.querySelector('[data-virtualbanker]').shadowRoot.querySelector('.panel').dataset.connection === 'open', null, { timeout: 40_000 });
   await page.waitForTimeout(1000); // room for the resumed events to arrive
   const shown = await dialog.locator('[data-testid=bot-message]').allTextContents();
-  return { delays: delays.map(Number), refused, http_answer: text, times_shown: shown.filter((t) => t === text).length, status: await panel() };
+  await dialog.locator('[data-testid=balance-card]').waitFor();
+  return {
+    delays: delays.map(Number),
+    refused,
+    http_answer: text,
+    times_shown: shown.filter((t) => t === text).length,
+    balance_card_total: await dialog.locator('[data-testid=balance-total]').textContent(),
+    status: await panel(),
+  };
 });

@@ -99,12 +99,13 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
     }
 
     [Fact]
-    public async Task Widget_WithWebSocketsBlocked_BacksOff_AnswersOverHttp_ThenResumesWithoutRepeating()
+    public async Task Widget_WithWebSocketsBlocked_BacksOff_AnswersOverHttp_ThenResumesWithoutRepeatingAndAddsTheToolCard()
     {
         var page = await RunAsync("widget-fallback.mjs", new JsonObject { ["customer"] = Customer() });
 
         Assert.Equal([1, 2, 4], page["delays"]!.AsArray().Select(d => d!.GetValue<int>()));
-        Assert.StartsWith("Your total balance is $", page["http_answer"]!.GetValue<string>(), StringComparison.Ordinal);
+        var answer = page["http_answer"]!.GetValue<string>();
+        Assert.StartsWith($"Your total balance is {page["balance_card_total"]!.GetValue<string>()}.", answer, StringComparison.Ordinal);
         Assert.Equal(1, page["times_shown"]!.GetValue<int>());
         Assert.Equal("open", page["status"]!["connection"]!.GetValue<string>());
     }

@@ -66,8 +66,9 @@ export class Widget {
   private reconnectTimer = 0;
   private pingTimer = 0;
   private refreshTimer = 0;
-  // Answers given over HTTP while the socket was down come back once more when it resumes; these are skipped.
-  private readonly answeredOverHttp = new Set<string>();
+  // Answers given over HTTP while the socket was down come back once more when it resumes: their text
+  // is not shown again, only the tool cards the HTTP answer could not carry, placed above it.
+  private readonly answeredOverHttp = new Map<string, HTMLElement>();
   private readonly pending = new Map<number, { bubble: HTMLElement | null; frames: Frame[] }>();
 
   constructor(private readonly options: WidgetOptions) {
@@ -186,7 +187,9 @@ export class Widget {
     this.enableInput();
     const url = new URL(`${this.server.replace(/^http/, 'ws')}/api/ai/chat/ws`);
     url.searchParams.set('access_token', this.session.ephemeral_token);
-    if (this.lastEventId > 0) url.searchParams.set('last_event_id', String(this.lastEventId));
+    // Always from the last event seen, 0 at first: the session is this widget's own, and what happened while
+    // no socket was open (an answer over HTTP) must still arrive.
+    url.searchParams.set('last_event_id', String(this.lastEventId));
     const socket = (this.socket = new WebSocket(url));
     let openedAt = 0;
     socket.addEventListener('open', () => {
@@ -237,7 +240,7 @@ export class Widget {
       });
       if (!response.ok) throw new Error(await problem(response));
       const answer = ((await response.json()) as { response: string }).response;
-      this.answeredOverHttp.add(answer);
+      this.answeredOverHttp.set(answer, waiting);
       waiting.textContent = answer;
       waiting.dataset.transport = 'http';
     } catch (error) {
@@ -270,8 +273,12 @@ export class Widget {
       answer.frames.push(frame);
       if (frame.type !== 'chat_end') return;
       this.pending.delete(frame.reply_to);
-      if (this.answeredOverHttp.delete(frame.content ?? '')) return;
-      for (const held of answer.frames) this.render(held, answer);
+      const overHttp = this.answeredOverHttp.get(frame.content ?? '');
+      this.answeredOverHttp.delete(frame.content ?? '');
+      for (const held of answer.frames) {
+        if (!overHttp) this.render(held, answer);
+        else if (held.type === 'tool_result' && held.result) this.toolCard(held.name ?? '', held.result, overHttp);
+      }
       return;
     }
     this.render(frame, answer);
