@@ -32,6 +32,10 @@ PY
   echo "$name $(tail -1 "$dir/$name.txt")"
 }
 
+# Warm-up (not recorded): JIT and tiered compilation of both paths.
+wrk -t1 -c"$connections" -d3s "$base/health/live" > /dev/null
+wrk -t1 -c"$connections" -d3s -H "Authorization: Bearer $token" "$base/api/dashboard/overview" > /dev/null
+
 for i in $(seq 1 "$cycles"); do
   run plaintext "$base/health/live"
   run dashboard "$base/api/dashboard/overview" -H "Authorization: Bearer $token"

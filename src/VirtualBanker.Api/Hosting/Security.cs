@@ -119,8 +119,14 @@ internal static class SecurityExtensions
                 };
             })
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<CachingJsonWebTokenHandler>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, SigningKeyStore>((o, auth, keys) => o.TokenValidationParameters = TokenValidation.Create(auth.Value, keys));
+            .Configure<IOptions<AuthOptions>, SigningKeyStore, CachingJsonWebTokenHandler>((o, auth, keys, handler) =>
+            {
+                o.TokenValidationParameters = TokenValidation.Create(auth.Value, keys);
+                o.TokenHandlers.Clear();
+                o.TokenHandlers.Add(handler);
+            });
 
         var gatewayAnonymous = Surfaces.Gateway.GatewayApi.AnonymousAllowed(builder.Configuration, builder.Environment);
         services.AddAuthorizationBuilder()

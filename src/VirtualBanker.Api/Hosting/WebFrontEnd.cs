@@ -16,10 +16,17 @@ internal static class WebFrontEnd
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
-    public static IApplicationBuilder UseVirtualBankerWeb(this IApplicationBuilder app)
+    // The top-level paths the front end owns. Only these look at the file system: every other request
+    // (the APIs) would otherwise pay a directory and a file look-up before reaching its endpoint.
+    private static readonly string[] Paths = ["/app", "/admin", "/demo", "/assets", "/widget.js", "/index.html"];
+
+    public static IApplicationBuilder UseVirtualBankerWeb(this IApplicationBuilder app) =>
+        app.UseWhen(IsFrontEnd, web => web.UseDefaultFiles().UseStaticFiles(new StaticFileOptions { OnPrepareResponse = PrepareResponse }));
+
+    private static bool IsFrontEnd(HttpContext context)
     {
-        app.UseDefaultFiles();
-        return app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = PrepareResponse });
+        var path = context.Request.Path;
+        return path == "/" || Paths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
     }
 
     private static void PrepareResponse(StaticFileResponseContext context)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Insights;
 
 namespace VirtualBanker.Api.Surfaces.Customer;
@@ -13,8 +13,8 @@ internal static class DashboardEndpoints
     }
 
     /// <summary>Everything the dashboard shows in one response, cached two minutes per customer (dropped on ingest).</summary>
-    public static async Task<Ok<DashboardOverview>> GetOverviewAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await caller.CachedAsync("dashboard", TimeSpan.FromMinutes(2), Build, cancellationToken));
+    public static Task<CachedJson<DashboardOverview>> GetOverviewAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
+        caller.CachedAsync("dashboard", TimeSpan.FromMinutes(2), Build, cancellationToken);
 
     internal static DashboardOverview Build(FinancialData data, int pendingFraudAlerts)
     {

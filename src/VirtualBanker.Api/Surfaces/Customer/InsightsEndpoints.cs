@@ -3,6 +3,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Identity;
@@ -80,8 +82,8 @@ internal static class InsightsEndpoints
         return group;
     }
 
-    public static async Task<Ok<CoachingScoreResponse>> GetScoreAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await caller.CachedAsync("score", TimeSpan.FromMinutes(10), (data, _) =>
+    public static async Task<CachedJson<CoachingScoreResponse>> GetScoreAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
+        await caller.CachedAsync("score", TimeSpan.FromMinutes(10), (data, _) =>
         {
             var score = HealthScore.Compute(data);
             return new CoachingScoreResponse(
@@ -89,11 +91,11 @@ internal static class InsightsEndpoints
                 score.Categories.ToDictionary(c => c.Name, c => new ScoreItem(c.Score, c.Max)),
                 score.Explanation,
                 score.ActionableImprovements);
-        }, cancellationToken));
+        }, cancellationToken);
 
     /// <summary>Figures computed here; the narrative by the tenant's briefing model when it has one, else by templates.</summary>
-    public static async Task<Ok<BriefingResponse>> GetBriefingAsync([AsParameters] Caller caller, BriefingWriter writer, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await caller.CachedAsync("briefing", TimeSpan.FromHours(1), async (data, pending, ct) =>
+    public static async Task<CachedJson<BriefingResponse>> GetBriefingAsync([AsParameters] Caller caller, BriefingWriter writer, CancellationToken cancellationToken) =>
+        await caller.CachedAsync("briefing", TimeSpan.FromHours(1), async (data, pending, ct) =>
         {
             var briefing = DailyBriefing.Compose(data, HealthScore.Compute(data), BalanceForecast.Forecast(data, 1), pending);
             return new BriefingResponse(
@@ -101,43 +103,43 @@ internal static class InsightsEndpoints
                 briefing.UserName,
                 await writer.WriteAsync(briefing, ct),
                 new BriefingMetricsItem(Money.Of(briefing.Metrics.TotalLiquidCapitalMinor), Money.Of(briefing.Metrics.MonthlyIncomeProjectionMinor), Money.Of(briefing.Metrics.MonthlyBurnRateMinor)));
-        }, cancellationToken));
+        }, cancellationToken);
 
-    public static async Task<Ok<BehaviorResponse>> GetBehaviorAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await caller.CachedAsync("behavior", TimeSpan.FromMinutes(10), (data, _) =>
+    public static async Task<CachedJson<BehaviorResponse>> GetBehaviorAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
+        await caller.CachedAsync("behavior", TimeSpan.FromMinutes(10), (data, _) =>
         {
             var behavior = BehaviorInsights.Compute(data);
             return new BehaviorResponse(behavior.Insights, new BehaviorMetrics(behavior.WeekendPct, behavior.LateNightCount, Money.Of(behavior.AvgTransactionMinor)));
-        }, cancellationToken));
+        }, cancellationToken);
 
-    public static async Task<Ok<PredictResponse>> GetPredictAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await caller.CachedAsync("predict", TimeSpan.FromMinutes(5), (data, _) =>
+    public static async Task<CachedJson<PredictResponse>> GetPredictAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
+        await caller.CachedAsync("predict", TimeSpan.FromMinutes(5), (data, _) =>
         {
             var forecast = BalanceForecast.Forecast(data, 1);
             return new PredictResponse(Money.Of(forecast.CurrentBalanceMinor), Money.Of(forecast.Expected[0].BalanceMinor), Projections(forecast), forecast.Confidence);
-        }, cancellationToken));
+        }, cancellationToken);
 
-    public static async Task<Ok<FutureResponse>> GetFutureAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
+    public static async Task<CachedJson<FutureResponse>> GetFutureAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
     {
         var months = Query.Int(monthsParam, "months", 12, 1, 60);
-        return TypedResults.Ok(await caller.CachedAsync($"future:{months}", TimeSpan.FromMinutes(5), (data, _) =>
+        return await caller.CachedAsync($"future:{months}", TimeSpan.FromMinutes(5), (data, _) =>
         {
             var forecast = BalanceForecast.Forecast(data, months);
             return new FutureResponse(Money.Of(forecast.CurrentBalanceMinor), months, Projections(forecast), forecast.Confidence);
-        }, cancellationToken));
+        }, cancellationToken);
     }
 
-    public static async Task<Ok<ScenariosResponse>> GetScenariosAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
+    public static async Task<CachedJson<ScenariosResponse>> GetScenariosAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
     {
         var months = Query.Int(monthsParam, "months", 6, 1, 24);
-        return TypedResults.Ok(await caller.CachedAsync($"scenarios:{months}", TimeSpan.FromMinutes(5), (data, _) =>
+        return await caller.CachedAsync($"scenarios:{months}", TimeSpan.FromMinutes(5), (data, _) =>
         {
             var forecast = BalanceForecast.Forecast(data, months);
             return new ScenariosResponse(months, new ScenarioSet(
                 [.. forecast.Conservative.Select(Money.Of)],
                 [.. forecast.Expected.Select(p => Money.Of(p.BalanceMinor))],
                 [.. forecast.Optimistic.Select(Money.Of)]), forecast.Confidence);
-        }, cancellationToken));
+        }, cancellationToken);
     }
 
     public static async Task<Ok<FraudAnalysisResponse>> GetFraudAsync([AsParameters] Caller caller, CancellationToken cancellationToken)
@@ -174,26 +176,38 @@ internal readonly struct Caller
     [FromQuery(Name = "user_id")]
     public string? UserIdParam { get; init; }
 
-    public CustomerDataService Customers { get; init; }
+    public IServiceProvider Services { get; init; }
 
     public UserCache Cache { get; init; }
 
     public ICurrentPrincipal Principal { get; init; }
 
-    public Task<Guid> UserIdAsync(CancellationToken cancellationToken) => Customers.ResolveUserAsync(Query.UserId(UserIdParam), cancellationToken);
+    /// <summary>Resolved on first use: a cached view read by its own customer needs no database context at all.</summary>
+    public CustomerDataService Customers => Services.GetRequiredService<CustomerDataService>();
+
+    /// <summary>The caller's own id without a look-up; anyone else's through the role and existence checks of <see cref="CustomerDataService"/>.</summary>
+    public Task<Guid> UserIdAsync(CancellationToken cancellationToken) =>
+        Query.UserId(UserIdParam) is var requested && Principal.UserId is { } self && (requested is null || requested == self)
+            ? Task.FromResult(self)
+            : Customers.ResolveUserAsync(requested, cancellationToken);
 
     /// <summary>
     /// A view of the customer's data (and their count of pending fraud alerts), computed on a miss and
     /// cached per customer for <paramref name="ttl"/>. A hit costs no database round trip.
     /// </summary>
-    public Task<T> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, T> build, CancellationToken cancellationToken) =>
+    public Task<CachedJson<T>> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, T> build, CancellationToken cancellationToken) =>
         CachedAsync(view, ttl, (data, pending, _) => Task.FromResult(build(data, pending)), cancellationToken);
 
-    public async Task<T> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, CancellationToken, Task<T>> build, CancellationToken cancellationToken)
+    /// <summary>The view is kept as the JSON it is answered with: a hit writes those bytes, it does not serialize again.</summary>
+    public async Task<CachedJson<T>> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, CancellationToken, Task<T>> build, CancellationToken cancellationToken)
     {
         var userId = await UserIdAsync(cancellationToken);
-        var customers = Customers;
+        var services = Services;
         return await Cache.GetOrCreateAsync(Principal.TenantId!, userId, view, ttl, async ct =>
-            await build(await customers.LoadAsync(userId, ct), await customers.PendingFraudAlertsAsync(userId, ct), ct), cancellationToken);
+        {
+            var customers = services.GetRequiredService<CustomerDataService>();
+            var value = await build(await customers.LoadAsync(userId, ct), await customers.PendingFraudAlertsAsync(userId, ct), ct);
+            return CachedJson<T>.Of(value, services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+        }, cancellationToken);
     }
 }
