@@ -121,9 +121,9 @@ internal static class SecurityExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddSingleton<CachingJsonWebTokenHandler>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, SigningKeyStore, CachingJsonWebTokenHandler>((o, auth, keys, handler) =>
+            .Configure<IOptions<AuthOptions>, SigningKeyStore, CachingJsonWebTokenHandler, TimeProvider>((o, auth, keys, handler, clock) =>
             {
-                o.TokenValidationParameters = TokenValidation.Create(auth.Value, keys);
+                o.TokenValidationParameters = TokenValidation.Create(auth.Value, keys, clock);
                 o.TokenHandlers.Clear();
                 o.TokenHandlers.Add(handler);
             });

@@ -87,11 +87,7 @@ internal static class DirectorySignIn
         builder.Services.AddOptions<OpenIdConnectOptions>(Scheme).Configure<TimeProvider, IOptions<AuthOptions>>((o, clock, auth) =>
         {
             o.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(auth.Value.ClockSkewSeconds);
-            o.TokenValidationParameters.LifetimeValidator = (notBefore, expires, _, parameters) =>
-            {
-                var now = clock.GetUtcNow().UtcDateTime;
-                return expires is { } e && e > now - parameters.ClockSkew && !(notBefore > now + parameters.ClockSkew);
-            };
+            o.TokenValidationParameters.LifetimeValidator = TokenValidation.LifetimeOn(clock);
         });
         return builder;
     }
