@@ -48,6 +48,7 @@ internal static class HostingExtensions
         app.UseMiddleware<RequestMetricsMiddleware>();
         app.UseMiddleware<BodySizeLimitMiddleware>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(25) });
+        app.UseMiddleware<WebSocketOriginMiddleware>();
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();

@@ -33,6 +33,27 @@ public sealed class CorsTests(VirtualBankerFactory development, ProductionFactor
         Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
+    [Theory]
+    [InlineData("https://evil.example", 403)]
+    [InlineData("https://portal.bank.example", 401)]
+    [InlineData("http://localhost", 401)]
+    [InlineData(null, 401)]
+    public async Task Production_WebSocketHandshake_FromAForeignOrigin_Is403_BeforeAnythingElse(string? origin, int expected)
+    {
+        var client = production.Server.CreateWebSocketClient();
+        client.ConfigureRequest = request =>
+        {
+            if (origin is not null)
+            {
+                request.Headers.Origin = origin;
+            }
+        };
+
+        var refused = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => client.ConnectAsync(new Uri("ws://localhost/api/ai/chat/ws"), CancellationToken.None));
+
+        Assert.Contains($"status code: {expected}", refused.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<HttpResponseMessage> PreflightAsync(VirtualBankerFactory factory, string origin)
     {
         using var client = factory.CreateClient();
