@@ -33,7 +33,7 @@ public sealed class TransactionIngestService(
     {
         if (await FindAsync(request.ExternalId, cancellationToken) is { } existing)
         {
-            return existing;
+            return Same(existing, request);
         }
 
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == request.UserId, cancellationToken)
@@ -87,7 +87,7 @@ public sealed class TransactionIngestService(
             db.ChangeTracker.Clear();
             if (await FindAsync(request.ExternalId, cancellationToken) is { } raced)
             {
-                return raced;
+                return Same(raced, request);
             }
 
             throw;
@@ -105,6 +105,13 @@ public sealed class TransactionIngestService(
         Type = "alert",
         CreatedAt = now,
     };
+
+    /// <summary>The stored answer for a repeated external id, when the repeat is the same transaction; a different one under the same id is a 422.</summary>
+    private static IngestResult Same(IngestResult stored, IngestTransaction request) =>
+        stored.Transaction.UserId == request.UserId && stored.Transaction.AmountMinor == request.AmountMinor
+            && string.Equals(stored.Transaction.Merchant, request.Merchant.Trim(), StringComparison.Ordinal)
+            ? stored
+            : throw new AppException(AppError.IdempotencyKeyReused("This external_id"));
 
     private async Task<IngestResult?> FindAsync(string externalId, CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public sealed class ConversationService(
 {
     /// <summary>
     /// Records a customer message and queues the agent run. With an idempotency key, sending the same
-    /// message twice returns the first event and runs once.
+    /// message twice returns the first event and runs once; the same key with another message is a 422.
     /// </summary>
     public async Task<ConversationEvent> SendAsync(Session session, string type, string content, string? idempotencyKey, CancellationToken cancellationToken,
         JsonObject? extra = null)
@@ -48,7 +48,9 @@ public sealed class ConversationService(
         if (idempotencyKey is not null
             && await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == session.Id && e.IdempotencyKey == idempotencyKey, cancellationToken) is { } seen)
         {
-            return seen;
+            return seen.Type == type && JsonFields.Text(JsonNode.Parse(seen.Payload)?.AsObject(), "content") == content
+                ? seen
+                : throw new AppException(AppError.IdempotencyKeyReused("This Idempotency-Key"));
         }
 
         var payload = extra ?? [];

@@ -12,6 +12,8 @@ public sealed record AppError(string Code, int Status, string Message, IReadOnly
     public static AppError Forbidden(string message = "You are not allowed to do this.") => new(ErrorCodes.Forbidden, 403, message);
     public static AppError NotFound(string message = "The resource was not found.") => new(ErrorCodes.NotFound, 404, message);
     public static AppError Conflict(string message) => new(ErrorCodes.Conflict, 409, message);
+    /// <summary>An idempotency key (or external id) sent again with a different request: the IETF Idempotency-Key draft's 422.</summary>
+    public static AppError IdempotencyKeyReused(string key) => new(ErrorCodes.IdempotencyKeyReused, 422, $"{key} was already used for a different request.");
     public static AppError RateLimited(string message = "Too many requests. Retry later.") => new(ErrorCodes.RateLimited, 429, message);
     public static AppError Server() => new(ErrorCodes.Server, 500, "An unexpected error occurred.");
 
@@ -47,6 +49,7 @@ public static class ErrorCodes
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string Conflict = "conflict";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string RateLimited = "rate_limited";

@@ -66,6 +66,24 @@ public sealed class CustomerAccessTests(VirtualBankerFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Ingest_SameExternalIdWithAnotherAmount_Is422_AndChangesNothing()
+    {
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var customer = factory.CreateClient(fixture.AccessToken);
+        using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        var externalId = $"core-{Guid.NewGuid():N}";
+
+        var first = await admin.PostAsJsonAsync("/api/transactions", new { external_id = externalId, user_id = fixture.UserId, merchant = "Shell", amount = -40m });
+        var changed = await admin.PostAsJsonAsync("/api/transactions", new { external_id = externalId, user_id = fixture.UserId, merchant = "Shell", amount = -4000m });
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal((HttpStatusCode)422, changed.StatusCode);
+        Assert.Equal("application/problem+json", changed.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(7, (await JsonAsync(await customer.GetAsync("/api/transactions/"))).GetProperty("total").GetInt32());
+        Assert.Equal(5760m, (await JsonAsync(await customer.GetAsync("/api/dashboard/overview"))).GetProperty("total_balance").GetDecimal());
+    }
+
+    [Fact]
     public async Task Ingest_SuspiciousCharge_RaisesAnAlertAndANotificationTheOwnerCanManage()
     {
         var fixture = await CustomerFixture.CreateAsync(factory);

@@ -113,6 +113,30 @@ public sealed class GatewayTests(VirtualBankerFactory factory) : IClassFixture<V
         Assert.Single(events, e => e.Event == "chat_start");
     }
 
+    [Fact]
+    public async Task IdempotencyKey_ReusedWithAnotherMessage_Is422_AndStoresNothing()
+    {
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+
+        async Task<HttpResponseMessage> SendAsync(string? sessionId, string message)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/v1/session/message") { Content = JsonContent.Create(new { session_id = sessionId, message }) };
+            request.Headers.Add("Idempotency-Key", "key-1");
+            return await client.SendAsync(request);
+        }
+
+        var first = await SendAsync(null, "hello");
+        var sessionId = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("session_id").GetString()!;
+        await ReadSseAsync(client, $"/v1/session/{sessionId}/events", null, "chat_end");
+        var reused = await SendAsync(sessionId, "transfer everything");
+
+        Assert.Equal((HttpStatusCode)422, reused.StatusCode);
+        Assert.Contains("idempotency_key_reused", await reused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var log = JsonDocument.Parse(await client.GetStringAsync($"/api_log_get?session_id={sessionId}")).RootElement.ToString();
+        Assert.DoesNotContain("transfer everything", log, StringComparison.Ordinal);
+    }
+
     internal static async Task<List<SseEvent>> ReadSseAsync(HttpClient client, string path, string? lastEventId, string until)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
