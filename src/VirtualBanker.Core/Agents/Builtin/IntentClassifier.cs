@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 using Microsoft.ML.Transforms.Text;
 
 namespace VirtualBanker.Core.Agents.Builtin;
@@ -41,8 +42,19 @@ public sealed class IntentClassifier
                 CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 4, UseAllLengths = false, Weighting = NgramExtractingEstimator.WeightingCriteria.TfIdf },
                 Norm = TextFeaturizingEstimator.NormFunction.L2,
             }, nameof(Input.Text)))
-            .AppendCacheCheckpoint(ml) // SDCA passes over the data many times: featurise once
-            .Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy("Label", "Features", l2Regularization: 1e-5f, maximumNumberOfIterations: 40));
+            .AppendCacheCheckpoint(ml) // the optimiser passes over the data many times: featurise once
+
+            // L-BFGS maximum entropy beat SDCA on Banking77 by two points at the same training time; the
+            // tolerance and iteration cap keep training under 30 s there (bench/README.md has the runs).
+            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
+            {
+                LabelColumnName = "Label",
+                FeatureColumnName = "Features",
+                L1Regularization = 0f,
+                L2Regularization = 0.02f,
+                OptimizationTolerance = 1e-4f,
+                MaximumNumberOfIterations = 100,
+            }));
         var model = pipeline.Fit(data);
 
         var scoreColumn = model.GetOutputSchema(data.Schema)["Score"];
