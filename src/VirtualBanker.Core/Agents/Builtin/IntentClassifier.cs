@@ -13,7 +13,7 @@ public sealed record IntentPrediction(string Intent, float Confidence);
 /// <summary>
 /// The offline assistant's intent classifier: ML.NET text featurisation (word uni/bigrams plus
 /// character 4-grams, so typos and unseen word forms still match) and a maximum-entropy linear
-/// model (SDCA). Trained at start from the project's own examples, or from any text,category CSV.
+/// model (L-BFGS). Trained at start from the project's own examples, or from any text,category CSV.
 /// </summary>
 public sealed class IntentClassifier
 {
@@ -44,7 +44,7 @@ public sealed class IntentClassifier
             }, nameof(Input.Text)))
             .AppendCacheCheckpoint(ml) // the optimiser passes over the data many times: featurise once
 
-            // L-BFGS maximum entropy beat SDCA on Banking77 by two points at the same training time; the
+            // L-BFGS maximum entropy beat SDCA on Banking77 by two points (90.9% against 89.05%) in about the same time; the
             // tolerance and iteration cap keep training under 30 s there (bench/README.md has the runs).
             .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
             {
