@@ -26,11 +26,14 @@ public sealed partial class AgentRunner(
     ChatClientFactory chatClients,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<AgentRunner> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _ = chatClients.WarmUpAsync();
+        // Train the builtin classifier once the server is up: on two cores, training during start-up
+        // delayed the first /health by about half a second.
+        lifetime.ApplicationStarted.Register(() => _ = chatClients.WarmUpAsync());
         using var slots = new SemaphoreSlim(options.Value.MaxConcurrentRuns);
         await foreach (var message in bus.ConsumeAsync(Topics.Inbound, stoppingToken))
         {
