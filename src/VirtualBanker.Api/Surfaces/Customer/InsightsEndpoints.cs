@@ -187,7 +187,7 @@ internal readonly struct Caller
 
     /// <summary>The caller's own id without a look-up; anyone else's through the role and existence checks of <see cref="CustomerDataService"/>.</summary>
     public Task<Guid> UserIdAsync(CancellationToken cancellationToken) =>
-        Query.UserId(UserIdParam) is var requested && Principal.UserId is { } self && (requested is null || requested == self)
+        Query.UserId(UserIdParam) is var requested && CustomerDataService.OwnId(Principal, requested) is { } self
             ? Task.FromResult(self)
             : Customers.ResolveUserAsync(requested, cancellationToken);
 
