@@ -4,6 +4,8 @@
 // cookies), opens a portal session (contract 000), applies the tenant's theme, greeting and avatar
 // setting, asks for consent when the policy requires it, and chats over contract 001's WebSocket —
 // resuming from the last event it saw after a drop — or, while the socket is down, over POST /api/ai/chat.
+import { errorMessage } from '../shared/api';
+import { h, money } from '../shared/dom';
 import css from './widget.css?inline';
 
 export interface WidgetOptions {
@@ -79,17 +81,17 @@ export class Widget {
     const style = document.createElement('style');
     style.textContent = css;
 
-    this.launcher = el('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'vb-panel' }, 'Chat with us') as HTMLButtonElement;
-    this.status = el('div', { class: 'status', role: 'status' });
-    this.log = el('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
-    this.consent = el('div', { class: 'consent', hidden: '' });
-    this.input = el('input', { id: 'vb-input', autocomplete: 'off', maxlength: '4000', placeholder: 'Ask about your accounts…', disabled: '' }) as HTMLInputElement;
-    const send = el('button', { class: 'primary', type: 'submit', disabled: '' }, 'Send');
-    this.form = el('form', { 'aria-label': 'Send a message' },
-      el('label', { for: 'vb-input', class: 'visually-hidden' }, 'Message'), this.input, send) as HTMLFormElement;
-    const close = el('button', { type: 'button', 'aria-label': 'Close the assistant' }, '×');
-    this.panel = el('section', { id: 'vb-panel', class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'vb-title', hidden: '' },
-      el('header', {}, el('h2', { id: 'vb-title' }, 'Virtual banker'), close),
+    this.launcher = h('button', { class: 'launcher', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'vb-panel' }, 'Chat with us');
+    this.status = h('div', { class: 'status', role: 'status' });
+    this.log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
+    this.consent = h('div', { class: 'consent', hidden: '' });
+    this.input = h('input', { id: 'vb-input', autocomplete: 'off', maxlength: '4000', placeholder: 'Ask about your accounts…', disabled: '' });
+    const send = h('button', { class: 'primary', type: 'submit', disabled: '' }, 'Send');
+    this.form = h('form', { 'aria-label': 'Send a message' },
+      h('label', { for: 'vb-input', class: 'visually-hidden' }, 'Message'), this.input, send);
+    const close = h('button', { type: 'button', 'aria-label': 'Close the assistant' }, '×');
+    this.panel = h('section', { id: 'vb-panel', class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'vb-title', hidden: '' },
+      h('header', {}, h('h2', { id: 'vb-title' }, 'Virtual banker'), close),
       this.status, this.log, this.consent, this.form);
     this.root.append(style, this.launcher, this.panel);
     document.body.append(host);
@@ -150,16 +152,16 @@ export class Widget {
     const { theme, avatar_enabled: avatar, greeting } = session.config;
     const accent = theme.primaryColor ?? theme.primary_color;
     if (accent && /^#[0-9a-f]{3,8}$/i.test(accent)) (this.root.host as HTMLElement).style.setProperty('--vb-accent', accent);
-    if (avatar) this.panel.querySelector('header')!.prepend(el('div', { class: 'avatar', 'aria-hidden': 'true', 'data-testid': 'avatar' }, 'VB'));
+    if (avatar) this.panel.querySelector('header')!.prepend(h('div', { class: 'avatar', 'aria-hidden': 'true', 'data-testid': 'avatar' }, 'VB'));
     this.bubble('bot', greeting);
   }
 
   private askConsent(): void {
-    const agree = el('button', { class: 'primary', type: 'button' }, 'I agree');
-    const decline = el('button', { class: 'secondary', type: 'button' }, 'Not now');
+    const agree = h('button', { class: 'primary', type: 'button' }, 'I agree');
+    const decline = h('button', { class: 'secondary', type: 'button' }, 'Not now');
     this.consent.replaceChildren(
-      el('p', { id: 'vb-consent-text' }, 'To answer, the assistant reads your accounts and transactions at this bank. Do you agree?'),
-      el('div', { class: 'actions', role: 'group', 'aria-labelledby': 'vb-consent-text' }, agree, decline));
+      h('p', { id: 'vb-consent-text' }, 'To answer, the assistant reads your accounts and transactions at this bank. Do you agree?'),
+      h('div', { class: 'actions', role: 'group', 'aria-labelledby': 'vb-consent-text' }, agree, decline));
     this.consent.hidden = false;
     this.setStatus('');
     agree.focus();
@@ -315,16 +317,16 @@ export class Widget {
     let card: HTMLElement | null = null;
     if (name === 'get_balances' && Array.isArray(result.accounts)) {
       const accounts = result.accounts as { name: string; balance: number; currency: string }[];
-      card = el('div', { class: 'tool', 'data-testid': 'balance-card', role: 'group', 'aria-label': 'Your balances' },
-        el('h3', {}, 'Your balances'),
-        el('div', { class: 'total', 'data-testid': 'balance-total' }, money(Number(result.total_balance))),
-        ...accounts.map((a) => el('div', { class: 'line' }, el('span', {}, a.name), el('span', {}, money(a.balance, a.currency)))));
+      card = h('div', { class: 'tool', 'data-testid': 'balance-card', role: 'group', 'aria-label': 'Your balances' },
+        h('h3', {}, 'Your balances'),
+        h('div', { class: 'total', 'data-testid': 'balance-total' }, money(Number(result.total_balance))),
+        ...accounts.map((a) => h('div', { class: 'line' }, h('span', {}, a.name), h('span', {}, money(a.balance, a.currency)))));
     } else if (name === 'create_ticket' && typeof result.ticket_id === 'string') {
-      card = el('div', { class: 'tool', 'data-testid': 'ticket-card', role: 'group', 'aria-label': 'Support ticket opened' },
-        el('h3', {}, 'Support ticket opened'),
-        el('div', { class: 'line' }, el('span', {}, 'Reference'), el('span', { 'data-testid': 'ticket-id' }, result.ticket_id)),
-        el('div', { class: 'line' }, el('span', {}, 'Subject'), el('span', {}, String(result.subject ?? ''))),
-        el('div', { class: 'line' }, el('span', {}, 'Status'), el('span', {}, String(result.status ?? ''))));
+      card = h('div', { class: 'tool', 'data-testid': 'ticket-card', role: 'group', 'aria-label': 'Support ticket opened' },
+        h('h3', {}, 'Support ticket opened'),
+        h('div', { class: 'line' }, h('span', {}, 'Reference'), h('span', { 'data-testid': 'ticket-id' }, result.ticket_id)),
+        h('div', { class: 'line' }, h('span', {}, 'Subject'), h('span', {}, String(result.subject ?? ''))),
+        h('div', { class: 'line' }, h('span', {}, 'Status'), h('span', {}, String(result.status ?? ''))));
     }
     if (!card) return;
     if (before) this.log.insertBefore(card, before);
@@ -372,14 +374,14 @@ export class Widget {
   }
 
   private bubble(who: 'bot' | 'user', text: string): HTMLElement {
-    const bubble = el('div', { class: `msg ${who}`, 'data-testid': `${who}-message` }, text);
+    const bubble = h('div', { class: `msg ${who}`, 'data-testid': `${who}-message` }, text);
     this.log.append(bubble);
     this.scroll();
     return bubble;
   }
 
   private system(text: string, error = false): void {
-    this.log.append(el('div', { class: error ? 'msg system error' : 'msg system', role: error ? 'alert' : null }, text));
+    this.log.append(h('div', { class: error ? 'msg system error' : 'msg system', role: error ? 'alert' : null }, text));
     this.scroll();
   }
 
@@ -392,22 +394,10 @@ export class Widget {
   }
 }
 
-function el(tag: string, attributes: Record<string, string | null> = {}, ...children: (Node | string)[]): HTMLElement {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) if (value !== null) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
-
-function money(amount: number, currency = 'USD'): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount);
-}
-
 async function problem(response: Response): Promise<string> {
+  const text = await response.text();
   try {
-    const body = (await response.json()) as Record<string, unknown>;
-    const error = body.error;
-    return String((typeof error === 'object' && error ? (error as Record<string, unknown>).message : body.message ?? body.detail ?? body.title) ?? response.status);
+    return errorMessage(JSON.parse(text)) ?? `${response.status} ${response.statusText}`;
   } catch {
     return `${response.status} ${response.statusText}`;
   }
