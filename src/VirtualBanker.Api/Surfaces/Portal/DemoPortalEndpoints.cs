@@ -50,13 +50,12 @@ internal static class DemoPortalEndpoints
 
         // The portal keeps its own cookie session; the token pair a login issues is not needed, so its family is revoked at once.
         var result = await auth.LoginAsync(DemoDataSeeder.TenantId, email, password, cancellationToken);
+        await tokens.RevokeFamilyAsync(result.Tokens.FamilyId, cancellationToken);
         if (!result.User.Roles.Any(r => r.Role == Roles.Customer))
         {
-            await tokens.RevokeFamilyAsync(result.Tokens.FamilyId, cancellationToken);
             throw new AppException(AppError.Unauthorized("Incorrect email or password."));
         }
 
-        await tokens.RevokeFamilyAsync(result.Tokens.FamilyId, cancellationToken);
         context.Response.Cookies.Append(Cookie, Protector(protection).Protect(result.User.Id.ToString(), CookieLifetime), new CookieOptions
         {
             HttpOnly = true,
