@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace VirtualBanker.Api.Tests;
 
 /// <summary>The server on a real loopback port, for clients outside the process (a browser).</summary>
-public sealed class KestrelFactory : VirtualBankerFactory
+public class KestrelFactory : VirtualBankerFactory
 {
     public KestrelFactory()
     {
