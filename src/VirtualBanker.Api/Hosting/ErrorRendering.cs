@@ -108,6 +108,7 @@ internal sealed partial class AppExceptionHandler(ILogger<AppExceptionHandler> l
             JsonException json => InvalidJson(json),
             TenantIsolationException => AppError.NotFound(),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
+            _ when DatabaseUnreachable(exception) => AppError.Unavailable(),
             _ => null,
         };
 
@@ -121,9 +122,31 @@ internal sealed partial class AppExceptionHandler(ILogger<AppExceptionHandler> l
         {
             LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
         }
+        else if (error.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetType().Name);
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
 
         await ErrorRenderer.WriteAsync(httpContext, error ?? AppError.Server());
         return true;
+    }
+
+    /// <summary>
+    /// The database is restarting, failing over or out of connections — a transient failure by the driver's
+    /// own judgement, or a connection-level or shutdown SQLSTATE (classes 08 and 57P) — and not a bug: 503.
+    /// </summary>
+    private static bool DatabaseUnreachable(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is System.Data.Common.DbException db && (db.IsTransient || db.SqlState is { } state && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static AppError FromBadRequest(BadHttpRequestException bad) => bad.InnerException switch
@@ -136,6 +159,9 @@ internal sealed partial class AppExceptionHandler(ILogger<AppExceptionHandler> l
     private static AppError InvalidJson(JsonException json) => AppError.BadRequest(
         "The request body is not valid JSON for this operation.",
         json.Path is { Length: > 0 } path ? new Dictionary<string, string[]> { [path] = ["Invalid or missing value."] } : null);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database unreachable for {Method} {Path} ({Failure}): answered 503")]
+    private static partial void LogUnavailable(ILogger logger, string method, PathString path, string failure);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, string method, PathString path, Exception exception);

@@ -15,6 +15,8 @@ public sealed record AppError(string Code, int Status, string Message, IReadOnly
     /// <summary>An idempotency key (or external id) sent again with a different request: the IETF Idempotency-Key draft's 422.</summary>
     public static AppError IdempotencyKeyReused(string key) => new(ErrorCodes.IdempotencyKeyReused, 422, $"{key} was already used for a different request.");
     public static AppError RateLimited(string message = "Too many requests. Retry later.") => new(ErrorCodes.RateLimited, 429, message);
+    /// <summary>A store the request needs is briefly out of reach (restarting, failing over): the client may retry.</summary>
+    public static AppError Unavailable() => new(ErrorCodes.Unavailable, 503, "The service is temporarily unavailable. Retry shortly.");
     public static AppError Server() => new(ErrorCodes.Server, 500, "An unexpected error occurred.");
 
     /// <summary>The canonical error for a bare HTTP status (an unknown route, a wrong method, a framework refusal).</summary>
@@ -35,7 +37,7 @@ public sealed record AppError(string Code, int Status, string Message, IReadOnly
         422 => new(ErrorCodes.Validation, 422, "The request is not valid."),
         429 => RateLimited(),
         >= 400 and < 500 => new(ErrorCodes.BadRequest, status, "The request was refused."),
-        503 => new(ErrorCodes.Unavailable, 503, "The service is temporarily unavailable."),
+        503 => Unavailable(),
         _ => Server() with { Status = status },
     };
 }

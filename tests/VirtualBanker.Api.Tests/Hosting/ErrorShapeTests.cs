@@ -86,6 +86,32 @@ public sealed class ErrorShapeTests(VirtualBankerFactory factory) : IClassFixtur
         Assert.Equal("bad_request", body.GetProperty("code").GetString());
     }
 
+    /// <summary>
+    /// A database out of reach beyond EF Core's retries (the crash tests show short gaps ridden out) is a 503
+    /// with Retry-After in the surface's shape, logged as a warning; any other failure stays a 500.
+    /// </summary>
+    [Fact]
+    public async Task UnreachableDatabase_Is503WithRetryAfter_OtherFailuresStay500()
+    {
+        var handler = new VirtualBanker.Api.Hosting.AppExceptionHandler(Microsoft.Extensions.Logging.Abstractions.NullLogger<VirtualBanker.Api.Hosting.AppExceptionHandler>.Instance);
+        async Task<(int Status, string RetryAfter, JsonElement Body)> HandleAsync(string path, Exception exception)
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext { Request = { Method = "GET", Path = path }, Response = { Body = new MemoryStream() } };
+            Assert.True(await handler.TryHandleAsync(context, exception, CancellationToken.None));
+            context.Response.Body.Position = 0;
+            return (context.Response.StatusCode, context.Response.Headers.RetryAfter.ToString(), JsonDocument.Parse(context.Response.Body).RootElement.Clone());
+        }
+
+        var refused = new Npgsql.NpgsqlException("Failed to connect", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
+        var (status, retryAfter, body) = await HandleAsync("/api/v1/agents", new InvalidOperationException("retry limit exceeded", refused));
+        Assert.Equal((503, "1", "unavailable"), (status, retryAfter, body.GetProperty("type").GetString()));
+        (status, _, body) = await HandleAsync("/api/dashboard/overview", refused);
+        Assert.Equal((503, "unavailable"), (status, body.GetProperty("code").GetString()));
+
+        (status, retryAfter, _) = await HandleAsync("/api/dashboard/overview", new InvalidOperationException("a bug"));
+        Assert.Equal((500, ""), (status, retryAfter));
+    }
+
     [Fact]
     public async Task DeeplyNestedJson_Is400()
     {
