@@ -4,51 +4,73 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 
-namespace VirtualBanker.Api.Tests.ScaleOut;
+namespace VirtualBanker.Api.Tests;
 
 /// <summary>
-/// One VirtualBanker server as its own process (the built VirtualBanker.Api.dll) on a loopback port, on
-/// shared PostgreSQL + Redis stores. Several of them with the same stores are the nodes of one deployment.
+/// One VirtualBanker server as its own process (the built VirtualBanker.Api.dll) on a loopback port: on shared
+/// PostgreSQL + Redis stores (several of them with the same stores are the nodes of one deployment), or on
+/// any stores its settings name, for tests that kill and restart it.
 /// </summary>
 public sealed class ServerNode : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly string _dataDirectory;
+    private readonly string? _ownDataDirectory;
 
-    private ServerNode(Process process, Uri address, string dataDirectory)
+    private ServerNode(Process process, Uri address, string? ownDataDirectory)
     {
         _process = process;
         Address = address;
-        _dataDirectory = dataDirectory;
+        _ownDataDirectory = ownDataDirectory;
     }
 
     public Uri Address { get; }
 
     public ConcurrentQueue<string> Output { get; } = new();
 
-    public static async Task<ServerNode> StartAsync(string stores, IReadOnlyDictionary<string, string>? settings = null)
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>A node of the deployment on the named shared stores (see <see cref="VirtualBankerFactory.NewSharedStores"/>).</summary>
+    public static Task<ServerNode> StartAsync(string stores, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "postgres",
+            ["Database__MigrateOnStart"] = "true",
+            ["ConnectionStrings__Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(VirtualBankerFactory.Required("VB_TEST_POSTGRES")) { Database = stores }.ConnectionString,
+            ["ConnectionStrings__Redis"] = VirtualBankerFactory.Required("VB_TEST_REDIS"),
+            ["Redis__KeyPrefix"] = $"{stores}:",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return StartProcessAsync(environment);
+    }
+
+    /// <summary>
+    /// A server with the given settings (environment variables) over <paramref name="dataDirectory"/>; a
+    /// restart over the same directory finds what the last one stored. Without one, a fresh directory that
+    /// goes when the node does.
+    /// </summary>
+    public static async Task<ServerNode> StartProcessAsync(IReadOnlyDictionary<string, string> settings, string? dataDirectory = null)
     {
         var port = FreePort();
         var build = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var api = Path.Combine(NodeTools.RepositoryRoot(), "src", "VirtualBanker.Api", "bin", build.Parent!.Name, build.Name, "VirtualBanker.Api.dll");
-        var data = Path.Combine(Path.GetTempPath(), "vb-nodes", Guid.NewGuid().ToString("N"));
+        var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "vb-nodes", Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(api)!, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(api);
         var environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Urls"] = $"http://127.0.0.1:{port}",
-            ["Database__Provider"] = "postgres",
-            ["Database__MigrateOnStart"] = "true",
             ["Database__DataDirectory"] = data,
-            ["ConnectionStrings__Postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(VirtualBankerFactory.Required("VB_TEST_POSTGRES")) { Database = stores }.ConnectionString,
-            ["ConnectionStrings__Redis"] = VirtualBankerFactory.Required("VB_TEST_REDIS"),
-            ["Redis__KeyPrefix"] = $"{stores}:",
             ["Demo__AdminPassword"] = VirtualBankerFactory.AdminPassword,
             ["RateLimits__CustomerAuth__Limit"] = "1000",
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        foreach (var (key, value) in settings)
         {
             environment[key] = value;
         }
@@ -59,7 +81,7 @@ public sealed class ServerNode : IAsyncDisposable
         }
 
         var process = Process.Start(start)!;
-        var node = new ServerNode(process, new Uri($"http://127.0.0.1:{port}"), data);
+        var node = new ServerNode(process, new Uri($"http://127.0.0.1:{port}"), dataDirectory is null ? data : null);
         process.OutputDataReceived += (_, e) => node.Output.Enqueue(e.Data ?? "");
         process.ErrorDataReceived += (_, e) => node.Output.Enqueue(e.Data ?? "");
         process.BeginOutputReadLine();
@@ -105,6 +127,21 @@ public sealed class ServerNode : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as a service manager stops it: the server drains and exits on its own (see <see cref="WaitForExitAsync"/>).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>The process's exit code, once it has exited within <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -114,16 +151,13 @@ public sealed class ServerNode : IAsyncDisposable
         }
 
         _process.Dispose();
-        try
+        if (_ownDataDirectory is not null && Directory.Exists(_ownDataDirectory))
         {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
+            Directory.Delete(_ownDataDirectory, recursive: true);
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
