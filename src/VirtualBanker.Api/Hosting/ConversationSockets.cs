@@ -46,7 +46,8 @@ internal static class ConversationSockets
             return null;
         }
 
-        return new AcceptedSocket(await context.WebSockets.AcceptWebSocketAsync(), lease, TimeSpan.FromSeconds(options.IdleTimeoutSeconds));
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        return new AcceptedSocket(await context.WebSockets.AcceptWebSocketAsync(), lease, TimeSpan.FromSeconds(options.IdleTimeoutSeconds), stopping);
     }
 
     /// <summary>Where a reconnecting client left off: <c>last_event_id</c> in the query, or the Last-Event-ID header.</summary>
@@ -173,16 +174,43 @@ internal static class ConversationSockets
 }
 
 /// <summary>An accepted socket with its connection-cap lease and the idle timeout that applies to it.</summary>
-internal sealed class AcceptedSocket(WebSocket socket, IDisposable lease, TimeSpan idleTimeout) : IDisposable
+internal sealed class AcceptedSocket : IDisposable
 {
-    public SocketChannel Channel { get; } = new(socket);
+    private readonly WebSocket _socket;
+    private readonly IDisposable _lease;
+    private readonly CancellationTokenRegistration _onShutdown;
 
-    public TimeSpan IdleTimeout => idleTimeout;
+    /// <summary>On shutdown (SIGTERM) the socket is closed with 1001 "going away", so clients reconnect (to another node) at once.</summary>
+    public AcceptedSocket(WebSocket socket, IDisposable lease, TimeSpan idleTimeout, CancellationToken stopping)
+    {
+        _socket = socket;
+        _lease = lease;
+        IdleTimeout = idleTimeout;
+        Channel = new SocketChannel(socket);
+        _onShutdown = stopping.Register(() => _ = GoAwayAsync());
+    }
+
+    public SocketChannel Channel { get; }
+
+    public TimeSpan IdleTimeout { get; }
 
     public void Dispose()
     {
-        socket.Dispose();
-        lease.Dispose();
+        _onShutdown.Dispose();
+        _socket.Dispose();
+        _lease.Dispose();
+    }
+
+    private async Task GoAwayAsync()
+    {
+        await Channel.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down.");
+
+        // A client that never answers the close frame does not hold the shutdown up.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            _socket.Abort();
+        }
     }
 }
 

@@ -67,14 +67,19 @@ internal static class SessionEndpoints
         return TypedResults.Ok(new SessionEventResponse(session.Id, inbound.Sequence.ToString(CultureInfo.InvariantCulture)));
     }
 
-    /// <summary>The session's outbound events as Server-Sent Events; Last-Event-ID resumes after that event.</summary>
+    /// <summary>
+    /// The session's outbound events as Server-Sent Events; Last-Event-ID resumes after that event. The
+    /// stream ends when the server shuts down, so the client reconnects (to another node) at once.
+    /// </summary>
     public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, IServiceScopeFactory scopes,
-        TenantContext tenant, HttpRequest http, CancellationToken cancellationToken)
+        TenantContext tenant, HttpRequest http, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         var session = await sessions.GetForCallerAsync(sessionId, principal, cancellationToken);
         conversations.EnsureOpen(session);
         var after = ConversationSockets.ResumePoint(http) ?? 0;
-        return TypedResults.ServerSentEvents(Items(scopes, tenant.TenantId!, session.Id, after, cancellationToken));
+        var open = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        http.HttpContext.Response.RegisterForDispose(open);
+        return TypedResults.ServerSentEvents(Items(scopes, tenant.TenantId!, session.Id, after, open.Token));
     }
 
     /// <summary>The same events over a WebSocket, one JSON object per message.</summary>

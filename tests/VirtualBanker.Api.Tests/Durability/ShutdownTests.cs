@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text.Json.Nodes;
+using VirtualBanker.Api.Tests.Agents;
+
+namespace VirtualBanker.Api.Tests.Durability;
+
+/// <summary>Graceful shutdown of a real server process: what a rolling deploy does to the clients of the node it stops.</summary>
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task Sigterm_ClosesSocketsWithGoingAway_EndsStreams_FinishesTheRequestInFlight_AndExitsCleanly()
+    {
+        await using var upstream = await FakeOpenAiServer.StartAsync();
+        await using var node = await ServerNode.StartProcessAsync(new Dictionary<string, string>());
+        using var anonymous = node.Client();
+        var token = await TokenAsync(anonymous, "/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alex@bankbot.dev", ["password"] = "BankBot2026!" }));
+        using var customer = node.Client(token);
+
+        // A customer with a chat socket open and an event stream open on a conversation.
+        var opened = await customer.PostAsJsonAsync("/v1/session/message", new { message = "Hello" });
+        var sessionId = JsonNode.Parse(await opened.Content.ReadAsStringAsync())!["session_id"]!.GetValue<string>();
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://{node.Address.Authority}/api/ai/chat/ws?access_token={token}"), CancellationToken.None);
+        using var events = new HttpRequestMessage(HttpMethod.Get, $"/v1/session/{sessionId}/events");
+        using var stream = await customer.SendAsync(events, HttpCompletionOption.ResponseHeadersRead);
+        using var sse = new StreamReader(await stream.Content.ReadAsStreamAsync());
+
+        // And a question in flight over HTTP, its answer held up by the model.
+        using var admin = node.Client(await TokenAsync(anonymous, "/api/v1/auth/login", JsonContent.Create(new { email = "admin@bankbot.dev", password = VirtualBankerFactory.AdminPassword })));
+        var profile = await admin.PostAsJsonAsync("/v1/model-profiles", new
+        {
+            role = "chat", deployment_mode = "default", provider = "openai", model = "fake-gpt", base_url = upstream.BaseUrl, api_key = "test-key",
+            parameters = new { timeout_seconds = 60 },
+        });
+        Assert.True(profile.IsSuccessStatusCode, await profile.Content.ReadAsStringAsync());
+        upstream.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inFlight = customer.PostAsJsonAsync("/api/ai/chat", new { message = "How much did I spend on groceries?" });
+        await WaitForAsync(() => !upstream.Requests.IsEmpty);
+
+        node.Terminate();
+
+        // The socket is closed with 1001 "going away" and the event stream ends, at once: clients reconnect elsewhere.
+        using var soon = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[16 * 1024];
+        WebSocketReceiveResult received;
+        do
+        {
+            received = await socket.ReceiveAsync(buffer, soon.Token);
+        }
+        while (received.MessageType != WebSocketMessageType.Close);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, received.CloseStatus);
+        while (await sse.ReadLineAsync(soon.Token) is not null)
+        {
+        }
+
+        // The request in flight is drained, not dropped: it gets its answer once the model gives it.
+        Assert.False(inFlight.IsCompleted);
+        upstream.Hold.SetResult();
+        using var answered = await inFlight;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        Assert.False(string.IsNullOrWhiteSpace(JsonNode.Parse(await answered.Content.ReadAsStringAsync())!["response"]?.GetValue<string>()));
+
+        Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.DoesNotContain(node.Output, line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal));
+    }
+
+    private static async Task<string> TokenAsync(HttpClient client, string path, HttpContent credentials)
+    {
+        var response = await client.PostAsync(path, credentials);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(50);
+        }
+    }
+}
