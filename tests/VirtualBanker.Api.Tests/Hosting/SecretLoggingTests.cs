@@ -1,9 +1,14 @@
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using VirtualBanker.Api.Tests.Surfaces.Management;
+using VirtualBanker.Core.Data;
 
 namespace VirtualBanker.Api.Tests.Hosting;
 
-/// <summary>After a full sign-in life cycle, no token, refresh token or password appears in any log line.</summary>
+/// <summary>After a full sign-in life cycle, no token, refresh token, API-key secret or password appears in any log line or anywhere in the database.</summary>
 public sealed class SecretLoggingTests(VirtualBankerFactory factory) : IClassFixture<VirtualBankerFactory>
 {
     [Fact]
@@ -24,7 +29,14 @@ public sealed class SecretLoggingTests(VirtualBankerFactory factory) : IClassFix
         using var forged = factory.CreateClient("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
         await forged.GetAsync("/api/auth/me");
 
+        using var admin = await Admin.ClientAsync(factory);
+        var keySecret = await Admin.CreateKeyAsync(admin, "quiet-key", "chat");
+        using var keyed = factory.CreateClient();
+        keyed.DefaultRequestHeaders.Add("X-API-Key", keySecret);
+        await keyed.GetAsync("/v1/health");
+
         var logs = string.Join('\n', factory.Logs);
+        var dump = await DumpDatabaseAsync();
 
         Assert.NotEmpty(factory.Logs);
         Assert.DoesNotContain("eyJ", logs, StringComparison.Ordinal);
@@ -32,5 +44,39 @@ public sealed class SecretLoggingTests(VirtualBankerFactory factory) : IClassFix
         Assert.DoesNotContain(refresh, logs, StringComparison.Ordinal);
         Assert.DoesNotContain("BankBot2026!", logs, StringComparison.Ordinal);
         Assert.DoesNotContain(VirtualBankerFactory.AdminPassword, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(keySecret, logs, StringComparison.Ordinal);
+
+        Assert.Contains("quiet@bankbot.dev", dump, StringComparison.Ordinal); // the dump does hold the data
+        foreach (var secret in new[] { "eyJ", password, refresh, keySecret, VirtualBankerFactory.AdminPassword, "BankBot2026!" })
+        {
+            Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Every value of every row of every table as text: what a stolen backup would show.</summary>
+    private async Task<string> DumpDatabaseAsync()
+    {
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var dump = new StringBuilder();
+        foreach (var table in db.Model.GetEntityTypes().Select(t => t.GetTableName()).OfType<string>().Distinct())
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM \"{table}\"";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    dump.Append(reader.GetValue(i) is byte[] bytes ? Encoding.UTF8.GetString(bytes) : reader.GetValue(i)).Append('|');
+                }
+
+                dump.AppendLine();
+            }
+        }
+
+        return dump.ToString();
     }
 }
