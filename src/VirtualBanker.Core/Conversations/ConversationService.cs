@@ -2,10 +2,12 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Sessions;
+using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Core.Conversations;
 
@@ -19,7 +21,8 @@ public sealed class ConversationService(
     EventWriter writer,
     IEventBus bus,
     IOptions<ConversationOptions> options,
-    TimeProvider clock)
+    TimeProvider clock,
+    IServiceScopeFactory scopes)
 {
     /// <summary>
     /// Records a customer message and queues the agent run. With an idempotency key, sending the same
@@ -98,10 +101,7 @@ public sealed class ConversationService(
         // at least one of the three (it leaves the uncommitted set only once it is stored).
         using var subscription = feed.Subscribe(sessionId);
         var uncommitted = writer.Uncommitted(sessionId, afterSequence);
-        var stored = await db.ConversationEvents.AsNoTracking()
-            .Where(e => e.SessionId == sessionId && e.Sequence > afterSequence)
-            .OrderBy(e => e.Sequence)
-            .ToListAsync(cancellationToken);
+        var stored = await ReadEventsAsync(sessionId, afterSequence, long.MaxValue, cancellationToken);
         var last = afterSequence;
         foreach (var e in stored.Concat(uncommitted).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence))
         {
@@ -150,10 +150,7 @@ public sealed class ConversationService(
         var missed = new List<ConversationEvent>();
         for (var attempt = 0; attempt < 30; attempt++)
         {
-            missed = await db.ConversationEvents.AsNoTracking()
-                .Where(e => e.SessionId == sessionId && e.Sequence > after && e.Sequence < before)
-                .OrderBy(e => e.Sequence)
-                .ToListAsync(cancellationToken);
+            missed = await ReadEventsAsync(sessionId, after, before, cancellationToken);
             if (missed.Count == before - after - 1)
             {
                 break;
@@ -163,6 +160,21 @@ public sealed class ConversationService(
         }
 
         return missed;
+    }
+
+    /// <summary>
+    /// A session's stored events between two ids, read in a scope of its own. A stream lives as long as its
+    /// socket, and a DbContext held all that time (with its connection and EF's services, about 25 KiB)
+    /// would be most of what an idle socket costs.
+    /// </summary>
+    private async Task<List<ConversationEvent>> ReadEventsAsync(string sessionId, long after, long before, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(db.Tenant.TenantId ?? throw new InvalidOperationException("Streams are read within a tenant."));
+        return await scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>().ConversationEvents.AsNoTracking()
+            .Where(e => e.SessionId == sessionId && e.Sequence > after && e.Sequence < before)
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>

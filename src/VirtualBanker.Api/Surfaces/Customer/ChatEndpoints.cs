@@ -42,8 +42,7 @@ internal static class ChatEndpoints
     /// parameter; user_id, when given, must be the caller's own. A reconnect passes last_event_id (or
     /// Last-Event-ID) and first receives what it missed.
     /// </summary>
-    public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
-        ConversationService conversations, IServiceScopeFactory scopes, MetricsCollector metrics)
+    public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, MetricsCollector metrics)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
@@ -57,7 +56,11 @@ internal static class ChatEndpoints
         }
 
         var resumeFrom = ConversationSockets.ResumePoint(context.Request);
-        var session = await SessionAsync(principal, sessions, context.RequestAborted);
+        var (session, current) = await ConversationSockets.InScopeAsync(scopes, async services =>
+        {
+            var session = await SessionAsync(principal, services.GetRequiredService<ChatSessionService>(), context.RequestAborted);
+            return (session, services.GetRequiredService<ConversationService>().CurrentId(session));
+        });
         using var accepted = await ConversationSockets.AcceptAsync(context, principal);
         if (accepted is null)
         {
@@ -67,10 +70,10 @@ internal static class ChatEndpoints
         metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? conversations.CurrentId(session), ConversationSockets.OutboundFrame, stop.Token);
+        var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? current, ConversationSockets.OutboundFrame, stop.Token);
         try
         {
-            await ReceiveAsync(channel, conversations, session, accepted.IdleTimeout, stop.Token);
+            await ReceiveAsync(channel, scopes, session, accepted.IdleTimeout, stop.Token);
         }
         finally
         {
@@ -84,7 +87,7 @@ internal static class ChatEndpoints
             ? sessions.GetForCallerAsync(principal.SessionId!, principal, cancellationToken)
             : sessions.GetOrCreateCustomerSessionAsync(principal.UserId!.Value, cancellationToken);
 
-    private static Task ReceiveAsync(SocketChannel channel, ConversationService conversations, Session session, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
+    private static Task ReceiveAsync(SocketChannel channel, IServiceScopeFactory scopes, Session session, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
         ConversationSockets.ReceiveLoopAsync(channel, async message =>
         {
             switch (message.Text("type"))
@@ -95,7 +98,8 @@ internal static class ChatEndpoints
                 case "chat" when message.Text("message") is { } text:
                     try
                     {
-                        await conversations.SendAsync(session, EventTypes.Message, text, null, cancellationToken);
+                        await ConversationSockets.InScopeAsync(scopes, services =>
+                            services.GetRequiredService<ConversationService>().SendAsync(session, EventTypes.Message, text, null, cancellationToken));
                     }
                     catch (AppException ex)
                     {

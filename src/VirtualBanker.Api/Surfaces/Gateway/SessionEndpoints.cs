@@ -71,11 +71,10 @@ internal static class SessionEndpoints
     /// The session's outbound events as Server-Sent Events; Last-Event-ID resumes after that event. The
     /// stream ends when the server shuts down, so the client reconnects (to another node) at once.
     /// </summary>
-    public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, IServiceScopeFactory scopes,
+    public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, IServiceScopeFactory scopes,
         TenantContext tenant, HttpRequest http, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetForCallerAsync(sessionId, principal, cancellationToken);
-        conversations.EnsureOpen(session);
+        var session = await OpenSessionAsync(scopes, sessionId, principal, cancellationToken);
         var after = ConversationSockets.ResumePoint(http) ?? 0;
         var open = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         http.HttpContext.Response.RegisterForDispose(open);
@@ -83,16 +82,14 @@ internal static class SessionEndpoints
     }
 
     /// <summary>The same events over a WebSocket, one JSON object per message.</summary>
-    public static async Task StreamAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
-        ConversationService conversations, IServiceScopeFactory scopes, TenantContext tenant)
+    public static async Task StreamAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, TenantContext tenant)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
             return;
         }
 
-        var session = await sessions.GetForCallerAsync(sessionId, principal, context.RequestAborted);
-        conversations.EnsureOpen(session);
+        var session = await OpenSessionAsync(scopes, sessionId, principal, context.RequestAborted);
         using var accepted = await ConversationSockets.AcceptAsync(context, principal);
         if (accepted is null)
         {
@@ -110,6 +107,15 @@ internal static class SessionEndpoints
         await stop.CancelAsync();
         await pump;
     }
+
+    /// <summary>The caller's open session, looked up in a scope of its own: the stream that follows outlives the request's services (see InScopeAsync).</summary>
+    private static Task<Session> OpenSessionAsync(IServiceScopeFactory scopes, string sessionId, ICurrentPrincipal principal, CancellationToken cancellationToken) =>
+        ConversationSockets.InScopeAsync(scopes, async services =>
+        {
+            var session = await services.GetRequiredService<ChatSessionService>().GetForCallerAsync(sessionId, principal, cancellationToken);
+            services.GetRequiredService<ConversationService>().EnsureOpen(session);
+            return session;
+        });
 
     private static async IAsyncEnumerable<SseItem<JsonObject>> Items(IServiceScopeFactory scopes, string tenantId, string sessionId, long after,
         [EnumeratorCancellation] CancellationToken cancellationToken)
