@@ -4,6 +4,7 @@ out=bench/out
 
 # ReadyToRun, framework-dependent: how a deployment would publish.
 publish_api() {
+  [ -n "${VB_BENCH_PUBLISHED:-}" ] && return 0   # bench/run published it already
   mkdir -p "$out"
   dotnet publish src/VirtualBanker.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out/api" -nologo -v q >/dev/null
 }
@@ -26,6 +27,28 @@ stop_api() { kill -TERM "$API_PID" 2>/dev/null; wait "$API_PID" 2>/dev/null || t
 login() {
   curl -fs -d "username=$2&password=$3" "http://127.0.0.1:$1/api/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
+
+# portal_assertion PORT: configures demo-bank's portal_auth (HS256) as its admin, prints an assertion the
+# bank's portal would sign (sub user-456, valid 1 h) and turns off the consent step.
+portal_assertion() {
+  local admin secret="bench-portal-secret-of-at-least-32-bytes"
+  admin=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"admin@bankbot.dev","password":"Bench-Admin-Pass-1!"}' \
+    "http://127.0.0.1:$1/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "http://127.0.0.1:$1/api/v1/clients/demo-bank" \
+    -d "{\"settings\":{\"portal_auth\":{\"type\":\"hs256\",\"secret\":\"$secret\",\"issuer\":\"https://portal.bench\",\"audience\":\"virtualbanker\"},\"policy\":{\"require_consent\":false}}}"
+  SECRET=$secret python3 - <<'PY'
+import base64, hashlib, hmac, json, os, time
+b = lambda d: base64.urlsafe_b64encode(d).rstrip(b"=").decode()
+now = int(time.time())
+head = b(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+body = b(json.dumps({"iss": "https://portal.bench", "aud": "virtualbanker", "sub": "user-456", "iat": now, "nbf": now, "exp": now + 3600}).encode())
+sig = b(hmac.new(os.environ["SECRET"].encode(), f"{head}.{body}".encode(), hashlib.sha256).digest())
+print(f"{head}.{body}.{sig}")
+PY
+}
+
+# rss_kib PID: resident memory of a process in KiB.
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 
 # percentile P < file of numbers (one per line)
 percentile() { sort -n | awk -v p="$1" '{a[NR]=$1} END {i=int((p/100)*NR+0.999999); if(i<1)i=1; print a[i]}'; }

@@ -2,8 +2,8 @@
 # POST /v1/sessions throughput on SQLite, each request verifying an HS256 assertion and storing a session.
 # Usage: bench/portal_sessions.sh [seconds] [connections]   (default 10 s, 16 connections)
 #   The admin configures demo-bank's portal_auth (HS256) through PUT /api/v1/clients/demo-bank; one
-#   assertion (sub user-456, valid 1 h) is signed here and reused, as a portal page would within its
-#   lifetime. wrk posts it on N connections; every answer must be 201 (the Lua script counts others).
+#   assertion (sub user-456, valid 1 h) is signed (lib.sh portal_assertion) and reused, as a portal page
+#   would within its lifetime. wrk posts it on N connections; every answer must be 201 (the Lua script counts others).
 #   The per-address limit on opening sessions is raised for the run (it would otherwise cap at 120/min).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,22 +16,7 @@ trap 'stop_api; rm -rf "$dir"' EXIT
 
 publish_api
 start_api $port "$dir/data" --RateLimits:Portal:Limit=100000000
-admin=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"admin@bankbot.dev","password":"Bench-Admin-Pass-1!"}' \
-  "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-secret="bench-portal-secret-of-at-least-32-bytes"
-curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "http://127.0.0.1:$port/api/v1/clients/demo-bank" \
-  -d "{\"settings\":{\"portal_auth\":{\"type\":\"hs256\",\"secret\":\"$secret\",\"issuer\":\"https://portal.bench\",\"audience\":\"virtualbanker\"},\"policy\":{\"require_consent\":false}}}"
-
-assertion=$(SECRET=$secret python3 - <<'PY'
-import base64, hashlib, hmac, json, os, time
-b = lambda d: base64.urlsafe_b64encode(d).rstrip(b"=").decode()
-now = int(time.time())
-head = b(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-body = b(json.dumps({"iss": "https://portal.bench", "aud": "virtualbanker", "sub": "user-456", "iat": now, "nbf": now, "exp": now + 3600}).encode())
-sig = b(hmac.new(os.environ["SECRET"].encode(), f"{head}.{body}".encode(), hashlib.sha256).digest())
-print(f"{head}.{body}.{sig}")
-PY
-)
+assertion=$(portal_assertion $port)
 cat > "$dir/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"

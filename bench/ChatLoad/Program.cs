@@ -1,40 +1,114 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
-// Usage: ChatLoad --url ws://127.0.0.1:PORT/api/ai/chat/ws[,ws://...] --tokens FILE [--sessions 100] [--messages 20] [--interval-ms 0]
-// Each session is its own WebSocket (token per line in FILE, reused round-robin; with several URLs, the
-// sessions are spread over them round-robin: one per node of a scaled-out deployment). Every session sends
-// its messages one after the other, starting a new one every interval (0: as soon as the last answer
-// ended); for each we time send → first chat_chunk, then wait for chat_end.
-string url = "", tokensFile = "";
-int sessions = 100, messages = 20, intervalMs = 0;
+// WebSocket load on WS /api/ai/chat/ws. Modes:
+//   chat  time each message → first chat_chunk (builtin or any provider), then wait for chat_end
+//   ping  time {"type":"ping"} → {"type":"pong"}: the socket layer's round trip under many active sessions
+//   idle  open the sockets, print "opened", hold them --hold-s seconds, then check each still answers a ping
+//   direct  no VirtualBanker: time a streaming POST {url}/chat/completions → first content chunk, straight to an
+//           OpenAI-compatible upstream (the baseline the openai provider's added latency is measured against)
+// Callers: --tokens FILE (one access token per line, reused round-robin), or --portal BASE_URL --assertion JWT
+// to open one portal session per socket (contract 000; each socket is then its own caller and session).
+// Usage: ChatLoad --url ws://HOST:PORT/api/ai/chat/ws[,ws://...] (--tokens FILE | --portal URL --assertion JWT)
+//                 [--mode chat] [--sessions 100] [--messages 20] [--interval-ms 0] [--hold-s 30]
+// With several URLs the sessions are spread over them round-robin (one per node of a scaled-out deployment).
+string url = "", tokensFile = "", portal = "", assertion = "", mode = "chat";
+int sessions = 100, messages = 20, intervalMs = 0, holdSeconds = 30;
 for (var i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
     {
         case "--url": url = args[i + 1]; break;
         case "--tokens": tokensFile = args[i + 1]; break;
+        case "--portal": portal = args[i + 1]; break;
+        case "--assertion": assertion = args[i + 1]; break;
+        case "--mode": mode = args[i + 1]; break;
         case "--sessions": sessions = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--messages": messages = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--interval-ms": intervalMs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--hold-s": holdSeconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
     }
 }
 
-var tokens = File.ReadAllLines(tokensFile).Where(l => l.Length > 0).ToArray();
+var tokens = tokensFile.Length > 0 ? File.ReadAllLines(tokensFile).Where(l => l.Length > 0).ToArray()
+    : portal.Length > 0 ? await OpenPortalSessionsAsync(portal, assertion, sessions) : [];
+using var upstream = new HttpClient();
+var urls = url.Split(',');
 var questions = new[] { "What is my balance?", "What is my savings rate?", "hello", "how much did I spend on groceries?", "any suspicious transactions?" };
 var samples = new List<double>();
 var steady = new List<double>(); // every message but each socket's first (JIT, first queries, connection warm-up)
 var failures = 0;
 var gate = new object();
+var wall = Stopwatch.StartNew();
+
+if (mode == "idle")
+{
+    var sockets = new ClientWebSocket[sessions];
+    using (var throttle = new SemaphoreSlim(64))
+    {
+        await Task.WhenAll(Enumerable.Range(0, sessions).Select(async i =>
+        {
+            await throttle.WaitAsync();
+            try
+            {
+                sockets[i] = await ConnectAsync(i);
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }));
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"opened={sessions} open_s={wall.Elapsed.TotalSeconds:0.0}"));
+    await Task.Delay(TimeSpan.FromSeconds(holdSeconds));
+
+    // Still there after the hold: every socket answers a ping.
+    var alive = 0;
+    using (var throttle = new SemaphoreSlim(64))
+    {
+        await Task.WhenAll(sockets.Select(async socket =>
+        {
+            await throttle.WaitAsync();
+            try
+            {
+                await PingAsync(socket, new byte[4096]);
+                Interlocked.Increment(ref alive);
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or JsonException)
+            {
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }));
+    }
+
+    Console.WriteLine($"idle sessions={sessions} held_s={holdSeconds} alive_after_hold={alive}");
+    foreach (var socket in sockets)
+    {
+        socket.Abort();
+        socket.Dispose();
+    }
+
+    return;
+}
+
+await Task.WhenAll(Enumerable.Range(0, sessions).Select(RunSession));
+samples.Sort();
+steady.Sort();
+var what = mode switch { "ping" => "rtt", "direct" => "ttft", _ => "ttfc" };
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"{mode} sessions={sessions} interval_ms={intervalMs} messages={samples.Count} failures={failures} {what}_p50_ms={P(samples, 50):0.00} {what}_p99_ms={P(samples, 99):0.00} {what}_max_ms={samples[^1]:0.00} steady_p50_ms={P(steady, 50):0.00} steady_p99_ms={P(steady, 99):0.00} wall_s={wall.Elapsed.TotalSeconds:0.0} messages_per_s={samples.Count / wall.Elapsed.TotalSeconds:0.0}"));
 
 async Task RunSession(int index)
 {
-    using var socket = new ClientWebSocket();
-    var urls = url.Split(',');
-    await socket.ConnectAsync(new Uri($"{urls[index % urls.Length]}?access_token={tokens[index % tokens.Length]}"), CancellationToken.None);
+    using var socket = mode == "direct" ? null : await ConnectAsync(index);
     var buffer = new byte[64 * 1024];
 
     // Spread the sessions' first messages over one interval so paced load is even, not in bursts.
@@ -42,40 +116,24 @@ async Task RunSession(int index)
     for (var m = 0; m < messages; m++)
     {
         var next = Task.Delay(intervalMs);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new { type = "chat", message = questions[(index + m) % questions.Length] });
-        var started = Stopwatch.GetTimestamp();
-        await socket.SendAsync(payload, WebSocketMessageType.Text, true, CancellationToken.None);
-        double? firstChunk = null;
-        while (true)
+        double? sample;
+        try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            var count = 0;
-            WebSocketReceiveResult result;
-            do
+            var question = questions[(index + m) % questions.Length];
+            sample = mode switch
             {
-                result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), timeout.Token);
-                count += result.Count;
-            }
-            while (!result.EndOfMessage);
-
-            using var frame = JsonDocument.Parse(Encoding.UTF8.GetString(buffer, 0, count));
-            var type = frame.RootElement.GetProperty("type").GetString();
-            if (type == "chat_chunk" && firstChunk is null)
-            {
-                firstChunk = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            }
-            else if (type == "chat_end")
-            {
-                break;
-            }
-            else if (type == "error")
-            {
-                Interlocked.Increment(ref failures);
-                break;
-            }
+                "ping" => await PingAsync(socket!, buffer),
+                "direct" => await DirectAsync(question),
+                _ => await ChatAsync(socket!, buffer, question),
+            };
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
+        {
+            Interlocked.Increment(ref failures);
+            return;
         }
 
-        if (firstChunk is { } ms)
+        if (sample is { } ms)
         {
             lock (gate)
             {
@@ -90,13 +148,118 @@ async Task RunSession(int index)
         await next;
     }
 
-    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+    if (socket is not null)
+    {
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+    }
 }
 
-var wall = Stopwatch.StartNew();
-await Task.WhenAll(Enumerable.Range(0, sessions).Select(RunSession));
-samples.Sort();
-steady.Sort();
+// Straight to the upstream: send → first SSE line carrying content, in ms.
+async Task<double?> DirectAsync(string question)
+{
+    var started = Stopwatch.GetTimestamp();
+    using var request = new HttpRequestMessage(HttpMethod.Post, url.TrimEnd('/') + "/chat/completions")
+    {
+        Content = JsonContent.Create(new { model = "bench", stream = true, messages = new[] { new { role = "user", content = question } } }),
+    };
+    using var response = await upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+    response.EnsureSuccessStatusCode();
+    using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+    double? first = null;
+    while (await reader.ReadLineAsync() is { } line)
+    {
+        if (first is null && line.StartsWith("data:", StringComparison.Ordinal) && line.Contains("\"content\"", StringComparison.Ordinal))
+        {
+            first = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+    }
+
+    return first;
+}
+
+async Task<ClientWebSocket> ConnectAsync(int index)
+{
+    var socket = new ClientWebSocket();
+    await socket.ConnectAsync(new Uri($"{urls[index % urls.Length]}?access_token={tokens[index % tokens.Length]}"), CancellationToken.None);
+    return socket;
+}
+
+// send → first chat_chunk in ms, or null when the answer was an error.
+async Task<double?> ChatAsync(ClientWebSocket socket, byte[] buffer, string question)
+{
+    var started = Stopwatch.GetTimestamp();
+    await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(new { type = "chat", message = question }), WebSocketMessageType.Text, true, CancellationToken.None);
+    double? firstChunk = null;
+    while (true)
+    {
+        using var frame = await ReceiveAsync(socket, buffer);
+        switch (frame.RootElement.GetProperty("type").GetString())
+        {
+            case "chat_chunk" when firstChunk is null:
+                firstChunk = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                break;
+            case "chat_end":
+                return firstChunk;
+            case "error":
+                Interlocked.Increment(ref failures);
+                return null;
+        }
+    }
+}
+
+// ping → pong in ms (other frames in between are skipped).
+static async Task<double?> PingAsync(ClientWebSocket socket, byte[] buffer)
+{
+    var started = Stopwatch.GetTimestamp();
+    await socket.SendAsync("{\"type\":\"ping\"}"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+    while (true)
+    {
+        using var frame = await ReceiveAsync(socket, buffer);
+        if (frame.RootElement.GetProperty("type").GetString() == "pong")
+        {
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+    }
+}
+
+static async Task<JsonDocument> ReceiveAsync(ClientWebSocket socket, byte[] buffer)
+{
+    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+    var count = 0;
+    WebSocketReceiveResult result;
+    do
+    {
+        result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), timeout.Token);
+        count += result.Count;
+    }
+    while (!result.EndOfMessage);
+
+    return result.MessageType == WebSocketMessageType.Close
+        ? throw new WebSocketException($"closed by the server: {result.CloseStatus} {result.CloseStatusDescription}")
+        : JsonDocument.Parse(buffer.AsMemory(0, count));
+}
+
+// One portal session per socket (POST /v1/sessions with the bank's assertion): their ephemeral tokens.
+static async Task<string[]> OpenPortalSessionsAsync(string portal, string assertion, int count)
+{
+    using var http = new HttpClient { BaseAddress = new Uri(portal) };
+    var tokens = new string[count];
+    using var throttle = new SemaphoreSlim(16);
+    await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+    {
+        await throttle.WaitAsync();
+        try
+        {
+            var response = await http.PostAsJsonAsync("/v1/sessions", new { tenant_id = "demo-bank", auth_assertion = assertion });
+            response.EnsureSuccessStatusCode();
+            tokens[i] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ephemeral_token").GetString()!;
+        }
+        finally
+        {
+            throttle.Release();
+        }
+    }));
+    return tokens;
+}
+
 static double P(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100 * sorted.Count) - 1)];
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"sessions={sessions} interval_ms={intervalMs} messages={samples.Count} failures={failures} ttfc_p50_ms={P(samples, 50):0.00} ttfc_p99_ms={P(samples, 99):0.00} ttfc_max_ms={samples[^1]:0.00} steady_p50_ms={P(steady, 50):0.00} steady_p99_ms={P(steady, 99):0.00} wall_s={wall.Elapsed.TotalSeconds:0.0} messages_per_s={samples.Count / wall.Elapsed.TotalSeconds:0.0}"));
