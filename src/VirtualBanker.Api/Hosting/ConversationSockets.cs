@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Conversations;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Tenancy;
@@ -15,6 +16,9 @@ internal static class ConversationSockets
 
     /// <summary>Close code sent when the session ends or expires (documented in the README).</summary>
     public const WebSocketCloseStatus SessionEnded = (WebSocketCloseStatus)4000;
+
+    /// <summary>Close code sent when the socket's token expires or is revoked (logout): reconnect with a fresh token.</summary>
+    public const WebSocketCloseStatus TokenEnded = (WebSocketCloseStatus)4001;
 
     /// <summary>
     /// Answers a plain HTTP request to a socket endpoint with a 400 in the surface's shape; true when it did.
@@ -47,7 +51,9 @@ internal static class ConversationSockets
         }
 
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        return new AcceptedSocket(await context.WebSockets.AcceptWebSocketAsync(), lease, TimeSpan.FromSeconds(options.IdleTimeoutSeconds), stopping);
+        var accepted = new AcceptedSocket(await context.WebSockets.AcceptWebSocketAsync(), lease, TimeSpan.FromSeconds(options.IdleTimeoutSeconds), stopping);
+        context.RequestServices.GetRequiredService<SocketWatch>().Watch(accepted, context.User);
+        return accepted;
     }
 
     /// <summary>
@@ -190,6 +196,7 @@ internal sealed class AcceptedSocket : IDisposable
     private readonly WebSocket _socket;
     private readonly IDisposable _lease;
     private readonly CancellationTokenRegistration _onShutdown;
+    private int _goingAway;
 
     /// <summary>On shutdown (SIGTERM) the socket is closed with 1001 "going away", so clients reconnect (to another node) at once.</summary>
     public AcceptedSocket(WebSocket socket, IDisposable lease, TimeSpan idleTimeout, CancellationToken stopping)
@@ -198,31 +205,95 @@ internal sealed class AcceptedSocket : IDisposable
         _lease = lease;
         IdleTimeout = idleTimeout;
         Channel = new SocketChannel(socket);
-        _onShutdown = stopping.Register(() => _ = GoAwayAsync());
+        _onShutdown = stopping.Register(() => _ = GoAwayAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down."));
     }
 
     public SocketChannel Channel { get; }
 
     public TimeSpan IdleTimeout { get; }
 
+    /// <summary>Set by <see cref="SocketWatch"/> while it watches this socket.</summary>
+    public IDisposable? Watched { get; set; }
+
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
     public void Dispose()
     {
+        Watched?.Dispose();
         _onShutdown.Dispose();
         _socket.Dispose();
         _lease.Dispose();
     }
 
-    private async Task GoAwayAsync()
+    /// <summary>Closes the socket from the server's side, once; a client that never answers the close frame is cut off after 5 s.</summary>
+    public async Task GoAwayAsync(WebSocketCloseStatus status, string reason)
     {
-        await Channel.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down.");
+        if (Interlocked.Exchange(ref _goingAway, 1) == 1)
+        {
+            return;
+        }
 
-        // A client that never answers the close frame does not hold the shutdown up.
+        await Channel.CloseAsync(status, reason);
         await Task.Delay(TimeSpan.FromSeconds(5));
         if (_socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
         {
             _socket.Abort();
         }
     }
+}
+
+/// <summary>
+/// Closes open sockets whose token has expired or been revoked (logout, a revoked login), checking every
+/// <see cref="ConversationOptions.TokenCheckSeconds"/>. A socket is authenticated once, at its handshake;
+/// without this, a customer who signed out would keep receiving their conversation. API-key sockets
+/// (site integrations) carry no expiry and are not watched.
+/// </summary>
+internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOptions<ConversationOptions> options, TimeProvider clock, ILogger<SocketWatch> logger)
+    : BackgroundService
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AcceptedSocket, (string? LoginId, DateTimeOffset Expires)> _sockets = new();
+
+    public void Watch(AcceptedSocket socket, System.Security.Claims.ClaimsPrincipal user)
+    {
+        if (!long.TryParse(user.FindFirst("exp")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var exp))
+        {
+            return;
+        }
+
+        _sockets[socket] = (user.FindFirst(TokenService.SessionClaim)?.Value, DateTimeOffset.FromUnixTimeSeconds(exp));
+        socket.Watched = new Lease(() => _sockets.TryRemove(socket, out _));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.TokenCheckSeconds), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var now = clock.GetUtcNow();
+            foreach (var (socket, (loginId, expires)) in _sockets)
+            {
+                try
+                {
+                    var reason = expires <= now ? "The token has expired."
+                        : loginId is not null && await revocations.IsRevokedAsync(loginId, stoppingToken) ? "The token has been revoked."
+                        : null;
+                    if (reason is not null && socket.IsOpen)
+                    {
+                        _sockets.TryRemove(socket, out _);
+                        _ = socket.GoAwayAsync(ConversationSockets.TokenEnded, reason);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A revocation store that is briefly out of reach: the next round checks again.
+                    LogCheckFailed(logger, ex.GetType().Name);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking an open socket's token failed ({Failure}); trying again next round")]
+    private static partial void LogCheckFailed(ILogger logger, string failure);
 }
 
 /// <summary>Counts each caller's open sockets and streams on this node, so one caller cannot hold thousands.</summary>
@@ -250,13 +321,14 @@ internal sealed class ConnectionCounter
             _open.TryRemove(KeyValuePair.Create(caller, 0));
         }
     }
+}
 
-    private sealed class Lease(Action release) : IDisposable
-    {
-        private Action? _release = release;
+/// <summary>Runs its action once, on the first Dispose: a connection's hold on a counter or a watch list.</summary>
+internal sealed class Lease(Action release) : IDisposable
+{
+    private Action? _release = release;
 
-        public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
-    }
+    public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
 }
 
 /// <summary>A WebSocket with serialised sends (events and replies come from two loops) and bounded receives.</summary>

@@ -35,6 +35,8 @@ internal static class HostingExtensions
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IRateLimitStore, InMemoryRateLimitStore>();
         services.AddSingleton<ConnectionCounter>();
+        services.AddSingleton<SocketWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<SocketWatch>());
         return builder;
     }
 

@@ -30,6 +30,10 @@ public sealed class ConversationOptions
     [Range(1, 86_400)]
     public int IdleTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>How often open sockets are checked against their token: expired, or revoked by a logout, closes them.</summary>
+    [Range(1, 3600)]
+    public int TokenCheckSeconds { get; set; } = 10;
+
     /// <summary>Open chat sockets and streams one caller may hold on this node.</summary>
     [Range(1, 1000)]
     public int MaxConnectionsPerUser { get; set; } = 10;

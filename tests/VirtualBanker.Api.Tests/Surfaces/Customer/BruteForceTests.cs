@@ -7,10 +7,12 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 
-/// <summary>The host on a clock the test moves, so an hour of attack takes a second.</summary>
+/// <summary>The host on a clock the test moves, so an hour of attack takes a second; open sockets' tokens are checked every (fake) second.</summary>
 public sealed class FakeClockFactory : VirtualBankerFactory
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Conversation:TokenCheckSeconds"] = "1" };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

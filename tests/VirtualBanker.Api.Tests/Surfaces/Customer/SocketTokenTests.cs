@@ -1,0 +1,71 @@
+using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text.Json.Nodes;
+
+namespace VirtualBanker.Api.Tests.Surfaces.Customer;
+
+/// <summary>A chat socket is authenticated at its handshake; its token's expiry and its login's logout still close it (4001).</summary>
+public sealed class SocketTokenTests(FakeClockFactory factory) : IClassFixture<FakeClockFactory>
+{
+    [Fact]
+    public async Task Logout_ClosesTheCustomersOpenChatSocket()
+    {
+        var token = await RegisterAsync();
+        using var socket = await ConnectAsync(token);
+        Assert.Equal("pong", await PingAsync(socket));
+
+        using var client = factory.CreateClient(token);
+        (await client.PostAsync("/api/auth/logout", null)).EnsureSuccessStatusCode();
+        factory.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal((WebSocketCloseStatus)4001, await ClosedWithAsync(socket));
+    }
+
+    [Fact]
+    public async Task TokenExpiry_ClosesTheOpenChatSocket_WhileAFreshTokensSocketStaysOpen()
+    {
+        var token = await RegisterAsync();
+        using var socket = await ConnectAsync(token);
+        Assert.Equal("pong", await PingAsync(socket));
+
+        // Access tokens live 15 minutes; the socket outlives its token by nothing more than one check.
+        factory.Clock.Advance(TimeSpan.FromMinutes(14));
+        var fresh = await RegisterAsync();
+        using var other = await ConnectAsync(fresh);
+        factory.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.Equal((WebSocketCloseStatus)4001, await ClosedWithAsync(socket));
+        Assert.Equal("pong", await PingAsync(other));
+    }
+
+    private async Task<string> RegisterAsync()
+    {
+        using var client = factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/register", new { email = $"socket-{Guid.NewGuid():N}@bankbot.dev", password = "Socket-Token-Pass-7", name = "Socket User" });
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
+    }
+
+    private Task<WebSocket> ConnectAsync(string token) =>
+        factory.Server.CreateWebSocketClient().ConnectAsync(new Uri($"ws://localhost/api/ai/chat/ws?access_token={token}"), CancellationToken.None);
+
+    private static async Task<string?> PingAsync(WebSocket socket)
+    {
+        await socket.SendAsync("{\"type\":\"ping\"}"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        return (await ChatTests.ReceiveAsync(socket))["type"]?.GetValue<string>();
+    }
+
+    /// <summary>The close status the server ends the socket with (frames before it are skipped), waiting up to 10 s.</summary>
+    private static async Task<WebSocketCloseStatus?> ClosedWithAsync(WebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var frame = await socket.ReceiveAsync(buffer, timeout.Token);
+            if (frame.MessageType == WebSocketMessageType.Close)
+            {
+                return frame.CloseStatus;
+            }
+        }
+    }
+}
