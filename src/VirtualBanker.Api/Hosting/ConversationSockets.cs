@@ -52,7 +52,11 @@ internal static class ConversationSockets
 
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var accepted = new AcceptedSocket(await context.WebSockets.AcceptWebSocketAsync(), lease, TimeSpan.FromSeconds(options.IdleTimeoutSeconds), stopping);
-        context.RequestServices.GetRequiredService<SocketWatch>().Watch(accepted, context.User);
+        if (!principal.IsSessionToken)
+        {
+            // A portal session's sockets close with the session itself (4000), which also bounds its tokens.
+            context.RequestServices.GetRequiredService<SocketWatch>().Watch(accepted, context.User);
+        }
         return accepted;
     }
 
@@ -245,8 +249,9 @@ internal sealed class AcceptedSocket : IDisposable
 /// <summary>
 /// Closes open sockets whose token has expired or been revoked (logout, a revoked login), checking every
 /// <see cref="ConversationOptions.TokenCheckSeconds"/>. A socket is authenticated once, at its handshake;
-/// without this, a customer who signed out would keep receiving their conversation. API-key sockets
-/// (site integrations) carry no expiry and are not watched.
+/// without this, a customer who signed out would keep receiving their conversation. A portal session's
+/// sockets are closed by the session's own end instead (4000: its ephemeral tokens never outlive it), and
+/// API-key sockets (site integrations) carry no expiry: neither is watched.
 /// </summary>
 internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOptions<ConversationOptions> options, TimeProvider clock, ILogger<SocketWatch> logger)
     : BackgroundService

@@ -1,25 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Customer;
-
-/// <summary>The host on a clock the test moves, so an hour of attack takes a second; open sockets' tokens are checked every (fake) second.</summary>
-public sealed class FakeClockFactory : VirtualBankerFactory
-{
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Conversation:TokenCheckSeconds"] = "1" };
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
-    }
-}
 
 /// <summary>Online password guessing (OWASP API2, ASVS 2.2.1) against one account, from one address, over an hour.</summary>
 public sealed class BruteForceTests(FakeClockFactory factory) : IClassFixture<FakeClockFactory>

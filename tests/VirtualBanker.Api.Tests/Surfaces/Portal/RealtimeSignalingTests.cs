@@ -4,10 +4,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using VirtualBanker.Api.Tests.Surfaces.Customer;
 using VirtualBanker.Api.Tests.Surfaces.Management;
 
@@ -26,18 +23,6 @@ public sealed class RealtimeFactory : VirtualBankerFactory
         ["Realtime:MaxParticipants"] = "3",
         ["Realtime:MaxSdpBytes"] = "4096",
     };
-}
-
-/// <summary>The server on a clock the test moves, to reach a session's end without waiting for it.</summary>
-public sealed class FakeClockFactory : VirtualBankerFactory
-{
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
-    }
 }
 
 public sealed class RealtimeExpiryTests(FakeClockFactory factory) : IClassFixture<FakeClockFactory>
