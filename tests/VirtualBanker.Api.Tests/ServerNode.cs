@@ -120,6 +120,23 @@ public sealed class ServerNode : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The demo customer, signed in through contract 001 (form-encoded): an access token.</summary>
+    public Task<string> CustomerTokenAsync() =>
+        TokenAsync("/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alex@bankbot.dev", ["password"] = "BankBot2026!" }));
+
+    /// <summary>The demo tenant's admin (also platform admin), signed in through contract 003 (JSON): an access token.</summary>
+    public Task<string> AdminTokenAsync() =>
+        TokenAsync("/api/v1/auth/login", System.Net.Http.Json.JsonContent.Create(new { email = "admin@bankbot.dev", password = VirtualBankerFactory.AdminPassword }));
+
+    private async Task<string> TokenAsync(string path, HttpContent credentials)
+    {
+        using var client = Client();
+        var response = await client.PostAsync(path, credentials);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return System.Text.Json.Nodes.JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
+    }
+
     /// <summary>SIGKILL: no shutdown, no flush, its unacknowledged bus messages left pending.</summary>
     public void Kill()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -107,10 +108,10 @@ internal sealed class CrashRun
     private const int Total = 7 * PerCycle;
 
     private readonly Func<Task<ServerNode>> _start;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<Work> _pending = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _acknowledged = new();
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _refused = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _outcomes = new();
+    private readonly ConcurrentQueue<Work> _pending = new();
+    private readonly ConcurrentDictionary<string, int> _acknowledged = new();
+    private readonly ConcurrentQueue<string> _refused = new();
+    private readonly ConcurrentDictionary<string, int> _outcomes = new();
     private ServerNode? _node;
     private string _customer = "";
     private string _admin = "";
@@ -126,9 +127,8 @@ internal sealed class CrashRun
     public static async Task<CrashRun> StartAsync(Func<Task<ServerNode>> start)
     {
         var run = new CrashRun(start) { _node = await start() };
-        using var anonymous = run._node.Client();
-        run._customer = await TokenAsync(anonymous, "/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alex@bankbot.dev", ["password"] = "BankBot2026!" }));
-        run._admin = await TokenAsync(anonymous, "/api/v1/auth/login", JsonContent.Create(new { email = "admin@bankbot.dev", password = VirtualBankerFactory.AdminPassword }));
+        run._customer = await run._node.CustomerTokenAsync();
+        run._admin = await run._node.AdminTokenAsync();
         using var customer = run._node.Client(run._customer);
         run._userId = JsonNode.Parse(await customer.GetStringAsync("/api/auth/me"))!["user_id"]!.GetValue<string>();
 
@@ -262,13 +262,5 @@ internal sealed class CrashRun
                 await Task.Delay(100, CancellationToken.None);
             }
         }
-    }
-
-    private static async Task<string> TokenAsync(HttpClient client, string path, HttpContent credentials)
-    {
-        var response = await client.PostAsync(path, credentials);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
     }
 }

@@ -14,8 +14,7 @@ public sealed class ShutdownTests
     {
         await using var upstream = await FakeOpenAiServer.StartAsync();
         await using var node = await ServerNode.StartProcessAsync(new Dictionary<string, string>());
-        using var anonymous = node.Client();
-        var token = await TokenAsync(anonymous, "/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alex@bankbot.dev", ["password"] = "BankBot2026!" }));
+        var token = await node.CustomerTokenAsync();
         using var customer = node.Client(token);
 
         // A customer with a chat socket open and an event stream open on a conversation.
@@ -28,7 +27,7 @@ public sealed class ShutdownTests
         using var sse = new StreamReader(await stream.Content.ReadAsStreamAsync());
 
         // And a question in flight over HTTP, its answer held up by the model.
-        using var admin = node.Client(await TokenAsync(anonymous, "/api/v1/auth/login", JsonContent.Create(new { email = "admin@bankbot.dev", password = VirtualBankerFactory.AdminPassword })));
+        using var admin = node.Client(await node.AdminTokenAsync());
         var profile = await admin.PostAsJsonAsync("/v1/model-profiles", new
         {
             role = "chat", deployment_mode = "default", provider = "openai", model = "fake-gpt", base_url = upstream.BaseUrl, api_key = "test-key",
@@ -64,14 +63,6 @@ public sealed class ShutdownTests
 
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.DoesNotContain(node.Output, line => line.Contains("fail:", StringComparison.Ordinal) || line.Contains("crit:", StringComparison.Ordinal));
-    }
-
-    private static async Task<string> TokenAsync(HttpClient client, string path, HttpContent credentials)
-    {
-        var response = await client.PostAsync(path, credentials);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
     }
 
     private static async Task WaitForAsync(Func<bool> condition)

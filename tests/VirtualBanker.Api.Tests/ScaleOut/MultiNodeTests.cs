@@ -41,7 +41,7 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     [Fact]
     public async Task AMessagePostedOnA_StreamsToAnSseClientOnB_InOrder_AndResumesOnEitherNode()
     {
-        var token = await LoginAsync(nodes.A);
+        var token = await nodes.A.CustomerTokenAsync();
         using var onA = nodes.A.Client(token);
         var first = await PostMessageAsync(onA, null, "What is my balance?");
         var sessionId = first["session_id"]!.GetValue<string>();
@@ -106,11 +106,11 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     [Fact]
     public async Task AnIngestOnA_InvalidatesTheDashboardBCached()
     {
-        using var onB = nodes.B.Client(await LoginAsync(nodes.A));
+        using var onB = nodes.B.Client(await nodes.A.CustomerTokenAsync());
         var userId = JsonNode.Parse(await onB.GetStringAsync("/api/auth/me"))!["user_id"]!.GetValue<string>();
         var before = JsonNode.Parse(await onB.GetStringAsync("/api/dashboard/overview"))!["total_balance"]!.GetValue<decimal>();
 
-        using var admin = nodes.A.Client(await AdminLoginAsync(nodes.A));
+        using var admin = nodes.A.Client(await nodes.A.AdminTokenAsync());
         var ingest = await admin.PostAsJsonAsync("/api/transactions", new { external_id = $"core-{Guid.NewGuid():N}", user_id = userId, merchant = "Whole Foods Market", amount = -12.34m });
         Assert.Equal(HttpStatusCode.Created, ingest.StatusCode);
 
@@ -122,7 +122,7 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     public async Task TheTwoSidesOfACall_SignalThroughDifferentNodes()
     {
         // The tenant's portal secret is set through A and used by B to verify the assertion: Data Protection keys are shared.
-        using var admin = nodes.A.Client(await AdminLoginAsync(nodes.A));
+        using var admin = nodes.A.Client(await nodes.A.AdminTokenAsync());
         await Surfaces.Management.Admin.ConfigureAsync(admin, "demo-bank", Surfaces.Portal.PortalIssuer.Hs256Settings());
         using var anonymous = nodes.B.Client();
         var session = await Surfaces.Portal.PortalIssuer.OpenSessionAsync(anonymous, "demo-bank", Surfaces.Portal.PortalIssuer.Hs256($"u-{Guid.NewGuid():N}"));
@@ -160,7 +160,7 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var settings = new Dictionary<string, string> { ["Redis__ClaimIdleSeconds"] = "2" };
         await using var doomed = await ServerNode.StartAsync(stores, settings);
 
-        using var admin = doomed.Client(await AdminLoginAsync(doomed));
+        using var admin = doomed.Client(await doomed.AdminTokenAsync());
         var profile = await admin.PostAsJsonAsync("/v1/model-profiles", new
         {
             role = "chat", deployment_mode = "default", provider = "openai", model = "fake-gpt", base_url = upstream.BaseUrl, api_key = "test-key",
@@ -169,7 +169,7 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         Assert.True(profile.IsSuccessStatusCode, await profile.Content.ReadAsStringAsync());
 
         // The doomed node takes the messages and starts their runs, which wait on the model.
-        var token = await LoginAsync(doomed);
+        var token = await doomed.CustomerTokenAsync();
         using var client = doomed.Client(token);
         var sessionId = (await PostMessageAsync(client, null, "What is my balance?"))["session_id"]!.GetValue<string>();
         await PostMessageAsync(client, sessionId, "And my savings?");
@@ -195,23 +195,6 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var ids = events.Select(e => e!["id"]!.GetValue<long>()).ToList();
         Assert.Equal(ids.Distinct().Count(), ids.Count);
         Assert.Contains(survivor.Output, line => line.Contains("Took over bus message", StringComparison.Ordinal));
-    }
-
-    /// <summary>The demo customer, signed in through contract 001 (form-encoded).</summary>
-    private static Task<string> LoginAsync(ServerNode node) =>
-        TokenAsync(node, "/api/auth/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "alex@bankbot.dev", ["password"] = "BankBot2026!" }));
-
-    /// <summary>The demo tenant's admin, signed in through contract 003 (JSON).</summary>
-    private static Task<string> AdminLoginAsync(ServerNode node) =>
-        TokenAsync(node, "/api/v1/auth/login", JsonContent.Create(new { email = "admin@bankbot.dev", password = VirtualBankerFactory.AdminPassword }));
-
-    private static async Task<string> TokenAsync(ServerNode node, string path, HttpContent credentials)
-    {
-        using var client = node.Client();
-        var response = await client.PostAsync(path, credentials);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!["access_token"]!.GetValue<string>();
     }
 
     private static async Task<string> RegisterAsync(ServerNode node)
