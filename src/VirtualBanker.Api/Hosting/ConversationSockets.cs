@@ -275,12 +275,18 @@ internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOpt
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             var now = clock.GetUtcNow();
+            var revoked = new Dictionary<string, bool>(StringComparer.Ordinal); // one lookup per login and round, however many sockets it has
             foreach (var (socket, (loginId, expires)) in _sockets)
             {
                 try
                 {
+                    if (loginId is not null && !revoked.ContainsKey(loginId))
+                    {
+                        revoked[loginId] = await revocations.IsRevokedAsync(loginId, stoppingToken);
+                    }
+
                     var reason = expires <= now ? "The token has expired."
-                        : loginId is not null && await revocations.IsRevokedAsync(loginId, stoppingToken) ? "The token has been revoked."
+                        : loginId is not null && revoked[loginId] ? "The token has been revoked."
                         : null;
                     if (reason is not null && socket.IsOpen)
                     {

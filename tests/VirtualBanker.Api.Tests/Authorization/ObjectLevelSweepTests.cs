@@ -2,9 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Api.Tests.Surfaces.Management;
 using VirtualBanker.Api.Tests.Surfaces.Portal;
 
@@ -28,10 +26,9 @@ public sealed class ObjectLevelSweepTests(VirtualBankerFactory factory) : IClass
     {
         var victim = await Victim.CreateAsync(factory);
         var attackers = await AttackersAsync();
-        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.Parameters.All(p => !NotObjectIds.Contains(p.Name)))
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Method: m, e.RoutePattern)))
-            .Where(r => !r.RoutePattern.RawText!.EndsWith("/logout", StringComparison.Ordinal)) // would only sign the attacker out
+        var routes = EndpointTable.Routes(factory.Services)
+            .Where(r => r.Pattern.Parameters.All(p => !NotObjectIds.Contains(p.Name)))
+            .Where(r => !r.Pattern.RawText!.EndsWith("/logout", StringComparison.Ordinal)) // would only sign the attacker out
             .ToList();
         var failures = new List<string>();
         var sent = 0;
@@ -161,19 +158,16 @@ public sealed class ObjectLevelSweepTests(VirtualBankerFactory factory) : IClass
         }
     }
 
-    private static string Fill(RoutePattern pattern, Victim victim, string sessionId) =>
-        "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
-        {
-            RoutePatternLiteralPart literal => literal.Content,
-            RoutePatternParameterPart { Name: "sessionId" } => sessionId,
-            RoutePatternParameterPart { Name: "agentId" } => victim.AgentId,
-            RoutePatternParameterPart { Name: "groupId" } => victim.GroupId,
-            RoutePatternParameterPart { Name: "keyId" } => victim.KeyId,
-            RoutePatternParameterPart { Name: "id" } => victim.NotificationId,
-            RoutePatternParameterPart { Name: "clientId" } => "demo-bank",
-            RoutePatternParameterPart => Guid.NewGuid().ToString(),
-            _ => "",
-        }))));
+    private static string Fill(RoutePattern pattern, Victim victim, string sessionId) => EndpointTable.Fill(pattern, parameter => parameter.Name switch
+    {
+        "sessionId" => sessionId,
+        "agentId" => victim.AgentId,
+        "groupId" => victim.GroupId,
+        "keyId" => victim.KeyId,
+        "id" => victim.NotificationId,
+        "clientId" => "demo-bank",
+        _ => Guid.NewGuid().ToString(),
+    });
 
     /// <summary>The demo bank's customer and admin objects under attack, each marked with a string no answer to an attacker may contain.</summary>
     private sealed class Victim

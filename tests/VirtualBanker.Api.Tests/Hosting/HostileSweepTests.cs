@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Api.Tests.Surfaces.Management;
@@ -68,8 +68,7 @@ public sealed class HostileSweepTests(UnlimitedKestrelFactory factory) : IClassF
     [Fact]
     public async Task EveryEndpoint_AnswersHostileInputWith4xxInItsShape_AndStoresNothing()
     {
-        var routes = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Method: m, Pattern: e.RoutePattern)))
+        var routes = EndpointTable.Routes(factory.Services)
             .Where(r => !r.Pattern.RawText!.StartsWith("/docs", StringComparison.Ordinal) && !r.Pattern.RawText.StartsWith("/openapi", StringComparison.Ordinal))
             .OrderBy(r => r.Pattern.RawText!.EndsWith("/logout", StringComparison.Ordinal)) // sign-outs last: they end the callers' sessions
             .ToList();
@@ -136,7 +135,7 @@ public sealed class HostileSweepTests(UnlimitedKestrelFactory factory) : IClassF
     }
 
     /// <summary>The variants for one route: hostile ids (with the hostile query on the first), then hostile bodies on a well-formed path.</summary>
-    private static IEnumerable<Func<HttpRequestMessage>> Requests(string method, Microsoft.AspNetCore.Routing.Patterns.RoutePattern pattern)
+    private static IEnumerable<Func<HttpRequestMessage>> Requests(string method, RoutePattern pattern)
     {
         var hasParameters = pattern.Parameters.Count > 0;
         var ids = hasParameters ? HostileIds : [""];
@@ -160,25 +159,9 @@ public sealed class HostileSweepTests(UnlimitedKestrelFactory factory) : IClassF
 
     }
 
-    private static string Fill(Microsoft.AspNetCore.Routing.Patterns.RoutePattern pattern, string id)
-    {
-        var path = new StringBuilder();
-        foreach (var segment in pattern.PathSegments)
-        {
-            path.Append('/');
-            foreach (var part in segment.Parts)
-            {
-                path.Append(part switch
-                {
-                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternLiteralPart literal => literal.Content,
-                    Microsoft.AspNetCore.Routing.Patterns.RoutePatternParameterPart => id.Contains('%', StringComparison.Ordinal) ? id : Uri.EscapeDataString(id),
-                    _ => "",
-                });
-            }
-        }
-
-        return path.Length == 0 ? "/" : path.ToString();
-    }
+    /// <summary>The route with every parameter set to <paramref name="id"/>, escaped unless it is already (the percent-encoded hostile ids).</summary>
+    private static string Fill(RoutePattern pattern, string id) =>
+        EndpointTable.Fill(pattern, _ => id.Contains('%', StringComparison.Ordinal) ? id : Uri.EscapeDataString(id));
 
     /// <summary>An unsigned (<c>alg: none</c>) token claiming everything: it must get exactly what no token gets.</summary>
     private static string ForgedPlatformAdminToken()
