@@ -12,6 +12,9 @@ publish_api() {
 # start_api PORT DATA_DIR [extra --Key=value ...]: runs in the background, waits for /health, sets API_PID.
 start_api() {
   local port=$1 data=$2; shift 2
+  if curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
+    echo "port $port already serves a server (a leftover run?): stop it first" >&2; return 1
+  fi
   ( cd "$out/api" && exec dotnet VirtualBanker.Api.dll --urls "http://127.0.0.1:$port" --Database:DataDirectory="$data" \
       --Demo:AdminPassword="Bench-Admin-Pass-1!" --Logging:LogLevel:Default=Warning "$@" ) >"$data.log" 2>&1 &
   API_PID=$!
@@ -21,7 +24,7 @@ start_api() {
   done
 }
 
-stop_api() { kill -TERM "$API_PID" 2>/dev/null; wait "$API_PID" 2>/dev/null || true; }
+stop_api() { kill -TERM "$API_PID" 2>/dev/null || true; wait "$API_PID" 2>/dev/null || true; }
 
 # login PORT USER PASSWORD: prints an access token.
 login() {

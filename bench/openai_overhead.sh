@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 cycles=${1:-5}; sessions=${2:-10}; messages=${3:-20}; interval=${4:-200}; port=18300; upstream_port=18301
 dir=$(mktemp -d /tmp/vb-bench.XXXXXX)
-trap 'stop_api; kill $UPSTREAM_PID 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'stop_api; kill $UPSTREAM_PID 2>/dev/null || true; rm -rf "$dir"' EXIT
 publish_api
 dotnet build bench/ChatLoad -c Release -nologo -v q >/dev/null
 node bench/fake_openai.mjs $upstream_port & UPSTREAM_PID=$!

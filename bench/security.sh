@@ -12,7 +12,7 @@ if ! command -v sqlmap >/dev/null; then
   $([ "$(id -u)" -eq 0 ] || echo sudo) apt-get install -y -qq sqlmap >/dev/null
 fi
 dir=$(mktemp -d /tmp/vb-bench.XXXXXX)
-trap 'stop_api; rm -rf "$dir"' EXIT
+trap 'stop_api; cp "$dir/data.log" bench/out/security-server.log 2>/dev/null || true; rm -rf "$dir"' EXIT
 publish_api
 start_api $port "$dir/data" --RateLimits:Enabled=false
 base="http://127.0.0.1:$port"
@@ -38,10 +38,10 @@ scan() {  # scan NAME TOKEN sqlmap-args...
 mkdir -p bench/out
 scan transactions-filters "$token" -u "$base/api/transactions?page=1&limit=20&category=Groceries&type=debit" -p "page,limit,category,type"
 scan transactions-user "$token" -u "$base/api/transactions?user_id=$user" -p user_id
-scan twin-months "$token" -u "$base/api/twin/future?months=12" -p months
+scan twin-months "$token" -u "$base/api/ai/twin/future?months=12" -p months
 scan log-session "$token" -u "$base/api_log_get?session_id=$session" -p session_id
 scan notification-id "$token" -u "$base/api/notifications/$notification*/read" --method PATCH
 scan agent-id "$admin" -u "$base/api/v1/agents/$agent*"
 scan agents-filter "$admin" -u "$base/api/v1/agents?client_id=demo-bank&active=true" -p "client_id,active"
 scan chat-session "$token" -u "$base/v1/session/message" --data "{\"session_id\":\"$session\",\"message\":\"hi\"}" -p session_id
-scan login "$token" -u "$base/api/auth/login" --data "username=alex%40bankbot.dev&password=wrong" -p username
+scan login "$token" -u "$base/api/auth/login" --data "username=alex%40bankbot.dev&password=wrong" -p username --ignore-code 401

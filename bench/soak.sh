@@ -12,7 +12,7 @@ source bench/lib.sh
 minutes=${1:-10}; seconds=$((minutes * 60)); port=18300
 dir=$(mktemp -d /tmp/vb-bench.XXXXXX)
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; stop_api; rm -rf "$dir"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; stop_api; rm -rf "$dir"' EXIT
 publish_api
 dotnet build bench/ChatLoad -c Release -nologo -v q >/dev/null
 start_api $port "$dir/data" --RateLimits:Enabled=false
