@@ -69,16 +69,21 @@ internal static class TriggerEndpoints
     /// Real-time text chat of contract 003. Client frames: <c>{"type":"message","content":"Hello","user_id":"..."}</c>
     /// or <c>{"type":"ping"}</c>; server frames are the pipeline's events (chat_start, chat_chunk, chat_end, error).
     /// </summary>
-    public static async Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
-        ConversationService conversations, IServiceScopeFactory scopes)
+    public static async Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
             return;
         }
 
-        var session = await sessions.GetOrCreateExternalAsync(principal.TenantId!, sessionId, null, null, context.RequestAborted);
-        conversations.EnsureOpen(session);
+        // Each database use in a scope of its own: the socket outlives the request's services (see InScopeAsync).
+        var (session, current) = await ConversationSockets.InScopeAsync(scopes, async services =>
+        {
+            var conversations = services.GetRequiredService<ConversationService>();
+            var session = await services.GetRequiredService<ChatSessionService>().GetOrCreateExternalAsync(principal.TenantId!, sessionId, null, null, context.RequestAborted);
+            conversations.EnsureOpen(session);
+            return (session, conversations.CurrentId(session));
+        });
         using var accepted = await ConversationSockets.AcceptAsync(context, principal);
         if (accepted is null)
         {
@@ -88,7 +93,7 @@ internal static class TriggerEndpoints
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var pump = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id,
-            ConversationSockets.ResumePoint(context.Request) ?? conversations.CurrentId(session), ConversationSockets.OutboundFrame, stop.Token);
+            ConversationSockets.ResumePoint(context.Request) ?? current, ConversationSockets.OutboundFrame, stop.Token);
         await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
         {
             switch (frame.Text("type"))
@@ -99,7 +104,8 @@ internal static class TriggerEndpoints
                 case "message" when frame.Text("content") is { } content:
                     try
                     {
-                        await conversations.SendAsync(session, EventTypes.Message, content, null, stop.Token);
+                        await ConversationSockets.InScopeAsync(scopes, services =>
+                            services.GetRequiredService<ConversationService>().SendAsync(session, EventTypes.Message, content, null, stop.Token));
                     }
                     catch (AppException ex)
                     {

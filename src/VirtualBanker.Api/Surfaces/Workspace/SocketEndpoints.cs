@@ -21,8 +21,7 @@ internal static class SocketEndpoints
     /// its session (the user's own; their default chat session when omitted); the socket streams every
     /// session it has been used with, each server frame carrying its session_id.
     /// </summary>
-    public static async Task WorkspaceSocketAsync(HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
-        ConversationService conversations, IServiceScopeFactory scopes)
+    public static async Task WorkspaceSocketAsync(HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
@@ -56,16 +55,22 @@ internal static class SocketEndpoints
 
             try
             {
-                var session = frame.Text("session_id") is { } sessionId
-                    ? await sessions.GetForCallerAsync(sessionId, principal, stop.Token)
-                    : await sessions.GetOrCreateCustomerSessionAsync(userId, stop.Token);
-                if (!pumps.ContainsKey(session.Id))
+                // A scope per frame: the socket outlives the request's services (see InScopeAsync).
+                await ConversationSockets.InScopeAsync(scopes, async services =>
                 {
-                    pumps[session.Id] = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, conversations.CurrentId(session),
-                        e => ConversationSockets.OutboundFrame(e) is { } f ? WithSession(f, e.SessionId) : null, stop.Token);
-                }
+                    var sessions = services.GetRequiredService<ChatSessionService>();
+                    var conversations = services.GetRequiredService<ConversationService>();
+                    var session = frame.Text("session_id") is { } sessionId
+                        ? await sessions.GetForCallerAsync(sessionId, principal, stop.Token)
+                        : await sessions.GetOrCreateCustomerSessionAsync(userId, stop.Token);
+                    if (!pumps.ContainsKey(session.Id))
+                    {
+                        pumps[session.Id] = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, conversations.CurrentId(session),
+                            e => ConversationSockets.OutboundFrame(e) is { } f ? WithSession(f, e.SessionId) : null, stop.Token);
+                    }
 
-                await conversations.SendAsync(session, EventTypes.Message, content, null, stop.Token);
+                    return await conversations.SendAsync(session, EventTypes.Message, content, null, stop.Token);
+                });
             }
             catch (AppException ex)
             {
