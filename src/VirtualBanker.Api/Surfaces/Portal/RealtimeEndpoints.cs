@@ -34,7 +34,7 @@ internal static class RealtimeEndpoints
         return app;
     }
 
-    public static async Task SignalAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, ChatSessionService sessions,
+    public static async Task SignalAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes,
         SignalingRelay relay, IceServers iceServers, ConversationFeed feed, IOptions<JsonOptions> json, TimeProvider clock)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
@@ -42,7 +42,9 @@ internal static class RealtimeEndpoints
             return;
         }
 
-        var session = await sessions.GetForCallerAsync(sessionId, principal, context.RequestAborted);
+        // Looked up in a scope of its own: the socket outlives the request's services (see InScopeAsync).
+        var session = await ConversationSockets.InScopeAsync(scopes, services =>
+            services.GetRequiredService<ChatSessionService>().GetForCallerAsync(sessionId, principal, context.RequestAborted));
         if (!session.IsOpenAt(clock.GetUtcNow().UtcDateTime))
         {
             throw new AppException(AppError.NotFound("The session has ended."));
