@@ -94,31 +94,28 @@ internal static class ConversationSockets
 
     /// <summary>
     /// Reads JSON-object frames until the client closes. An oversize frame closes the socket with 1009;
-    /// anything that is not a JSON object gets an error frame and the socket stays open.
+    /// anything that is not a JSON object gets an error frame and the socket stays open. With
+    /// <paramref name="closeWhenIdle"/>, a client silent for the socket's idle timeout is sent away (1001).
     /// </summary>
-    public static async Task ReceiveLoopAsync(SocketChannel channel, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken, TimeSpan? idleTimeout = null,
+    public static async Task ReceiveLoopAsync(AcceptedSocket socket, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken, bool closeWhenIdle = true,
         int maxFrameBytes = MaxFrameBytes)
     {
-        using var gone = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = socket.Channel;
 
-        // A pending receive cannot be cancelled without aborting the socket, so an idle client is sent
-        // a close frame instead; if it does not answer within a few seconds, the receive is abandoned.
-        using var idle = new Timer(_ =>
-        {
-            _ = channel.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Idle timeout.");
-            gone.CancelAfter(TimeSpan.FromSeconds(5));
-        });
+        // A pending receive cannot be cancelled without aborting the socket, so an idle client is closed
+        // like any server-side close: a close frame, and cut off if it does not answer (GoAwayAsync).
+        using var idle = new Timer(_ => _ = socket.GoAwayAsync(WebSocketCloseStatus.EndpointUnavailable, "Idle timeout."));
         while (channel.Socket.State == WebSocketState.Open)
         {
-            if (idleTimeout is { } limit)
+            if (closeWhenIdle)
             {
-                idle.Change(limit, Timeout.InfiniteTimeSpan);
+                idle.Change(socket.IdleTimeout, Timeout.InfiniteTimeSpan);
             }
 
             (string Text, bool TooLarge)? frame;
             try
             {
-                frame = await channel.ReceiveAsync(maxFrameBytes, gone.Token);
+                frame = await channel.ReceiveAsync(maxFrameBytes, cancellationToken);
             }
             catch (Exception ex) when (ex is WebSocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {

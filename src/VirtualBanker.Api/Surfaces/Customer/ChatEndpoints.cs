@@ -73,7 +73,7 @@ internal static class ChatEndpoints
         var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? current, ConversationSockets.OutboundFrame, stop.Token);
         try
         {
-            await ReceiveAsync(channel, scopes, session, accepted.IdleTimeout, stop.Token);
+            await ReceiveAsync(accepted, scopes, session, stop.Token);
         }
         finally
         {
@@ -87,9 +87,10 @@ internal static class ChatEndpoints
             ? sessions.GetForCallerAsync(principal.SessionId!, principal, cancellationToken)
             : sessions.GetOrCreateCustomerSessionAsync(principal.UserId!.Value, cancellationToken);
 
-    private static Task ReceiveAsync(SocketChannel channel, IServiceScopeFactory scopes, Session session, TimeSpan idleTimeout, CancellationToken cancellationToken) =>
-        ConversationSockets.ReceiveLoopAsync(channel, async message =>
+    private static Task ReceiveAsync(AcceptedSocket socket, IServiceScopeFactory scopes, Session session, CancellationToken cancellationToken) =>
+        ConversationSockets.ReceiveLoopAsync(socket, async message =>
         {
+            var channel = socket.Channel;
             switch (message.Text("type"))
             {
                 case "ping":
@@ -111,5 +112,5 @@ internal static class ChatEndpoints
                     await channel.SendAsync(ConversationSockets.ErrorFrame("Unknown frame. Send {\"type\":\"chat\",\"message\":\"...\"} or {\"type\":\"ping\"}."), cancellationToken);
                     break;
             }
-        }, cancellationToken, idleTimeout);
+        }, cancellationToken);
 }

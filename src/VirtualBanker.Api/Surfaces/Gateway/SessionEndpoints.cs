@@ -101,8 +101,8 @@ internal static class SessionEndpoints
         var pump = ConversationSockets.PumpAsync(channel, scopes, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, ConversationSockets.OutboundFrame, stop.Token);
 
         // The stream is one-way; reading only notices the client closing (or misbehaving).
-        await ConversationSockets.ReceiveLoopAsync(channel, _ =>
-            channel.SendAsync(ConversationSockets.ErrorFrame("This stream is read-only; send messages with POST /v1/session/message."), stop.Token), stop.Token);
+        await ConversationSockets.ReceiveLoopAsync(accepted, _ =>
+            channel.SendAsync(ConversationSockets.ErrorFrame("This stream is read-only; send messages with POST /v1/session/message."), stop.Token), stop.Token, closeWhenIdle: false);
 
         await stop.CancelAsync();
         await pump;

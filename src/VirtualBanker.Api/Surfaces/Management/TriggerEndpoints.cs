@@ -94,7 +94,7 @@ internal static class TriggerEndpoints
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var pump = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id,
             ConversationSockets.ResumePoint(context.Request) ?? current, ConversationSockets.OutboundFrame, stop.Token);
-        await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
+        await ConversationSockets.ReceiveLoopAsync(accepted, async frame =>
         {
             switch (frame.Text("type"))
             {
@@ -117,7 +117,7 @@ internal static class TriggerEndpoints
                     await channel.SendAsync(ConversationSockets.ErrorFrame("Send {\"type\":\"message\",\"content\":\"...\"} or {\"type\":\"ping\"}."), stop.Token);
                     break;
             }
-        }, stop.Token, accepted.IdleTimeout);
+        }, stop.Token);
         await stop.CancelAsync();
         await pump;
     }

@@ -63,7 +63,7 @@ internal static class RealtimeEndpoints
         var watch = CloseWhenSessionEndsAsync(channel, feed, session, clock, stop.Token);
         try
         {
-            await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
+            await ConversationSockets.ReceiveLoopAsync(accepted, async frame =>
             {
                 var type = frame.Text("type");
                 if (type == "ping")
@@ -91,7 +91,7 @@ internal static class RealtimeEndpoints
                 {
                     await channel.SendAsync(error, stop.Token);
                 }
-            }, stop.Token, accepted.IdleTimeout, MaxFrameBytes);
+            }, stop.Token, maxFrameBytes: MaxFrameBytes);
         }
         finally
         {

@@ -38,7 +38,7 @@ internal static class SocketEndpoints
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var pumps = new Dictionary<string, Task>(StringComparer.Ordinal);
-        await ConversationSockets.ReceiveLoopAsync(channel, async frame =>
+        await ConversationSockets.ReceiveLoopAsync(accepted, async frame =>
         {
             var type = frame.Text("type");
             if (type == "ping")
@@ -76,7 +76,7 @@ internal static class SocketEndpoints
             {
                 await channel.SendAsync(ConversationSockets.ErrorFrame(ex.Error.Message), stop.Token);
             }
-        }, stop.Token, accepted.IdleTimeout);
+        }, stop.Token);
         await stop.CancelAsync();
         await Task.WhenAll(pumps.Values);
     }
