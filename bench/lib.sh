@@ -31,12 +31,17 @@ login() {
   curl -fs -d "username=$2&password=$3" "http://127.0.0.1:$1/api/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 
+# admin_login PORT: prints an access token of the demo tenant's admin (also platform admin), signed in through contract 003.
+admin_login() {
+  curl -fs -H 'Content-Type: application/json' -d '{"email":"admin@bankbot.dev","password":"Bench-Admin-Pass-1!"}' \
+    "http://127.0.0.1:$1/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
 # portal_assertion PORT: configures demo-bank's portal_auth (HS256) as its admin, prints an assertion the
 # bank's portal would sign (sub user-456, valid 1 h) and turns off the consent step.
 portal_assertion() {
   local admin secret="bench-portal-secret-of-at-least-32-bytes"
-  admin=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"admin@bankbot.dev","password":"Bench-Admin-Pass-1!"}' \
-    "http://127.0.0.1:$1/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  admin=$(admin_login "$1")
   curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "http://127.0.0.1:$1/api/v1/clients/demo-bank" \
     -d "{\"settings\":{\"portal_auth\":{\"type\":\"hs256\",\"secret\":\"$secret\",\"issuer\":\"https://portal.bench\",\"audience\":\"virtualbanker\"},\"policy\":{\"require_consent\":false}}}"
   SECRET=$secret python3 - <<'PY'

@@ -17,8 +17,7 @@ dotnet build bench/ChatLoad -c Release -nologo -v q >/dev/null
 node bench/fake_openai.mjs $upstream_port & UPSTREAM_PID=$!
 start_api $port "$dir/data" --RateLimits:Enabled=false
 assertion=$(portal_assertion $port)
-admin=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"admin@bankbot.dev","password":"Bench-Admin-Pass-1!"}' \
-  "http://127.0.0.1:$port/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+admin=$(admin_login $port)
 curl -fs -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "http://127.0.0.1:$port/v1/model-profiles" \
   -d "{\"role\":\"chat\",\"deployment_mode\":\"default\",\"provider\":\"openai\",\"model\":\"bench\",\"base_url\":\"http://127.0.0.1:$upstream_port/v1\",\"api_key\":\"bench-key\"}"
 

@@ -18,8 +18,7 @@ dotnet build bench/ChatLoad -c Release -nologo -v q >/dev/null
 start_api $port "$dir/data" --RateLimits:Enabled=false
 base="http://127.0.0.1:$port"
 token=$(login $port alex@bankbot.dev 'BankBot2026!')
-admin=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"admin@bankbot.dev","password":"Bench-Admin-Pass-1!"}' "$base/api/v1/auth/login" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+admin=$(admin_login $port)
 user=$(curl -fs -H "Authorization: Bearer $token" "$base/api/auth/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["user_id"])')
 assertion=$(portal_assertion $port)
 for i in $(seq 1 20); do

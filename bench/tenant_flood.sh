@@ -14,7 +14,7 @@ publish_api
 start_api $port "$dir/data"
 base="http://127.0.0.1:$port"
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)[\"$1\"])"; }
-platform=$(curl -fs -H 'Content-Type: application/json' -d '{"email":"admin@bankbot.dev","password":"Bench-Admin-Pass-1!"}' "$base/api/v1/auth/login" | json access_token)
+platform=$(admin_login $port)
 curl -fs -o /dev/null -H "Authorization: Bearer $platform" -H 'Content-Type: application/json' "$base/api/v1/clients" \
   -d '{"id":"bank-b","name":"Bank B","domain":"bank-b.example","admin":{"email":"admin@bank-b.example","password":"Second-Tenant-Pass-1!","name":"B Admin"}}'
 admin_b=$(curl -fs -H 'Content-Type: application/json' -H 'X-Client-ID: bank-b' -d '{"email":"admin@bank-b.example","password":"Second-Tenant-Pass-1!"}' "$base/api/v1/auth/login" | json access_token)
