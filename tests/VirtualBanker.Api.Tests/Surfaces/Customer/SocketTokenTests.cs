@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using VirtualBanker.Api.Tests.Surfaces.Portal;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 
@@ -18,7 +19,7 @@ public sealed class SocketTokenTests(FakeClockFactory factory) : IClassFixture<F
         (await client.PostAsync("/api/auth/logout", null)).EnsureSuccessStatusCode();
         factory.Clock.Advance(TimeSpan.FromSeconds(2));
 
-        Assert.Equal((WebSocketCloseStatus)4001, await ClosedWithAsync(socket));
+        Assert.Equal((WebSocketCloseStatus)4001, await RealtimeSignalingTests.ClosedWithAsync(socket));
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class SocketTokenTests(FakeClockFactory factory) : IClassFixture<F
         using var other = await ConnectAsync(fresh);
         factory.Clock.Advance(TimeSpan.FromMinutes(2));
 
-        Assert.Equal((WebSocketCloseStatus)4001, await ClosedWithAsync(socket));
+        Assert.Equal((WebSocketCloseStatus)4001, await RealtimeSignalingTests.ClosedWithAsync(socket));
         Assert.Equal("pong", await PingAsync(other));
     }
 
@@ -52,20 +53,5 @@ public sealed class SocketTokenTests(FakeClockFactory factory) : IClassFixture<F
     {
         await socket.SendAsync("{\"type\":\"ping\"}"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
         return (await ChatTests.ReceiveAsync(socket))["type"]?.GetValue<string>();
-    }
-
-    /// <summary>The close status the server ends the socket with (frames before it are skipped), waiting up to 10 s.</summary>
-    private static async Task<WebSocketCloseStatus?> ClosedWithAsync(WebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[16 * 1024];
-        while (true)
-        {
-            var frame = await socket.ReceiveAsync(buffer, timeout.Token);
-            if (frame.MessageType == WebSocketMessageType.Close)
-            {
-                return frame.CloseStatus;
-            }
-        }
     }
 }
