@@ -68,12 +68,17 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     private Task<string> PgAsync(string tool, params string[] arguments) =>
         Environment.UserName == "root"
-            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments])
-            : RunAsync(Path.Combine(_bin, tool), arguments);
+            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. arguments], _directory)
+            : RunAsync(Path.Combine(_bin, tool), arguments, _directory);
 
-    private static async Task<string> RunAsync(string file, string[] arguments)
+    /// <summary>
+    /// Runs a tool in <paramref name="workingDirectory"/>: the cluster's own directory, which the postgres user
+    /// may enter. Inheriting the test's directory (a checkout under a private temp directory) made the tools
+    /// print "could not change directory" on stderr.
+    /// </summary>
+    private static async Task<string> RunAsync(string file, string[] arguments, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
