@@ -37,7 +37,7 @@ internal sealed class AgentConfiguration : IEntityTypeConfiguration<Agent>
         builder.Property(a => a.Description).HasMaxLength(1000);
         builder.Property(a => a.SystemPrompt).HasMaxLength(20_000);
         builder.Property(a => a.VoiceSettings).HasJsonConversion();
-        builder.HasIndex(a => new { a.TenantId, a.Slug }).IsUnique();
+        builder.HasIndex(a => new { a.Slug, a.TenantId }).IsUnique();
         builder.HasOne<Tenancy.Tenant>().WithMany().HasForeignKey(a => a.TenantId);
         builder.HasOne<ModelProfile>().WithMany().HasForeignKey(a => a.ModelProfileId).OnDelete(DeleteBehavior.SetNull);
     }

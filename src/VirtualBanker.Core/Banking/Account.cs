@@ -34,7 +34,6 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.Name).HasMaxLength(100);
         builder.Property(a => a.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(a => a.Type).HasConversion<string>().HasMaxLength(16);
-        builder.HasIndex(a => new { a.TenantId, a.UserId });
         builder.HasOne<Identity.User>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

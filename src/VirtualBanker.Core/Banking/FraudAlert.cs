@@ -29,7 +29,7 @@ internal sealed class FraudAlertConfiguration : IEntityTypeConfiguration<FraudAl
     {
         builder.Property(f => f.Details).HasMaxLength(1000);
         builder.Property(f => f.Status).HasMaxLength(16);
-        builder.HasIndex(f => new { f.TenantId, f.UserId });
+        builder.HasIndex(f => f.UserId);
         builder.HasIndex(f => f.TransactionId).IsUnique();
         builder.HasOne<Transaction>().WithMany().HasForeignKey(f => f.TransactionId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -26,7 +26,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Title).HasMaxLength(200);
         builder.Property(n => n.Message).HasMaxLength(2000);
         builder.Property(n => n.Type).HasMaxLength(16);
-        builder.HasIndex(n => new { n.TenantId, n.UserId, n.CreatedAt });
+        builder.HasIndex(n => new { n.UserId, n.CreatedAt });
         builder.HasOne<Identity.User>().WithMany().HasForeignKey(n => n.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

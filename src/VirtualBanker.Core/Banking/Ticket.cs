@@ -29,7 +29,6 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.Property(t => t.Subject).HasMaxLength(200);
         builder.Property(t => t.Description).HasMaxLength(4000);
         builder.Property(t => t.Status).HasMaxLength(16);
-        builder.HasIndex(t => new { t.TenantId, t.UserId });
         builder.HasOne<Identity.User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

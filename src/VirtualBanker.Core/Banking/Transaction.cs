@@ -40,8 +40,8 @@ internal sealed class TransactionConfiguration : IEntityTypeConfiguration<Transa
         builder.Property(t => t.Category).HasMaxLength(64);
         builder.Property(t => t.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(t => t.Type).HasConversion<string>().HasMaxLength(8);
-        builder.HasIndex(t => new { t.TenantId, t.UserId, t.Timestamp });
-        builder.HasIndex(t => new { t.TenantId, t.ExternalId }).IsUnique();
+        builder.HasIndex(t => new { t.UserId, t.Timestamp });
+        builder.HasIndex(t => new { t.ExternalId, t.TenantId }).IsUnique();
         builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -45,8 +45,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.PasswordHash).HasMaxLength(256);
         builder.Property(u => u.ExternalIssuer).HasMaxLength(512);
         builder.Property(u => u.ExternalSubject).HasMaxLength(255);
-        builder.HasIndex(u => new { u.TenantId, u.Email }).IsUnique();
-        builder.HasIndex(u => new { u.TenantId, u.ExternalIssuer, u.ExternalSubject }).IsUnique();
+        builder.HasIndex(u => new { u.Email, u.TenantId }).IsUnique();
+        builder.HasIndex(u => new { u.ExternalSubject, u.ExternalIssuer, u.TenantId }).IsUnique();
         builder.HasOne<Tenancy.Tenant>().WithMany().HasForeignKey(u => u.TenantId);
         builder.HasMany(u => u.Roles).WithOne().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -56,7 +56,6 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.Property(s => s.PortalContext).HasJsonConversion();
         builder.Property(s => s.EphemeralTokenHash).HasMaxLength(32);
         builder.HasIndex(s => s.EphemeralTokenHash).IsUnique();
-        builder.HasIndex(s => new { s.TenantId, s.UserId });
         builder.Property(s => s.LastEventId).IsConcurrencyToken();
         builder.HasOne<Tenancy.Tenant>().WithMany().HasForeignKey(s => s.TenantId);
         builder.HasOne<Identity.User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);

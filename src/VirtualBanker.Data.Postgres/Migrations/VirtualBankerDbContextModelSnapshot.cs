@@ -77,7 +77,9 @@ namespace VirtualBanker.Data.Postgres.Migrations
 
                     b.HasIndex("ModelProfileId");
 
-                    b.HasIndex("TenantId", "Slug")
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("Slug", "TenantId")
                         .IsUnique();
 
                     b.ToTable("Agents");
@@ -227,8 +229,6 @@ namespace VirtualBanker.Data.Postgres.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.HasIndex("TenantId", "UserId");
-
                     b.ToTable("Accounts");
                 });
 
@@ -270,7 +270,7 @@ namespace VirtualBanker.Data.Postgres.Migrations
                     b.HasIndex("TransactionId")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "UserId");
+                    b.HasIndex("UserId");
 
                     b.ToTable("FraudAlerts");
                 });
@@ -312,9 +312,7 @@ namespace VirtualBanker.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("TenantId", "UserId", "CreatedAt");
+                    b.HasIndex("UserId", "CreatedAt");
 
                     b.ToTable("Notifications");
                 });
@@ -361,8 +359,6 @@ namespace VirtualBanker.Data.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("UserId");
-
-                    b.HasIndex("TenantId", "UserId");
 
                     b.ToTable("Tickets");
                 });
@@ -426,10 +422,10 @@ namespace VirtualBanker.Data.Postgres.Migrations
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("TenantId", "ExternalId")
+                    b.HasIndex("ExternalId", "TenantId")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "UserId", "Timestamp");
+                    b.HasIndex("UserId", "Timestamp");
 
                     b.ToTable("Transactions");
                 });
@@ -815,10 +811,12 @@ namespace VirtualBanker.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId", "Email")
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("Email", "TenantId")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "ExternalIssuer", "ExternalSubject")
+                    b.HasIndex("ExternalSubject", "ExternalIssuer", "TenantId")
                         .IsUnique();
 
                     b.ToTable("Users");
@@ -904,9 +902,9 @@ namespace VirtualBanker.Data.Postgres.Migrations
                     b.HasIndex("EphemeralTokenHash")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("TenantId");
 
-                    b.HasIndex("TenantId", "UserId");
+                    b.HasIndex("UserId");
 
                     b.ToTable("Sessions");
                 });

@@ -71,7 +71,9 @@ namespace VirtualBanker.Data.Sqlite.Migrations
 
                     b.HasIndex("ModelProfileId");
 
-                    b.HasIndex("TenantId", "Slug")
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("Slug", "TenantId")
                         .IsUnique();
 
                     b.ToTable("Agents");
@@ -221,8 +223,6 @@ namespace VirtualBanker.Data.Sqlite.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.HasIndex("TenantId", "UserId");
-
                     b.ToTable("Accounts");
                 });
 
@@ -264,7 +264,7 @@ namespace VirtualBanker.Data.Sqlite.Migrations
                     b.HasIndex("TransactionId")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "UserId");
+                    b.HasIndex("UserId");
 
                     b.ToTable("FraudAlerts");
                 });
@@ -306,9 +306,7 @@ namespace VirtualBanker.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("UserId");
-
-                    b.HasIndex("TenantId", "UserId", "CreatedAt");
+                    b.HasIndex("UserId", "CreatedAt");
 
                     b.ToTable("Notifications");
                 });
@@ -355,8 +353,6 @@ namespace VirtualBanker.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("UserId");
-
-                    b.HasIndex("TenantId", "UserId");
 
                     b.ToTable("Tickets");
                 });
@@ -420,10 +416,10 @@ namespace VirtualBanker.Data.Sqlite.Migrations
 
                     b.HasIndex("AccountId");
 
-                    b.HasIndex("TenantId", "ExternalId")
+                    b.HasIndex("ExternalId", "TenantId")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "UserId", "Timestamp");
+                    b.HasIndex("UserId", "Timestamp");
 
                     b.ToTable("Transactions");
                 });
@@ -805,10 +801,12 @@ namespace VirtualBanker.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId", "Email")
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("Email", "TenantId")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "ExternalIssuer", "ExternalSubject")
+                    b.HasIndex("ExternalSubject", "ExternalIssuer", "TenantId")
                         .IsUnique();
 
                     b.ToTable("Users");
@@ -894,9 +892,9 @@ namespace VirtualBanker.Data.Sqlite.Migrations
                     b.HasIndex("EphemeralTokenHash")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
+                    b.HasIndex("TenantId");
 
-                    b.HasIndex("TenantId", "UserId");
+                    b.HasIndex("UserId");
 
                     b.ToTable("Sessions");
                 });
