@@ -9,8 +9,9 @@ public sealed record Briefing(DateOnly Date, string UserName, string Text, Brief
 /// <summary>The daily briefing written from the customer's figures by templates (the offline path).</summary>
 public static class DailyBriefing
 {
-    public static Briefing Compose(FinancialData data, HealthScoreResult health, ForecastResult forecast, int pendingFraudAlerts)
+    public static Briefing Compose(FinancialData data, HealthScoreResult health, ForecastResult forecast)
     {
+        var pendingFraudAlerts = data.PendingFraudAlerts;
         var flow = CashFlow.Trailing30Days(data);
         var metrics = new BriefingMetrics(data.TotalBalanceMinor, flow.IncomeMinor, flow.ExpensesMinor);
         var text = new StringBuilder("DAILY BRIEFING:\n\n");

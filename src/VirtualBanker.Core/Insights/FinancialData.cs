@@ -5,6 +5,9 @@ namespace VirtualBanker.Core.Insights;
 /// <summary>Everything the insight functions read about one customer: plain data, no database.</summary>
 public sealed record FinancialData(string UserName, IReadOnlyList<AccountData> Accounts, IReadOnlyList<TxData> Transactions, DateTime Now)
 {
+    /// <summary>Fraud alerts still waiting for the customer's review.</summary>
+    public int PendingFraudAlerts { get; init; }
+
     /// <summary>Checking + savings − what is owed on credit cards, in minor units.</summary>
     public long TotalBalanceMinor => Accounts.Sum(a => a.BalanceMinor);
 

@@ -56,8 +56,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
     public async Task<AccountStatusResult> GetAccountStatusAsync(CancellationToken cancellationToken = default)
     {
         var data = await customers.LoadAsync(userId, cancellationToken);
-        var pending = await customers.PendingFraudAlertsAsync(userId, cancellationToken);
-        return new AccountStatusResult(pending > 0 ? "active_review_pending" : "active", data.Accounts.Count, pending, Balances(data));
+        return new AccountStatusResult(data.PendingFraudAlerts > 0 ? "active_review_pending" : "active", data.Accounts.Count, data.PendingFraudAlerts, Balances(data));
     }
 
     [Description("Search the customer's transactions by merchant, category and period (e.g. 'this month', 'last 3 months').")]

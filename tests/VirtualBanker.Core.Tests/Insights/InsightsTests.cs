@@ -153,7 +153,8 @@ public sealed class InsightsTests
     [Fact]
     public void Briefing_IsWrittenFromTheFigures()
     {
-        var briefing = DailyBriefing.Compose(_data, HealthScore.Compute(_data), BalanceForecast.Forecast(_data, 1), pendingFraudAlerts: 2);
+        var data = _data with { PendingFraudAlerts = 2 };
+        var briefing = DailyBriefing.Compose(data, HealthScore.Compute(data), BalanceForecast.Forecast(data, 1));
 
         Assert.Equal(new DateOnly(2026, 11, 20), briefing.Date);
         Assert.Equal("Fixture Person", briefing.UserName);

@@ -16,11 +16,11 @@ internal static class DashboardEndpoints
     public static Task<CachedJson<DashboardOverview>> GetOverviewAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
         caller.CachedAsync("dashboard", TimeSpan.FromMinutes(2), Build, cancellationToken);
 
-    internal static DashboardOverview Build(FinancialData data, int pendingFraudAlerts)
+    internal static DashboardOverview Build(FinancialData data)
     {
         var flow = CashFlow.Trailing30Days(data);
         var health = HealthScore.Compute(data);
-        var briefing = DailyBriefing.Compose(data, health, BalanceForecast.Forecast(data, 1), pendingFraudAlerts);
+        var briefing = DailyBriefing.Compose(data, health, BalanceForecast.Forecast(data, 1));
         return new DashboardOverview(
             Money.Of(data.TotalBalanceMinor),
             [.. data.Accounts.Select(a => new AccountItem(a.Id, a.Type.ToString().ToLowerInvariant(), a.Name, Money.Of(a.BalanceMinor), a.Currency))],
@@ -33,7 +33,7 @@ internal static class DashboardEndpoints
             [.. CashFlow.Months(data, 6).Select(m => new CashFlowItem(
                 m.Month.ToString("MMM", CultureInfo.InvariantCulture), Money.Of(m.IncomeMinor), Money.Of(m.ExpensesMinor), Money.Of(m.SavingsMinor)))],
             health.OverallScore,
-            pendingFraudAlerts,
+            data.PendingFraudAlerts,
             new BriefingSummary(briefing.Summary, null));
     }
 }

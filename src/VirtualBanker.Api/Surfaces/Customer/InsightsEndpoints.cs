@@ -83,7 +83,7 @@ internal static class InsightsEndpoints
     }
 
     public static async Task<CachedJson<CoachingScoreResponse>> GetScoreAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
-        await caller.CachedAsync("score", TimeSpan.FromMinutes(10), (data, _) =>
+        await caller.CachedAsync("score", TimeSpan.FromMinutes(10), data =>
         {
             var score = HealthScore.Compute(data);
             return new CoachingScoreResponse(
@@ -95,9 +95,9 @@ internal static class InsightsEndpoints
 
     /// <summary>Figures computed here; the narrative by the tenant's briefing model when it has one, else by templates.</summary>
     public static async Task<CachedJson<BriefingResponse>> GetBriefingAsync([AsParameters] Caller caller, BriefingWriter writer, CancellationToken cancellationToken) =>
-        await caller.CachedAsync("briefing", TimeSpan.FromHours(1), async (data, pending, ct) =>
+        await caller.CachedAsync("briefing", TimeSpan.FromHours(1), async (data, ct) =>
         {
-            var briefing = DailyBriefing.Compose(data, HealthScore.Compute(data), BalanceForecast.Forecast(data, 1), pending);
+            var briefing = DailyBriefing.Compose(data, HealthScore.Compute(data), BalanceForecast.Forecast(data, 1));
             return new BriefingResponse(
                 briefing.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 briefing.UserName,
@@ -106,14 +106,14 @@ internal static class InsightsEndpoints
         }, cancellationToken);
 
     public static async Task<CachedJson<BehaviorResponse>> GetBehaviorAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
-        await caller.CachedAsync("behavior", TimeSpan.FromMinutes(10), (data, _) =>
+        await caller.CachedAsync("behavior", TimeSpan.FromMinutes(10), data =>
         {
             var behavior = BehaviorInsights.Compute(data);
             return new BehaviorResponse(behavior.Insights, new BehaviorMetrics(behavior.WeekendPct, behavior.LateNightCount, Money.Of(behavior.AvgTransactionMinor)));
         }, cancellationToken);
 
     public static async Task<CachedJson<PredictResponse>> GetPredictAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
-        await caller.CachedAsync("predict", TimeSpan.FromMinutes(5), (data, _) =>
+        await caller.CachedAsync("predict", TimeSpan.FromMinutes(5), data =>
         {
             var forecast = BalanceForecast.Forecast(data, 1);
             return new PredictResponse(Money.Of(forecast.CurrentBalanceMinor), Money.Of(forecast.Expected[0].BalanceMinor), Projections(forecast), forecast.Confidence);
@@ -122,7 +122,7 @@ internal static class InsightsEndpoints
     public static async Task<CachedJson<FutureResponse>> GetFutureAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
     {
         var months = Query.Int(monthsParam, "months", 12, 1, 60);
-        return await caller.CachedAsync($"future:{months}", TimeSpan.FromMinutes(5), (data, _) =>
+        return await caller.CachedAsync($"future:{months}", TimeSpan.FromMinutes(5), data =>
         {
             var forecast = BalanceForecast.Forecast(data, months);
             return new FutureResponse(Money.Of(forecast.CurrentBalanceMinor), months, Projections(forecast), forecast.Confidence);
@@ -132,7 +132,7 @@ internal static class InsightsEndpoints
     public static async Task<CachedJson<ScenariosResponse>> GetScenariosAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
     {
         var months = Query.Int(monthsParam, "months", 6, 1, 24);
-        return await caller.CachedAsync($"scenarios:{months}", TimeSpan.FromMinutes(5), (data, _) =>
+        return await caller.CachedAsync($"scenarios:{months}", TimeSpan.FromMinutes(5), data =>
         {
             var forecast = BalanceForecast.Forecast(data, months);
             return new ScenariosResponse(months, new ScenarioSet(
@@ -192,21 +192,21 @@ internal readonly struct Caller
             : Customers.ResolveUserAsync(requested, cancellationToken);
 
     /// <summary>
-    /// A view of the customer's data (and their count of pending fraud alerts), computed on a miss and
-    /// cached per customer for <paramref name="ttl"/>. A hit costs no database round trip.
+    /// A view of the customer's data, computed on a miss and cached per customer for <paramref name="ttl"/>.
+    /// A hit costs no database round trip.
     /// </summary>
-    public Task<CachedJson<T>> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, T> build, CancellationToken cancellationToken) =>
-        CachedAsync(view, ttl, (data, pending, _) => Task.FromResult(build(data, pending)), cancellationToken);
+    public Task<CachedJson<T>> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, T> build, CancellationToken cancellationToken) =>
+        CachedAsync(view, ttl, (data, _) => Task.FromResult(build(data)), cancellationToken);
 
     /// <summary>The view is kept as the JSON it is answered with: a hit writes those bytes, it does not serialize again.</summary>
-    public async Task<CachedJson<T>> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, int, CancellationToken, Task<T>> build, CancellationToken cancellationToken)
+    public async Task<CachedJson<T>> CachedAsync<T>(string view, TimeSpan ttl, Func<FinancialData, CancellationToken, Task<T>> build, CancellationToken cancellationToken)
     {
         var userId = await UserIdAsync(cancellationToken);
         var services = Services;
         return await Cache.GetOrCreateAsync(Principal.TenantId!, userId, view, ttl, async ct =>
         {
             var customers = services.GetRequiredService<CustomerDataService>();
-            var value = await build(await customers.LoadAsync(userId, ct), await customers.PendingFraudAlertsAsync(userId, ct), ct);
+            var value = await build(await customers.LoadAsync(userId, ct), ct);
             return CachedJson<T>.Of(value, services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
         }, cancellationToken);
     }
