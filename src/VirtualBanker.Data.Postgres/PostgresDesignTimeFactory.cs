@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using VirtualBanker.Core.Data;
-using VirtualBanker.Core.Identity;
-using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Data.Postgres;
 
@@ -14,6 +12,6 @@ internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Vi
         var options = new DbContextOptionsBuilder<VirtualBankerDbContext>()
             .UseNpgsql("Host=127.0.0.1;Database=virtualbanker_design", PostgresProvider.Configure)
             .Options;
-        return new VirtualBankerDbContext(options, new TenantContext(AnonymousPrincipal.Instance));
+        return new VirtualBankerDbContext(options);
     }
 }

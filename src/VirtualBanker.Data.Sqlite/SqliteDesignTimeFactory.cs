@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using VirtualBanker.Core.Data;
-using VirtualBanker.Core.Identity;
-using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Data.Sqlite;
 
@@ -14,6 +12,6 @@ internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Virt
         var options = new DbContextOptionsBuilder<VirtualBankerDbContext>()
             .UseSqlite("Data Source=design-time.db", SqliteProvider.Configure)
             .Options;
-        return new VirtualBankerDbContext(options, new TenantContext(AnonymousPrincipal.Instance));
+        return new VirtualBankerDbContext(options);
     }
 }

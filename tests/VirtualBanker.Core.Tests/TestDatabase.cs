@@ -38,7 +38,7 @@ public sealed class TestDatabase : IDisposable
             .UseSqlite(_connection, SqliteProvider.Configure)
             .AddInterceptors(new TenantSaveChangesInterceptor())
             .Options;
-        return new VirtualBankerDbContext(options, tenant);
+        return new VirtualBankerDbContext(options).For(tenant);
     }
 
     public VirtualBankerDbContext Context(string? tenantId = null) => Context(out _, tenantId);
@@ -65,7 +65,7 @@ public sealed class TestDatabase : IDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton<ISecretProtector, ReversibleTestProtector>();
         services.AddVirtualBankerCore();
-        services.AddDbContext<VirtualBankerDbContext>((sp, o) => o
+        services.AddVirtualBankerDbContext((sp, o) => o
             .UseSqlite(_connection, SqliteProvider.Configure)
             .AddInterceptors(sp.GetRequiredService<TenantSaveChangesInterceptor>()));
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });

@@ -67,7 +67,7 @@ public sealed class MigrationsTests
             var connection = new NpgsqlConnectionStringBuilder(baseConnection.ConnectionString) { Database = databaseName }.ConnectionString;
             var options = new DbContextOptionsBuilder<VirtualBankerDbContext>().UseNpgsql(connection, PostgresProvider.Configure).Options;
             var tenant = new TenantContext(AnonymousPrincipal.Instance);
-            await using var db = new VirtualBankerDbContext(options, tenant);
+            await using var db = new VirtualBankerDbContext(options).For(tenant);
 
             await db.Database.MigrateAsync();
 
