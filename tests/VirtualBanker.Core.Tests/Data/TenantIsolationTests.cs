@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Core.Banking;
+using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Core.Tests.Data;
 
@@ -97,6 +100,36 @@ public sealed class TenantIsolationTests : IDisposable
         db.Notifications.Remove(new Notification { Id = foreignId, TenantId = "bank-b", UserId = _userB, Title = "", Message = "" });
 
         await Assert.ThrowsAsync<TenantIsolationException>(() => db.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task PooledContext_TakesTheTenantOfEachScope_NotTheOneBefore()
+    {
+        await using var services = _database.Services();
+        VirtualBankerDbContext first;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("bank-a");
+            first = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+            Assert.Equal([_userA], await first.Users.Select(u => u.Id).ToListAsync());
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("bank-b");
+            var second = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+            Assert.Same(first, second); // the pool handed back the same instance: this is the case under test
+            Assert.Equal([_userB], await second.Users.Select(u => u.Id).ToListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task ContextNotBoundToATenantScope_RefusesToQuery()
+    {
+        await using var services = _database.Services();
+        await using var db = await services.GetRequiredService<IDbContextFactory<VirtualBankerDbContext>>().CreateDbContextAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.Users.ToListAsync());
     }
 
     public void Dispose() => _database.Dispose();
