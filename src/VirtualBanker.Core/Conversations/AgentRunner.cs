@@ -24,6 +24,7 @@ public sealed partial class AgentRunner(
     IEventBus bus,
     IServiceScopeFactory scopes,
     ChatClientFactory chatClients,
+    TenantDirectory tenants,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -149,7 +150,12 @@ public sealed partial class AgentRunner(
             }, null, cancellationToken);
         }
 
-        var tenant = await db.Tenants.AsNoTracking().FirstAsync(t => t.Id == session.TenantId, cancellationToken);
+        // The cached snapshot, dropped on every node when an admin changes the tenant: one query less per message.
+        if (await tenants.FindAsync(session.TenantId, cancellationToken) is not { } tenant)
+        {
+            return;
+        }
+
         var agent = session.AgentId is { } agentId ? await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken) : null;
 
         // A tool runs only if both the tenant and the agent allow it (an agent without a list of its own
