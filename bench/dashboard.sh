@@ -19,7 +19,7 @@ publish_api
 start_api $port "$dir/data" --RateLimits:Enabled=false
 url="http://127.0.0.1:$port/api/dashboard/overview"
 customer=$(login $port alex@bankbot.dev 'BankBot2026!')
-admin=$(login $port admin@bankbot.dev 'Bench-Admin-Pass-1!')
+admin=$(admin_login $port)
 user_id=$(curl -fs -H "Authorization: Bearer $customer" "http://127.0.0.1:$port/api/auth/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["user_id"])')
 
 # One keep-alive connection per caller, as a browser would hold: the figure is the server's, not a TCP
