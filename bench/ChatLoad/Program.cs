@@ -14,10 +14,12 @@ using System.Text.Json;
 // Callers: --tokens FILE (one access token per line, reused round-robin), or --portal BASE_URL --assertion JWT
 // to open one portal session per socket (contract 000; each socket is then its own caller and session).
 // Usage: ChatLoad --url ws://HOST:PORT/api/ai/chat/ws[,ws://...] (--tokens FILE | --portal URL --assertion JWT)
-//                 [--mode chat] [--sessions 100] [--messages 20] [--interval-ms 0] [--hold-s 30]
+//                 [--mode chat] [--sessions 100] [--messages 20] [--interval-ms 0] [--hold-s 30] [--warmup-s 0]
+// --warmup-s: each session first sends the same paced load for that long, unrecorded. On two cores the JIT
+// recompiles hot code for the first 15-30 s of load; without a warm-up the tail measures the compiler.
 // With several URLs the sessions are spread over them round-robin (one per node of a scaled-out deployment).
 string url = "", tokensFile = "", portal = "", assertion = "", mode = "chat";
-int sessions = 100, messages = 20, intervalMs = 0, holdSeconds = 30;
+int sessions = 100, messages = 20, intervalMs = 0, holdSeconds = 30, warmupSeconds = 0;
 for (var i = 0; i < args.Length - 1; i++)
 {
     switch (args[i])
@@ -31,6 +33,7 @@ for (var i = 0; i < args.Length - 1; i++)
         case "--messages": messages = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--interval-ms": intervalMs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--hold-s": holdSeconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--warmup-s": warmupSeconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
     }
 }
 
@@ -99,12 +102,15 @@ if (mode == "idle")
     return;
 }
 
+var warmUntil = TimeSpan.FromSeconds(warmupSeconds);
 await Task.WhenAll(Enumerable.Range(0, sessions).Select(RunSession));
+wall.Stop();
+var measured = wall.Elapsed - warmUntil;
 samples.Sort();
 steady.Sort();
 var what = mode switch { "ping" => "rtt", "direct" => "ttft", _ => "ttfc" };
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{mode} sessions={sessions} interval_ms={intervalMs} messages={samples.Count} failures={failures} {what}_p50_ms={P(samples, 50):0.00} {what}_p99_ms={P(samples, 99):0.00} {what}_max_ms={samples[^1]:0.00} steady_p50_ms={P(steady, 50):0.00} steady_p99_ms={P(steady, 99):0.00} wall_s={wall.Elapsed.TotalSeconds:0.0} messages_per_s={samples.Count / wall.Elapsed.TotalSeconds:0.0}"));
+    $"{mode} sessions={sessions} interval_ms={intervalMs} messages={samples.Count} failures={failures} {what}_p50_ms={P(samples, 50):0.00} {what}_p99_ms={P(samples, 99):0.00} {what}_max_ms={samples[^1]:0.00} steady_p50_ms={P(steady, 50):0.00} steady_p99_ms={P(steady, 99):0.00} warmup_s={warmupSeconds} wall_s={measured.TotalSeconds:0.0} messages_per_s={samples.Count / measured.TotalSeconds:0.0}"));
 
 async Task RunSession(int index)
 {
@@ -113,8 +119,10 @@ async Task RunSession(int index)
 
     // Spread the sessions' first messages over one interval so paced load is even, not in bursts.
     await Task.Delay(intervalMs == 0 ? 0 : Random.Shared.Next(intervalMs));
+    var warmups = 0;
     for (var m = 0; m < messages; m++)
     {
+        var warmingUp = wall.Elapsed < warmUntil;
         var next = Task.Delay(intervalMs);
         double? sample;
         try
@@ -133,12 +141,17 @@ async Task RunSession(int index)
             return;
         }
 
-        if (sample is { } ms)
+        if (warmingUp)
+        {
+            m--; // warm-up messages do not count against --messages
+            warmups++;
+        }
+        else if (sample is { } ms)
         {
             lock (gate)
             {
                 samples.Add(ms);
-                if (m > 0)
+                if (m > 0 || warmups > 0)
                 {
                     steady.Add(ms);
                 }
