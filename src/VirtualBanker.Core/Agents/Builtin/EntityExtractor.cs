@@ -29,13 +29,20 @@ public static partial class EntityExtractor
         "all", "my", "the", "me", "this", "last", "a", "an", "it", "them", "average", "least", "most", "home", "work", "once",
     };
 
+    // All category words in one pattern, built once: a pattern per word per message overflowed Regex's
+    // static cache (15 entries), so every message constructed some thirty regexes again.
+    private static readonly Regex CategoryPattern = new(
+        $@"\b(?:{string.Join('|', CategoryWords.Keys.OrderByDescending(k => k.Length).Select(Regex.Escape))})\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
     public static Entities Extract(string text, DateTime now)
     {
         var period = ExtractPeriod(text, now);
-        var category = CategoryWords.Where(c => Regex.IsMatch(text, $@"\b{Regex.Escape(c.Key)}\b", RegexOptions.IgnoreCase))
-            .OrderByDescending(c => c.Key.Length).Select(c => c.Value).FirstOrDefault();
+
+        // The longest category word mentioned wins ("eating out" over a shorter one elsewhere).
+        var category = CategoryPattern.Matches(text).MaxBy(m => m.Length) is { } word ? CategoryWords[word.Value] : null;
         var months = MonthsPattern().Match(text) is { Success: true } m ? Math.Clamp(int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture), 1, 60)
-            : Regex.IsMatch(text, @"\b(a|one) year\b|\byearly\b|\bend of the year\b", RegexOptions.IgnoreCase) ? 12 : (int?)null;
+            : YearPattern().IsMatch(text) ? 12 : (int?)null;
         return new Entities(ExtractAmount(text), ExtractMerchant(text), category, period, months);
     }
 
@@ -124,4 +131,7 @@ public static partial class EntityExtractor
 
     [GeneratedRegex(@"\b(?<n>\d{1,2})\s*months?\b", RegexOptions.IgnoreCase)]
     private static partial Regex MonthsPattern();
+
+    [GeneratedRegex(@"\b(a|one) year\b|\byearly\b|\bend of the year\b", RegexOptions.IgnoreCase)]
+    private static partial Regex YearPattern();
 }
