@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
@@ -17,6 +18,11 @@ public class ChatClientFactory(
 {
     private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => Task.Run(() => TrainClassifier(nlu?.Value ?? new NluOptions())));
 
+    // Built once and shared by every run: the pipelines are stateless per call. An openai profile's client is
+    // rebuilt when the profile changes (a new UpdatedAt), so an admin's edit applies to the next message.
+    private readonly ConcurrentDictionary<Guid, (DateTime Version, IChatClient Client)> _profileClients = new();
+    private IChatClient? _builtin, _builtinWrapped;
+
     /// <summary>Starts training the builtin classifier so the first message does not wait for it.</summary>
     public Task WarmUpAsync() => _classifier.Value;
 
@@ -27,16 +33,24 @@ public class ChatClientFactory(
     /// </summary>
     public virtual async Task<IChatClient> CreateAsync(ModelProfile? profile, CancellationToken cancellationToken)
     {
-        IChatClient builtin = new MeteredChatClient(new BuiltinChatClient(await _classifier.Value.WaitAsync(cancellationToken), clock), BuiltinChatClient.ProviderName, metrics);
+        var classifier = await _classifier.Value.WaitAsync(cancellationToken);
+        var builtin = _builtin ??= new MeteredChatClient(new BuiltinChatClient(classifier, clock), BuiltinChatClient.ProviderName, metrics);
         if (profile is not { Provider: OpenAiProvider.Name, BaseUrl: not null })
         {
-            return Wrap(builtin);
+            return _builtinWrapped ??= Wrap(builtin);
+        }
+
+        if (_profileClients.TryGetValue(profile.Id, out var cached) && cached.Version == profile.UpdatedAt)
+        {
+            return cached.Client;
         }
 
         var apiKey = profile.ProtectedApiKey is null ? null : protector?.Unprotect(profile.ProtectedApiKey);
         var primary = new MeteredChatClient(OpenAiProvider.Create(profile.BaseUrl, apiKey, profile.Model), OpenAiProvider.Name, metrics);
         var timeout = TimeSpan.FromSeconds(profile.Parameters.TimeoutSeconds ?? 30);
-        return Wrap(new FallbackChatClient(primary, builtin, timeout, metrics), profile.Parameters);
+        var client = Wrap(new FallbackChatClient(primary, builtin, timeout, metrics), profile.Parameters);
+        _profileClients[profile.Id] = (profile.UpdatedAt, client);
+        return client;
     }
 
     protected IChatClient Wrap(IChatClient provider, ModelParameters? parameters = null) =>

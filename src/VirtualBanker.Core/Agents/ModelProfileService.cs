@@ -4,6 +4,8 @@ using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Observability;
 
+using VirtualBanker.Core.Tenancy;
+
 namespace VirtualBanker.Core.Agents;
 
 public sealed record ModelProfileInput(string Provider, string Model, string? BaseUrl, string? ApiKey, ModelParameters? Parameters);
@@ -11,7 +13,7 @@ public sealed record ModelProfileInput(string Provider, string Model, string? Ba
 public sealed record RouteChoice(ModelProfile? Profile, double Score);
 
 /// <summary>Model profiles (role × deployment mode → provider, model, parameters) and the routing rule that picks one.</summary>
-public sealed class ModelProfileService(VirtualBankerDbContext db, ISecretProtector protector, MetricsCollector metrics, TimeProvider clock)
+public sealed class ModelProfileService(VirtualBankerDbContext db, ISecretProtector protector, MetricsCollector metrics, TenantDirectory tenants, TimeProvider clock)
 {
     public static readonly IReadOnlySet<string> Providers = new HashSet<string>([Builtin.BuiltinChatClient.ProviderName, OpenAiProvider.Name]);
 
@@ -31,6 +33,7 @@ public sealed class ModelProfileService(VirtualBankerDbContext db, ISecretProtec
         Apply(profile, input, now);
         db.ModelProfiles.Add(profile);
         await db.SaveChangesAsync(cancellationToken);
+        await ForgetAsync(cancellationToken);
         return profile;
     }
 
@@ -45,11 +48,19 @@ public sealed class ModelProfileService(VirtualBankerDbContext db, ISecretProtec
 
         Apply(profile, input, clock.GetUtcNow().UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
+        await ForgetAsync(cancellationToken);
         return profile;
     }
 
-    public async Task<bool> DeleteAsync(string role, string deploymentMode, CancellationToken cancellationToken) =>
-        await db.ModelProfiles.Where(p => p.Role == role && p.DeploymentMode == deploymentMode).ExecuteDeleteAsync(cancellationToken) == 1;
+    public async Task<bool> DeleteAsync(string role, string deploymentMode, CancellationToken cancellationToken)
+    {
+        var deleted = await db.ModelProfiles.Where(p => p.Role == role && p.DeploymentMode == deploymentMode).ExecuteDeleteAsync(cancellationToken) == 1;
+        await ForgetAsync(cancellationToken);
+        return deleted;
+    }
+
+    // Agent runs read the profiles from the tenant's cached agent setup.
+    private ValueTask ForgetAsync(CancellationToken cancellationToken) => tenants.ForgetAsync(db.Tenant.TenantId!, cancellationToken);
 
     /// <summary>
     /// Routing rule: each profile scores 0.5 if its role matches, 0.3 if its deployment mode matches, plus

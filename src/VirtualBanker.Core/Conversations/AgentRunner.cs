@@ -127,7 +127,7 @@ public sealed partial class AgentRunner(
         var sequence = long.Parse(message.Payload, CultureInfo.InvariantCulture);
 
         var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == message.SessionId, cancellationToken);
-        var inbound = await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == message.SessionId && e.Sequence == sequence, cancellationToken);
+        var (inbound, memory) = await conversations.RunInputAsync(message.SessionId, sequence, cancellationToken);
         // Consent is checked when the message is accepted; a run found without it is not run at all.
         if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || session.AwaitsConsent)
         {
@@ -150,13 +150,14 @@ public sealed partial class AgentRunner(
             }, null, cancellationToken);
         }
 
-        // The cached snapshot, dropped on every node when an admin changes the tenant: one query less per message.
+        // The cached snapshots, dropped on every node when an admin changes the tenant, its agents or profiles.
         if (await tenants.FindAsync(session.TenantId, cancellationToken) is not { } tenant)
         {
             return;
         }
 
-        var agent = session.AgentId is { } agentId ? await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId, cancellationToken) : null;
+        var setup = await tenants.AgentSetupAsync(session.TenantId, cancellationToken);
+        var agent = setup.Agent(session.AgentId);
 
         // A tool runs only if both the tenant and the agent allow it (an agent without a list of its own
         // takes the tenant's), and only for the session's own customer.
@@ -171,18 +172,14 @@ public sealed partial class AgentRunner(
             messages.Add(new ChatMessage(ChatRole.System, agent.SystemPrompt));
         }
 
-        foreach (var (role, text) in await conversations.MemoryAsync(session.Id, sequence, cancellationToken))
+        foreach (var (role, text) in memory)
         {
             messages.Add(new ChatMessage(role == "user" ? ChatRole.User : ChatRole.Assistant, text));
         }
 
         messages.Add(new ChatMessage(ChatRole.User, ConversationService.Content(inbound)));
 
-        // The agent's own model profile, else the tenant's "chat" profile; none means the builtin assistant.
-        var profile = agent?.ModelProfileId is { } profileId
-            ? await db.ModelProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == profileId, cancellationToken)
-            : await db.ModelProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Role == "chat" && p.DeploymentMode == "default", cancellationToken);
-        var client = await chatClients.CreateAsync(profile, cancellationToken);
+        var client = await chatClients.CreateAsync(setup.ProfileFor(agent), cancellationToken);
         await conversations.AppendAsync(session.Id, EventTypes.ChatStart, new JsonObject { ["reply_to"] = sequence }, null, cancellationToken, waitForCommit: false);
         var answer = new System.Text.StringBuilder();
         var calls = new Dictionary<string, string>(StringComparer.Ordinal);

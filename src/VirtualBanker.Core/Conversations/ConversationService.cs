@@ -234,22 +234,36 @@ public sealed class ConversationService(
     }
 
     /// <summary>The last turns of the session as (role, text) pairs, oldest first, for the model's context.</summary>
-    public async Task<IReadOnlyList<(string Role, string Text)>> MemoryAsync(string sessionId, long beforeSequence, CancellationToken cancellationToken)
+    /// <summary>
+    /// What a run answers: its inbound event, and the conversation before it, the last
+    /// <see cref="ConversationOptions.MemoryTurns"/> turns (customer messages and answers, oldest first). Both
+    /// come from the writer's memory when it has seen them, else from the log.
+    /// </summary>
+    public async Task<(ConversationEvent? Inbound, IReadOnlyList<(string Role, string Text)> Memory)> RunInputAsync(
+        string sessionId, long sequence, CancellationToken cancellationToken)
     {
-        var turns = options.Value.MemoryTurns;
-        if (turns == 0)
+        var count = options.Value.MemoryTurns * 2;
+        var recent = writer.RecentTurns(sessionId, sequence, count + 1);
+        var inbound = recent?.LastOrDefault(e => e.Sequence == sequence)
+            ?? await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == sessionId && e.Sequence == sequence, cancellationToken);
+        List<ConversationEvent> memory;
+        if (recent is not null || count == 0)
         {
-            return [];
+            memory = recent is null ? [] : [.. recent.Where(e => e.Sequence < sequence).TakeLast(count)];
+        }
+        else
+        {
+            memory = await db.ConversationEvents.AsNoTracking()
+                .Where(e => e.SessionId == sessionId && e.Sequence < sequence && (e.Type == EventTypes.Message || e.Type == EventTypes.ChatEnd))
+                .OrderByDescending(e => e.Sequence)
+                .Take(count)
+                .ToListAsync(cancellationToken);
+            memory.Reverse();
         }
 
-        var events = await db.ConversationEvents.AsNoTracking()
-            .Where(e => e.SessionId == sessionId && e.Sequence < beforeSequence && (e.Type == EventTypes.Message || e.Type == EventTypes.ChatEnd))
-            .OrderByDescending(e => e.Sequence)
-            .Take(turns * 2)
-            .ToListAsync(cancellationToken);
-        return [.. events.AsEnumerable().Reverse()
+        return (inbound, [.. memory
             .Select(e => (e.Type == EventTypes.Message ? "user" : "assistant", Content(e)))
-            .Where(t => t.Item2.Length > 0)];
+            .Where(t => t.Item2.Length > 0)]);
     }
 
     public static string Content(ConversationEvent e)

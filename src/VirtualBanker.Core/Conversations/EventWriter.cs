@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Tenancy;
 
@@ -25,6 +26,7 @@ public sealed partial class EventWriter(
     IServiceScopeFactory scopes,
     ConversationFeed feed,
     IEnumerable<ISharedEventSequence> sharedSequence,
+    IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<EventWriter> logger) : BackgroundService
 {
@@ -35,6 +37,9 @@ public sealed partial class EventWriter(
     private static readonly TimeSpan IdleAfter = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan SweepEvery = TimeSpan.FromMinutes(1);
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+
+    // Enough recent turns for a run's memory, its inbound message, and a message or two sent during the run.
+    private readonly int _turnsKept = (options.Value.MemoryTurns * 2) + 4;
 
     /// <summary>Assigns the next id of the session, publishes the event live and queues it for storage.</summary>
     public async Task<ConversationEvent> AppendAsync(VirtualBankerDbContext db, ConversationEvent e, bool waitForCommit, CancellationToken cancellationToken)
@@ -60,6 +65,7 @@ public sealed partial class EventWriter(
                 {
                     // First event of this session in this process: continue from what is stored.
                     log.LastId = await StoredLastIdAsync(db, e.SessionId, cancellationToken) + 1;
+                    log.SeenAllTurns = log.LastId == 1;
                 }
                 else
                 {
@@ -68,6 +74,12 @@ public sealed partial class EventWriter(
 
                 e.Sequence = log.LastId;
                 log.LastUsed = clock.GetUtcNow();
+                if (e.Type is EventTypes.Message or EventTypes.ChatEnd)
+                {
+                    log.SeenAllTurns &= log.Turns.Length < _turnsKept; // about to drop the oldest
+                    log.Turns = [.. log.Turns.Skip(log.Turns.Length + 1 - _turnsKept), e];
+                }
+
                 pending = new Pending(e, null);
                 log.Uncommitted[e.Sequence] = pending;
                 _queue.Enqueue(pending);
@@ -109,6 +121,22 @@ public sealed partial class EventWriter(
         _sessions.TryGetValue(sessionId, out var log)
             ? [.. log.Uncommitted.Values.Select(p => p.Event!).Where(e => e.Sequence > afterSequence).OrderBy(e => e.Sequence)]
             : [];
+
+    /// <summary>
+    /// The session's last <paramref name="count"/> messages and answers up to id <paramref name="upTo"/>,
+    /// from memory; null when this process may not have seen them all: it started or forgot the session since
+    /// they were written, or other nodes write this session too (scaled out). Saves an agent run two queries.
+    /// </summary>
+    public IReadOnlyList<ConversationEvent>? RecentTurns(string sessionId, long upTo, int count)
+    {
+        if (_sharedSequence is not null || !_sessions.TryGetValue(sessionId, out var log))
+        {
+            return null;
+        }
+
+        var turns = log.Turns.Where(e => e.Sequence <= upTo).ToList();
+        return log.SeenAllTurns || turns.Count >= count ? turns[Math.Max(0, turns.Count - count)..] : null;
+    }
 
     /// <summary>Scaled out: the last id any node gave out for the session (its event may not be stored yet). Null on one node.</summary>
     public async ValueTask<long?> LastIdAnywhereAsync(string sessionId) => _sharedSequence is null ? null : await _sharedSequence.LastAsync(sessionId);
@@ -356,6 +384,12 @@ public sealed partial class EventWriter(
         public long LastId { get; set; } = -1;
 
         public DateTimeOffset LastUsed { get; set; }
+
+        /// <summary>The latest messages and answers, oldest first; replaced (never changed) under <see cref="Gate"/>.</summary>
+        public ConversationEvent[] Turns { get; set; } = [];
+
+        /// <summary>The session had no events when this process started writing it, and <see cref="Turns"/> has dropped none since.</summary>
+        public bool SeenAllTurns { get; set; }
 
         /// <summary>Set, under <see cref="Gate"/>, when the sweep removed this entry; appenders then take a fresh one.</summary>
         public bool Evicted { get; set; }

@@ -31,15 +31,24 @@ public sealed class OpenAiProviderTests(VirtualBankerFactory factory) : IClassFi
                 db.ModelProfiles.Add(profile);
             }
 
+            profile.Provider = OpenAiProvider.Name;
+            profile.Model = "fake-gpt";
             profile.BaseUrl = _upstream.BaseUrl;
             profile.ProtectedApiKey = scope.ServiceProvider.GetRequiredService<ISecretProtector>().Protect("test-key");
             profile.UpdatedAt = DateTime.UtcNow;
         }
 
         await db.SaveChangesAsync();
+
+        // Written straight to the database, past the admin services that drop the cached copies.
+        await scope.ServiceProvider.GetRequiredService<TenantDirectory>().ForgetAsync("demo-bank", CancellationToken.None);
     }
 
     public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    private static async Task<string> AskAsync(HttpClient client, string message) =>
+        JsonDocument.Parse(await (await client.PostAsJsonAsync("/api/ai/chat", new { message })).Content.ReadAsStringAsync())
+            .RootElement.GetProperty("response").GetString()!;
 
     [Fact]
     public async Task Chat_UpstreamAsksForATool_RealToolRuns_AnswerIsGroundedInItsResult()
@@ -59,6 +68,26 @@ public sealed class OpenAiProviderTests(VirtualBankerFactory factory) : IClassFi
         Assert.Contains(requests[0].Body["tools"]!.AsArray(), t => t!["function"]!["name"]!.GetValue<string>() == "get_balances");
         var toolMessage = requests[^1].Body["messages"]!.AsArray().Last(m => m!["role"]!.GetValue<string>() == "tool");
         Assert.Equal(5800m, JsonDocument.Parse(toolMessage!["content"]!.GetValue<string>()).RootElement.GetProperty("total_balance").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Chat_ProfileChangedThroughTheAdminApi_AnswersTheNextMessage()
+    {
+        _upstream.Fail = false;
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+        using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+
+        var before = await AskAsync(client, "How much money do I have?");
+        var changed = await admin.PutAsJsonAsync("/v1/model-profiles/chat/default", new { provider = "builtin", model = "nlu" });
+        var calls = _upstream.Requests.Count;
+        var after = await AskAsync(client, "How much money do I have?");
+
+        // Runs take the tenant's profiles from a cache; the admin API drops it, so the change applies at once.
+        Assert.True(changed.IsSuccessStatusCode, await changed.Content.ReadAsStringAsync());
+        Assert.StartsWith("According to your accounts", before, StringComparison.Ordinal);
+        Assert.Contains("$5,800.00", after, StringComparison.Ordinal);
+        Assert.Equal(calls, _upstream.Requests.Count);
     }
 
     [Fact]

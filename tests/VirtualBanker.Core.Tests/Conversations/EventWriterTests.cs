@@ -36,6 +36,65 @@ public sealed class EventWriterTests
         await writer.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task RunInput_IsTheSame_FromTheWritersMemory_AndFromTheLog()
+    {
+        using var database = new TestDatabase();
+        database.AddTenants("t1");
+        using (var db = database.Context("t1"))
+        {
+            db.Sessions.AddRange(NewSession("s-long", database), NewSession("s-other", database));
+            await db.SaveChangesAsync();
+        }
+
+        await using var services = database.Services();
+        var writer = services.GetRequiredService<EventWriter>();
+        await writer.StartAsync(CancellationToken.None);
+
+        // Twenty turns, each a message, a chunk and an answer (the default memory is 6 turns), then a last message.
+        for (var turn = 1; turn <= 20; turn++)
+        {
+            await AppendAsync(services, "s-long", EventTypes.Message, $"question {turn}");
+            await AppendAsync(services, "s-long", EventTypes.ChatChunk, "...");
+            await AppendAsync(services, "s-long", EventTypes.ChatEnd, turn == 20 ? "" : $"answer {turn}");
+        }
+
+        var last = await AppendAsync(services, "s-long", EventTypes.Message, "and now?");
+        Assert.NotNull(writer.RecentTurns("s-long", last.Sequence, 13));
+        var fromMemory = await RunInputAsync(services, last.Sequence);
+
+        // The writer forgets the idle session: the same input must now come from the database.
+        database.Clock.Advance(TimeSpan.FromMinutes(11));
+        await AppendAsync(services, "s-other", EventTypes.Message, "hello");
+        Assert.Null(writer.RecentTurns("s-long", last.Sequence, 13));
+        var fromLog = await RunInputAsync(services, last.Sequence);
+
+        string[] expected = [
+            "user:question 15", "assistant:answer 15", "user:question 16", "assistant:answer 16", "user:question 17", "assistant:answer 17",
+            "user:question 18", "assistant:answer 18", "user:question 19", "assistant:answer 19", "user:question 20"];
+        Assert.Equal(expected, fromMemory.Memory);
+        Assert.Equal(expected, fromLog.Memory);
+        Assert.Equal("{\"content\":\"and now?\"}", fromMemory.Inbound);
+        Assert.Equal(fromMemory.Inbound, fromLog.Inbound);
+        await writer.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task<(string? Inbound, string[] Memory)> RunInputAsync(ServiceProvider services, long sequence)
+    {
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("t1");
+        var (inbound, memory) = await scope.ServiceProvider.GetRequiredService<ConversationService>().RunInputAsync("s-long", sequence, CancellationToken.None);
+        return (inbound?.Payload, [.. memory.Select(m => $"{m.Role}:{m.Text}")]);
+    }
+
+    private static async Task<ConversationEvent> AppendAsync(ServiceProvider services, string sessionId, string type, string content)
+    {
+        await using var scope = services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("t1");
+        return await scope.ServiceProvider.GetRequiredService<ConversationService>()
+            .AppendAsync(sessionId, type, new System.Text.Json.Nodes.JsonObject { ["content"] = content }, null, CancellationToken.None);
+    }
+
     private static async Task<ConversationEvent> AppendAsync(ServiceProvider services, string sessionId)
     {
         await using var scope = services.CreateAsyncScope();

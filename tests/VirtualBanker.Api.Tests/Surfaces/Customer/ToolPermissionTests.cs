@@ -23,6 +23,9 @@ public sealed class ToolPermissionTests(VirtualBankerFactory factory) : IClassFi
             var tenant = await db.Tenants.SingleAsync(t => t.Id == "demo-bank");
             tenant.Settings.AllowedTools = [.. tenant.Settings.AllowedTools.Where(t => t != "savings_rate")];
             await db.SaveChangesAsync();
+
+            // Written straight to the database, past the admin services that drop the cached copies.
+            await scope.ServiceProvider.GetRequiredService<TenantDirectory>().ForgetAsync("demo-bank", CancellationToken.None);
         }
 
         var fixture = await CustomerFixture.CreateAsync(factory);
