@@ -46,34 +46,40 @@ public sealed class CustomerDataService(VirtualBankerDbContext db, ICurrentPrinc
     public async Task<FinancialData> LoadAsync(Guid userId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var since = now.AddDays(-HistoryDays);
-        // The customer, their accounts and their count of pending alerts in one round trip: a cache miss
-        // of every insight view pays for this read, and each query costs more than its rows here.
-        var customer = await db.Users.Where(u => u.Id == userId)
-            .Select(u => new
-            {
-                u.Name,
-                Accounts = db.Accounts.Where(a => a.UserId == u.Id).OrderBy(a => a.Type)
-                    .Select(a => new AccountData(a.Id, a.Type, a.Name, a.BalanceMinor, a.Currency)).ToList(),
-                PendingFraudAlerts = db.FraudAlerts.Count(f => f.UserId == u.Id && f.Status == "pending"),
-            })
-            .FirstOrDefaultAsync(cancellationToken)
-            ?? throw new AppException(AppError.NotFound("No such user."));
+        var customer = await CustomerQuery(db, userId, cancellationToken) ?? throw new AppException(AppError.NotFound("No such user."));
         var accountTypes = customer.Accounts.ToDictionary(a => a.Id, a => a.Type);
-        var transactions = await db.Transactions.AsNoTracking()
+        var transactions = new List<TxData>();
+        await foreach (var t in TransactionsQuery(db, userId, now.AddDays(-HistoryDays)).WithCancellation(cancellationToken))
+        {
+            transactions.Add(new TxData(t.Id, t.Merchant, t.Category, t.AmountMinor, DateTime.SpecifyKind(t.Timestamp, DateTimeKind.Utc), accountTypes.GetValueOrDefault(t.AccountId)));
+        }
+
+        return new FinancialData(customer.Name, customer.Accounts, transactions, now) { PendingFraudAlerts = customer.PendingFraudAlerts };
+    }
+
+    // Every agent tool call and every insight cache miss runs these two queries: compiled once, they skip
+    // EF's per-call expression work (parameter extraction, cache-key hashing), which cost more than the SQL.
+    // The tenant filter still applies: it reads the context it runs on.
+
+    // The customer, their accounts and their count of pending alerts in one round trip.
+    private static readonly Func<VirtualBankerDbContext, Guid, CancellationToken, Task<CustomerRow?>> CustomerQuery =
+        EF.CompileAsyncQuery((VirtualBankerDbContext db, Guid userId, CancellationToken _) => db.Users.Where(u => u.Id == userId)
+            .Select(u => new CustomerRow(
+                u.Name,
+                db.Accounts.Where(a => a.UserId == u.Id).OrderBy(a => a.Type)
+                    .Select(a => new AccountData(a.Id, a.Type, a.Name, a.BalanceMinor, a.Currency)).ToList(),
+                db.FraudAlerts.Count(f => f.UserId == u.Id && f.Status == "pending")))
+            .FirstOrDefault());
+
+    private static readonly Func<VirtualBankerDbContext, Guid, DateTime, IAsyncEnumerable<TxRow>> TransactionsQuery =
+        EF.CompileAsyncQuery((VirtualBankerDbContext db, Guid userId, DateTime since) => db.Transactions.AsNoTracking()
             .Where(t => t.UserId == userId && t.Timestamp >= since)
             .OrderBy(t => t.Timestamp)
-            .Select(t => new { t.Id, t.Merchant, t.Category, t.AmountMinor, t.Timestamp, t.AccountId })
-            .ToListAsync(cancellationToken);
-        return new FinancialData(
-            customer.Name,
-            customer.Accounts,
-            [.. transactions.Select(t => new TxData(t.Id, t.Merchant, t.Category, t.AmountMinor, DateTime.SpecifyKind(t.Timestamp, DateTimeKind.Utc), accountTypes.GetValueOrDefault(t.AccountId)))],
-            now)
-        {
-            PendingFraudAlerts = customer.PendingFraudAlerts,
-        };
-    }
+            .Select(t => new TxRow(t.Id, t.Merchant, t.Category, t.AmountMinor, t.Timestamp, t.AccountId)));
+
+    private sealed record CustomerRow(string Name, List<AccountData> Accounts, int PendingFraudAlerts);
+
+    private sealed record TxRow(Guid Id, string Merchant, string Category, long AmountMinor, DateTime Timestamp, Guid AccountId);
 
     /// <summary>One page of a customer's transactions, newest first, with the total matching count.</summary>
     public async Task<(IReadOnlyList<Transaction> Items, int Total)> ListTransactionsAsync(

@@ -126,7 +126,7 @@ public sealed partial class AgentRunner(
         var conversations = services.GetRequiredService<ConversationService>();
         var sequence = long.Parse(message.Payload, CultureInfo.InvariantCulture);
 
-        var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == message.SessionId, cancellationToken);
+        var session = await SessionQuery(db, message.SessionId, cancellationToken);
         var (inbound, memory) = await conversations.RunInputAsync(message.SessionId, sequence, cancellationToken);
         // Consent is checked when the message is accepted; a run found without it is not run at all.
         if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || session.AwaitsConsent)
@@ -223,6 +223,10 @@ public sealed partial class AgentRunner(
         // The run is over only when all of it is stored: a client coming back later finds the whole answer.
         await conversations.FlushAsync(session.Id, cancellationToken);
     }
+
+    // Compiled once: every run reads its session first, and EF's per-call query work cost more than the read.
+    private static readonly Func<VirtualBankerDbContext, string, CancellationToken, Task<Sessions.Session?>> SessionQuery =
+        EF.CompileAsyncQuery((VirtualBankerDbContext db, string id, CancellationToken _) => db.Sessions.AsNoTracking().FirstOrDefault(s => s.Id == id));
 
     private AsyncServiceScope Scope(string tenantId)
     {
