@@ -7,7 +7,7 @@ using VirtualBanker.Core.Insights;
 namespace VirtualBanker.Core.Banking;
 
 /// <summary>Reads one customer's banking data, after deciding whether the caller may see it.</summary>
-public sealed class CustomerDataService(VirtualBankerDbContext db, ICurrentPrincipal principal, TimeProvider clock)
+public sealed class CustomerDataService(VirtualBankerDbContext db, ICurrentPrincipal principal, UserCache cache, TimeProvider clock)
 {
     /// <summary>How far back insights look: six months of history plus the current month.</summary>
     public const int HistoryDays = 200;
@@ -56,6 +56,15 @@ public sealed class CustomerDataService(VirtualBankerDbContext db, ICurrentPrinc
 
         return new FinancialData(customer.Name, customer.Accounts, transactions, now) { PendingFraudAlerts = customer.PendingFraudAlerts };
     }
+
+    /// <summary>
+    /// The customer's data for agent tools: loaded at most a minute ago and never before their latest ingest
+    /// (an ingest drops it on every node, like their cached views). A conversation calls a tool on nearly
+    /// every message, and reading six months of transactions each time was most of a message's work.
+    /// </summary>
+    public async Task<FinancialData> LoadRecentAsync(Guid userId, CancellationToken cancellationToken) =>
+        await cache.GetOrCreateAsync(db.Tenant.TenantId!, userId, "data", TimeSpan.FromMinutes(1),
+            async ct => await LoadAsync(userId, ct), cancellationToken, localOnly: true);
 
     // Every agent tool call and every insight cache miss runs these two queries: compiled once, they skip
     // EF's per-call expression work (parameter extraction, cache-key hashing), which cost more than the SQL.

@@ -11,7 +11,9 @@ namespace VirtualBanker.Core.Banking;
 /// </summary>
 public sealed class UserCache(HybridCache cache, CacheInvalidation invalidation, MetricsCollector metrics)
 {
-    public async ValueTask<T> GetOrCreateAsync<T>(string tenantId, Guid userId, string view, TimeSpan ttl, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken)
+    /// <param name="localOnly">Kept in this process only, never in the shared cache (Redis): for large values cheaper to read again than to ship.</param>
+    public async ValueTask<T> GetOrCreateAsync<T>(string tenantId, Guid userId, string view, TimeSpan ttl, Func<CancellationToken, ValueTask<T>> factory, CancellationToken cancellationToken,
+        bool localOnly = false)
     {
         var missed = false;
         var tag = Tag(tenantId, userId);
@@ -24,7 +26,12 @@ public sealed class UserCache(HybridCache cache, CacheInvalidation invalidation,
                 missed = true;
                 return await f(ct);
             },
-            new HybridCacheEntryOptions { Expiration = ttl, LocalCacheExpiration = ttl },
+            new HybridCacheEntryOptions
+            {
+                Expiration = ttl,
+                LocalCacheExpiration = ttl,
+                Flags = localOnly ? HybridCacheEntryFlags.DisableDistributedCache : HybridCacheEntryFlags.None,
+            },
             [tag],
             cancellationToken);
         metrics.RecordCache(hit: !missed);

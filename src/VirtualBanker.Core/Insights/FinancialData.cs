@@ -1,8 +1,13 @@
+using System.ComponentModel;
 using VirtualBanker.Core.Banking;
 
 namespace VirtualBanker.Core.Insights;
 
-/// <summary>Everything the insight functions read about one customer: plain data, no database.</summary>
+/// <summary>
+/// Everything the insight functions read about one customer: plain data, no database. Immutable, so a
+/// cache can hand the same instance to every reader (HybridCache copies anything not marked so).
+/// </summary>
+[ImmutableObject(true)]
 public sealed record FinancialData(string UserName, IReadOnlyList<AccountData> Accounts, IReadOnlyList<TxData> Transactions, DateTime Now)
 {
     /// <summary>Fraud alerts still waiting for the customer's review.</summary>

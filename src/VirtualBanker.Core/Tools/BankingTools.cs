@@ -48,14 +48,14 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
     [Description("Current balances of the customer's checking, savings and credit accounts, and their total.")]
     public async Task<BalancesResult> GetBalancesAsync(CancellationToken cancellationToken = default)
     {
-        var data = await customers.LoadAsync(userId, cancellationToken);
+        var data = await customers.LoadRecentAsync(userId, cancellationToken);
         return new BalancesResult(Money(data.TotalBalanceMinor), Balances(data));
     }
 
     [Description("Status of the customer's accounts: active or not, and pending fraud reviews.")]
     public async Task<AccountStatusResult> GetAccountStatusAsync(CancellationToken cancellationToken = default)
     {
-        var data = await customers.LoadAsync(userId, cancellationToken);
+        var data = await customers.LoadRecentAsync(userId, cancellationToken);
         return new AccountStatusResult(data.PendingFraudAlerts > 0 ? "active_review_pending" : "active", data.Accounts.Count, data.PendingFraudAlerts, Balances(data));
     }
 
@@ -67,7 +67,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         [Description("Maximum transactions to list, 1-20")] int limit = 10,
         CancellationToken cancellationToken = default)
     {
-        var data = await customers.LoadAsync(userId, cancellationToken);
+        var data = await customers.LoadRecentAsync(userId, cancellationToken);
         var span = Span(period, data.Now);
         var found = data.Transactions
             .Where(t => t.Timestamp >= span.From && t.Timestamp <= span.To)
@@ -85,7 +85,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         [Description("Only this category")] string? category = null,
         CancellationToken cancellationToken = default)
     {
-        var data = await customers.LoadAsync(userId, cancellationToken);
+        var data = await customers.LoadRecentAsync(userId, cancellationToken);
         var span = Span(period, data.Now);
         var spending = data.External.Where(t => t.IsDebit && t.Timestamp >= span.From && t.Timestamp <= span.To)
             .Where(t => category is null || string.Equals(t.Category, category, StringComparison.OrdinalIgnoreCase))
@@ -98,14 +98,14 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
     [Description("Income, spending and savings rate over the last 30 days.")]
     public async Task<SavingsResult> SavingsRateAsync(CancellationToken cancellationToken = default)
     {
-        var flow = CashFlow.Trailing30Days(await customers.LoadAsync(userId, cancellationToken));
+        var flow = CashFlow.Trailing30Days(await customers.LoadRecentAsync(userId, cancellationToken));
         return new SavingsResult(Money(flow.IncomeMinor), Money(flow.ExpensesMinor), Money(flow.SavingsMinor), Math.Round(flow.SavingsRate * 100, 1));
     }
 
     [Description("The customer's financial health score (0-100) with an explanation and improvements.")]
     public async Task<HealthResult> HealthScoreAsync(CancellationToken cancellationToken = default)
     {
-        var score = Insights.HealthScore.Compute(await customers.LoadAsync(userId, cancellationToken));
+        var score = Insights.HealthScore.Compute(await customers.LoadRecentAsync(userId, cancellationToken));
         return new HealthResult(score.OverallScore, score.Explanation, score.ActionableImprovements);
     }
 
@@ -113,7 +113,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
     public async Task<ForecastToolResult> ForecastAsync([Description("Months ahead, 1-60")] int months = 1, CancellationToken cancellationToken = default)
     {
         months = Math.Clamp(months, 1, 60);
-        var forecast = BalanceForecast.Forecast(await customers.LoadAsync(userId, cancellationToken), months);
+        var forecast = BalanceForecast.Forecast(await customers.LoadRecentAsync(userId, cancellationToken), months);
         return new ForecastToolResult(Money(forecast.CurrentBalanceMinor), months, Money(forecast.Expected[^1].BalanceMinor),
             Money(forecast.Conservative[^1]), Money(forecast.Optimistic[^1]), forecast.Confidence);
     }
@@ -139,7 +139,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         }
 
         merchant ??= "Purchase";
-        var impact = PurchaseSimulation.Simulate(await customers.LoadAsync(userId, cancellationToken), (long)Math.Round(amount * 100), merchant,
+        var impact = PurchaseSimulation.Simulate(await customers.LoadRecentAsync(userId, cancellationToken), (long)Math.Round(amount * 100), merchant,
             Categories.Categorize(merchant, category));
         return new SimulationResult(amount, merchant, impact.Verdict, Money(impact.BalanceAfterMinor), impact.SavingsRateAfter, impact.MonthsOfExpensesAfter, impact.Explanation);
     }
