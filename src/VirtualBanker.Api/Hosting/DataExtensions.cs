@@ -86,7 +86,13 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<
                 }
 
                 await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-                await db.Database.MigrateAsync(cancellationToken);
+
+                // Up to date (every restart): skip MigrateAsync, which takes its migration lock and diffs the
+                // whole model first, about 0.1 s of start-up. MigrationsTests keep the model and migrations in step.
+                if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+                {
+                    await db.Database.MigrateAsync(cancellationToken);
+                }
             }
 
             if (database.IsSqlite)
