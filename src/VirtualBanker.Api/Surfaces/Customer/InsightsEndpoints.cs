@@ -176,10 +176,15 @@ internal readonly struct Caller
     [FromQuery(Name = "user_id")]
     public string? UserIdParam { get; init; }
 
+    // Marked as services: the compile-time request delegates cannot ask the container at start-up, and would
+    // otherwise take them for the request body.
+    [FromServices]
     public IServiceProvider Services { get; init; }
 
+    [FromServices]
     public UserCache Cache { get; init; }
 
+    [FromServices]
     public ICurrentPrincipal Principal { get; init; }
 
     /// <summary>Resolved on first use: a cached view read by its own customer needs no database context at all.</summary>
