@@ -3,7 +3,6 @@ using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Observability;
-
 using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Core.Agents;

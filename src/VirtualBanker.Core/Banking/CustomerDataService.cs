@@ -66,7 +66,7 @@ public sealed class CustomerDataService(VirtualBankerDbContext db, ICurrentPrinc
         await cache.GetOrCreateAsync(db.Tenant.TenantId!, userId, "data", TimeSpan.FromMinutes(1),
             async ct => await LoadAsync(userId, ct), cancellationToken, localOnly: true);
 
-    // Every agent tool call and every insight cache miss runs these two queries: compiled once, they skip
+    // Every insight view's cache miss and every miss of the tools' data runs these two queries: compiled once, they skip
     // EF's per-call expression work (parameter extraction, cache-key hashing), which cost more than the SQL.
     // The tenant filter still applies: it reads the context it runs on.
 

@@ -233,7 +233,6 @@ public sealed class ConversationService(
         return null;
     }
 
-    /// <summary>The last turns of the session as (role, text) pairs, oldest first, for the model's context.</summary>
     /// <summary>
     /// What a run answers: its inbound event, and the conversation before it, the last
     /// <see cref="ConversationOptions.MemoryTurns"/> turns (customer messages and answers, oldest first). Both

@@ -12,16 +12,8 @@ public sealed class EventWriterTests
     public async Task IdleSessions_AreForgotten_AndContinueTheirIdsFromTheDatabase()
     {
         using var database = new TestDatabase();
-        database.AddTenants("t1");
-        using (var db = database.Context("t1"))
-        {
-            db.Sessions.AddRange(NewSession("s-idle", database), NewSession("s-busy", database));
-            await db.SaveChangesAsync();
-        }
-
-        await using var services = database.Services();
+        await using var services = await StartWriterAsync(database, "s-idle", "s-busy");
         var writer = services.GetRequiredService<EventWriter>();
-        await writer.StartAsync(CancellationToken.None);
 
         Assert.Equal(1, (await AppendAsync(services, "s-idle")).Sequence);
         Assert.Equal(1, writer.LastId("s-idle"));
@@ -40,16 +32,8 @@ public sealed class EventWriterTests
     public async Task RunInput_IsTheSame_FromTheWritersMemory_AndFromTheLog()
     {
         using var database = new TestDatabase();
-        database.AddTenants("t1");
-        using (var db = database.Context("t1"))
-        {
-            db.Sessions.AddRange(NewSession("s-long", database), NewSession("s-other", database));
-            await db.SaveChangesAsync();
-        }
-
-        await using var services = database.Services();
+        await using var services = await StartWriterAsync(database, "s-long", "s-other");
         var writer = services.GetRequiredService<EventWriter>();
-        await writer.StartAsync(CancellationToken.None);
 
         // Twenty turns, each a message, a chunk and an answer (the default memory is 6 turns), then a last message.
         for (var turn = 1; turn <= 20; turn++)
@@ -77,6 +61,21 @@ public sealed class EventWriterTests
         Assert.Equal("{\"content\":\"and now?\"}", fromMemory.Inbound);
         Assert.Equal(fromMemory.Inbound, fromLog.Inbound);
         await writer.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Tenant t1 with the given sessions, and a running writer.</summary>
+    private static async Task<ServiceProvider> StartWriterAsync(TestDatabase database, params string[] sessionIds)
+    {
+        database.AddTenants("t1");
+        using (var db = database.Context("t1"))
+        {
+            db.Sessions.AddRange(sessionIds.Select(id => NewSession(id, database)));
+            await db.SaveChangesAsync();
+        }
+
+        var services = database.Services();
+        await services.GetRequiredService<EventWriter>().StartAsync(CancellationToken.None);
+        return services;
     }
 
     private static async Task<(string? Inbound, string[] Memory)> RunInputAsync(ServiceProvider services, long sequence)
