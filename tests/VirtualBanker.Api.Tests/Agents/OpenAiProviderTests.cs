@@ -46,10 +46,6 @@ public sealed class OpenAiProviderTests(VirtualBankerFactory factory) : IClassFi
 
     public async Task DisposeAsync() => await _upstream.DisposeAsync();
 
-    private static async Task<string> AskAsync(HttpClient client, string message) =>
-        JsonDocument.Parse(await (await client.PostAsJsonAsync("/api/ai/chat", new { message })).Content.ReadAsStringAsync())
-            .RootElement.GetProperty("response").GetString()!;
-
     [Fact]
     public async Task Chat_UpstreamAsksForATool_RealToolRuns_AnswerIsGroundedInItsResult()
     {
@@ -78,10 +74,10 @@ public sealed class OpenAiProviderTests(VirtualBankerFactory factory) : IClassFi
         using var client = factory.CreateClient(fixture.AccessToken);
         using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
 
-        var before = await AskAsync(client, "How much money do I have?");
+        var before = await CustomerFixture.AskAsync(client, "How much money do I have?");
         var changed = await admin.PutAsJsonAsync("/v1/model-profiles/chat/default", new { provider = "builtin", model = "nlu" });
         var calls = _upstream.Requests.Count;
-        var after = await AskAsync(client, "How much money do I have?");
+        var after = await CustomerFixture.AskAsync(client, "How much money do I have?");
 
         // Runs take the tenant's profiles from a cache; the admin API drops it, so the change applies at once.
         Assert.True(changed.IsSuccessStatusCode, await changed.Content.ReadAsStringAsync());

@@ -72,19 +72,15 @@ public sealed class CustomerAccessTests(VirtualBankerFactory factory) : IClassFi
         using var customer = factory.CreateClient(fixture.AccessToken);
         using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
 
-        var before = await AskAsync(customer, "what is my balance?");
+        var before = await CustomerFixture.AskAsync(customer, "what is my balance?");
         var ingest = await admin.PostAsJsonAsync("/api/transactions", new { external_id = $"chat-{Guid.NewGuid():N}", user_id = fixture.UserId, merchant = "Payroll", amount = 100m });
-        var after = await AskAsync(customer, "what is my balance?");
+        var after = await CustomerFixture.AskAsync(customer, "what is my balance?");
 
         // The tools read the customer's data from a short-lived cache; an ingest drops it like the cached views.
         Assert.Equal(HttpStatusCode.Created, ingest.StatusCode);
         Assert.Contains("$5,800.00", before, StringComparison.Ordinal);
         Assert.Contains("$5,900.00", after, StringComparison.Ordinal);
     }
-
-    private static async Task<string> AskAsync(HttpClient client, string message) =>
-        (await JsonAsync(await client.PostAsJsonAsync("/api/ai/chat", new { message }))).GetProperty("response").GetString()!;
-
     [Fact]
     public async Task Ingest_SameExternalIdWithAnotherAmount_Is422_AndChangesNothing()
     {

@@ -56,4 +56,9 @@ public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid Check
         await db.SaveChangesAsync();
         return new CustomerFixture(userId, body.GetProperty("access_token").GetString()!, checking.Id);
     }
+
+    /// <summary>The assistant's answer to one message (POST /api/ai/chat, contract 001).</summary>
+    public static async Task<string> AskAsync(HttpClient client, string message) =>
+        JsonDocument.Parse(await (await client.PostAsJsonAsync("/api/ai/chat", new { message })).Content.ReadAsStringAsync())
+            .RootElement.GetProperty("response").GetString()!;
 }

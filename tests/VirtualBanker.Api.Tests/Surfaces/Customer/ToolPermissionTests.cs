@@ -31,9 +31,9 @@ public sealed class ToolPermissionTests(VirtualBankerFactory factory) : IClassFi
         var fixture = await CustomerFixture.CreateAsync(factory);
         using var client = factory.CreateClient(fixture.AccessToken);
 
-        var balance = await AskAsync(client, "what is my balance?");
-        var savings = await AskAsync(client, "what is my savings rate?");
-        var spending = await AskAsync(client, "how much did I spend on groceries?");
+        var balance = await CustomerFixture.AskAsync(client, "what is my balance?");
+        var savings = await CustomerFixture.AskAsync(client, "what is my savings rate?");
+        var spending = await CustomerFixture.AskAsync(client, "how much did I spend on groceries?");
 
         Assert.Contains("not allowed to use get balances", balance, StringComparison.Ordinal);
         Assert.DoesNotContain("5,800", balance, StringComparison.Ordinal);
@@ -47,8 +47,4 @@ public sealed class ToolPermissionTests(VirtualBankerFactory factory) : IClassFi
         Assert.DoesNotContain(calls, c => c.Contains("get_balances", StringComparison.Ordinal) || c.Contains("savings_rate", StringComparison.Ordinal));
         Assert.Contains(calls, c => c.Contains("spending_summary", StringComparison.Ordinal));
     }
-
-    private static async Task<string> AskAsync(HttpClient client, string message) =>
-        JsonDocument.Parse(await (await client.PostAsJsonAsync("/api/ai/chat", new { message })).Content.ReadAsStringAsync())
-            .RootElement.GetProperty("response").GetString()!;
 }
