@@ -245,24 +245,23 @@ public sealed class ConversationService(
         var recent = writer.RecentTurns(sessionId, sequence, count + 1);
         var inbound = recent?.LastOrDefault(e => e.Sequence == sequence)
             ?? await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == sessionId && e.Sequence == sequence, cancellationToken);
-        List<ConversationEvent> memory;
-        if (recent is not null || count == 0)
-        {
-            memory = recent is null ? [] : [.. recent.Where(e => e.Sequence < sequence).TakeLast(count)];
-        }
-        else
-        {
-            memory = await db.ConversationEvents.AsNoTracking()
-                .Where(e => e.SessionId == sessionId && e.Sequence < sequence && (e.Type == EventTypes.Message || e.Type == EventTypes.ChatEnd))
-                .OrderByDescending(e => e.Sequence)
-                .Take(count)
-                .ToListAsync(cancellationToken);
-            memory.Reverse();
-        }
-
+        var memory = recent is not null ? [.. recent.Where(e => e.Sequence < sequence).TakeLast(count)]
+            : count == 0 ? [] : await StoredTurnsAsync(sessionId, sequence, count, cancellationToken);
         return (inbound, [.. memory
             .Select(e => (e.Type == EventTypes.Message ? "user" : "assistant", Content(e)))
             .Where(t => t.Item2.Length > 0)]);
+    }
+
+    /// <summary>The last <paramref name="count"/> messages and answers stored before <paramref name="sequence"/>, oldest first.</summary>
+    private async Task<List<ConversationEvent>> StoredTurnsAsync(string sessionId, long sequence, int count, CancellationToken cancellationToken)
+    {
+        var turns = await db.ConversationEvents.AsNoTracking()
+            .Where(e => e.SessionId == sessionId && e.Sequence < sequence && (e.Type == EventTypes.Message || e.Type == EventTypes.ChatEnd))
+            .OrderByDescending(e => e.Sequence)
+            .Take(count)
+            .ToListAsync(cancellationToken);
+        turns.Reverse();
+        return turns;
     }
 
     public static string Content(ConversationEvent e)
