@@ -67,6 +67,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ConversationFeed>();
         services.AddSingleton<EventWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
+        services.AddSingleton<ConversationStream>();
         services.AddScoped<ConversationService>();
         services.AddScoped<ChatSessionService>();
         services.AddScoped<PortalSessionService>();

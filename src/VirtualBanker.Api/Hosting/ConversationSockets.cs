@@ -156,16 +156,12 @@ internal static class ConversationSockets
     public static JsonObject ErrorFrame(string message) => new() { ["type"] = "error", ["message"] = message };
 
     /// <summary>Forwards a session's events (missed ones first, then live) until cancelled, the client leaves or it falls behind.</summary>
-    public static async Task PumpAsync(SocketChannel channel, IServiceScopeFactory scopes, string tenantId, string sessionId, long after,
+    public static async Task PumpAsync(SocketChannel channel, ConversationStream stream, string tenantId, string sessionId, long after,
         Func<ConversationEvent, JsonObject?> frame, CancellationToken cancellationToken)
     {
-        // Its own scope: the receive loop uses the request's services at the same time.
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(tenantId);
-        var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
         try
         {
-            await foreach (var e in conversations.StreamAsync(sessionId, after, cancellationToken))
+            await foreach (var e in stream.StreamAsync(tenantId, sessionId, after, cancellationToken))
             {
                 if (frame(e) is { } json)
                 {

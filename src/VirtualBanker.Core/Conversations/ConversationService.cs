@@ -1,28 +1,24 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Sessions;
-using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Core.Conversations;
 
 /// <summary>
 /// The one conversation pipeline behind every chat channel: messages in, the event log, and the
-/// resumable stream of a session's events out. Channels only translate frames to and from this.
+/// resumable stream of a session's events out (<see cref="ConversationStream"/>). Channels only translate frames to and from these.
 /// </summary>
 public sealed class ConversationService(
     VirtualBankerDbContext db,
-    ConversationFeed feed,
     EventWriter writer,
     IEventBus bus,
     IOptions<ConversationOptions> options,
-    TimeProvider clock,
-    IServiceScopeFactory scopes)
+    ConversationStream stream,
+    TimeProvider clock)
 {
     /// <summary>
     /// Records a customer message and queues the agent run. With an idempotency key, sending the same
@@ -73,7 +69,7 @@ public sealed class ConversationService(
     {
         var e = new ConversationEvent
         {
-            TenantId = db.Tenant.TenantId ?? throw new InvalidOperationException("Conversation events are appended within a tenant."),
+            TenantId = Tenant,
             SessionId = sessionId,
             Type = type,
             Payload = payload.ToJsonString(),
@@ -88,94 +84,10 @@ public sealed class ConversationService(
     /// <summary>Waits until every event appended so far to the session is stored.</summary>
     public Task FlushAsync(string sessionId, CancellationToken cancellationToken) => writer.FlushAsync(sessionId, cancellationToken);
 
+    private string Tenant => db.Tenant.TenantId ?? throw new InvalidOperationException("Conversations are used within a tenant.");
+
     /// <summary>The id of the session's latest event: where a client that wants only new events starts.</summary>
     public long CurrentId(Session session) => writer.LastId(session.Id) ?? session.LastEventId;
-
-    /// <summary>
-    /// A session's events after <paramref name="afterSequence"/>: the stored ones first, then live ones
-    /// as they are appended, without gaps or repeats. This is what makes a reconnect lose nothing.
-    /// </summary>
-    public async IAsyncEnumerable<ConversationEvent> StreamAsync(string sessionId, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // Subscribe first, then take the not-yet-stored events, then read the store: an event is always in
-        // at least one of the three (it leaves the uncommitted set only once it is stored).
-        using var subscription = feed.Subscribe(sessionId);
-        var uncommitted = writer.Uncommitted(sessionId, afterSequence);
-        var stored = await ReadEventsAsync(sessionId, afterSequence, long.MaxValue, cancellationToken);
-        var last = afterSequence;
-        foreach (var e in stored.Concat(uncommitted).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence))
-        {
-            last = e.Sequence;
-            yield return e;
-        }
-
-        // Scaled out, another node may have appended events that are neither stored yet nor relayed to this
-        // new subscription; they are stored within a group commit.
-        if (await writer.LastIdAnywhereAsync(sessionId) is { } newest && newest > last)
-        {
-            foreach (var e in await MissedAsync(sessionId, last, newest + 1, cancellationToken))
-            {
-                last = e.Sequence;
-                yield return e;
-            }
-        }
-
-        await foreach (var e in subscription.Reader.ReadAllAsync(cancellationToken))
-        {
-            if (e.Sequence <= last)
-            {
-                continue;
-            }
-
-            if (e.Sequence > last + 1)
-            {
-                foreach (var missing in await MissedAsync(sessionId, last, e.Sequence, cancellationToken))
-                {
-                    yield return missing;
-                }
-            }
-
-            last = e.Sequence;
-            yield return e;
-        }
-    }
-
-    /// <summary>
-    /// The events between two ids. Scaled out, an event another node appended just before this stream
-    /// subscribed reached neither the subscription nor, yet, the store; it is stored within a group commit,
-    /// so it is read from there, waiting a little for it.
-    /// </summary>
-    private async Task<List<ConversationEvent>> MissedAsync(string sessionId, long after, long before, CancellationToken cancellationToken)
-    {
-        var missed = new List<ConversationEvent>();
-        for (var attempt = 0; attempt < 30; attempt++)
-        {
-            missed = await ReadEventsAsync(sessionId, after, before, cancellationToken);
-            if (missed.Count == before - after - 1)
-            {
-                break;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, cancellationToken);
-        }
-
-        return missed;
-    }
-
-    /// <summary>
-    /// A session's stored events between two ids, read in a scope of its own. A stream lives as long as its
-    /// socket, and a DbContext held all that time (with its connection and EF's services, about 25 KiB)
-    /// would be most of what an idle socket costs.
-    /// </summary>
-    private async Task<List<ConversationEvent>> ReadEventsAsync(string sessionId, long after, long before, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(db.Tenant.TenantId ?? throw new InvalidOperationException("Streams are read within a tenant."));
-        return await scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>().ConversationEvents.AsNoTracking()
-            .Where(e => e.SessionId == sessionId && e.Sequence > after && e.Sequence < before)
-            .OrderBy(e => e.Sequence)
-            .ToListAsync(cancellationToken);
-    }
 
     /// <summary>
     /// Sends a message and returns the whole answer: for channels that reply in one response. A run that
@@ -199,7 +111,7 @@ public sealed class ConversationService(
         var answer = new System.Text.StringBuilder();
         try
         {
-            await foreach (var e in StreamAsync(sessionId, inboundSequence, deadline.Token))
+            await foreach (var e in stream.StreamAsync(Tenant, sessionId, inboundSequence, deadline.Token))
             {
                 var payload = JsonNode.Parse(e.Payload)!.AsObject();
                 if (payload["reply_to"]?.GetValue<long>() != inboundSequence)

@@ -42,7 +42,7 @@ internal static class ChatEndpoints
     /// parameter; user_id, when given, must be the caller's own. A reconnect passes last_event_id (or
     /// Last-Event-ID) and first receives what it missed.
     /// </summary>
-    public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, MetricsCollector metrics)
+    public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream, MetricsCollector metrics)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
@@ -70,7 +70,7 @@ internal static class ChatEndpoints
         metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var sender = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, resumeFrom ?? current, ConversationSockets.OutboundFrame, stop.Token);
+        var sender = ConversationSockets.PumpAsync(channel, stream, principal.TenantId!, session.Id, resumeFrom ?? current, ConversationSockets.OutboundFrame, stop.Token);
         try
         {
             await ReceiveAsync(accepted, scopes, session, stop.Token);

@@ -71,18 +71,18 @@ internal static class SessionEndpoints
     /// The session's outbound events as Server-Sent Events; Last-Event-ID resumes after that event. The
     /// stream ends when the server shuts down, so the client reconnects (to another node) at once.
     /// </summary>
-    public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, IServiceScopeFactory scopes,
+    public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream,
         TenantContext tenant, HttpRequest http, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
         var session = await OpenSessionAsync(scopes, sessionId, principal, cancellationToken);
         var after = ConversationSockets.ResumePoint(http) ?? 0;
         var open = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         http.HttpContext.Response.RegisterForDispose(open);
-        return TypedResults.ServerSentEvents(Items(scopes, tenant.TenantId!, session.Id, after, open.Token));
+        return TypedResults.ServerSentEvents(Items(stream, tenant.TenantId!, session.Id, after, open.Token));
     }
 
     /// <summary>The same events over a WebSocket, one JSON object per message.</summary>
-    public static async Task StreamAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, TenantContext tenant)
+    public static async Task StreamAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream, TenantContext tenant)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
@@ -98,7 +98,7 @@ internal static class SessionEndpoints
 
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var pump = ConversationSockets.PumpAsync(channel, scopes, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, ConversationSockets.OutboundFrame, stop.Token);
+        var pump = ConversationSockets.PumpAsync(channel, stream, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, ConversationSockets.OutboundFrame, stop.Token);
 
         // The stream is one-way; reading only notices the client closing (or misbehaving).
         await ConversationSockets.ReceiveLoopAsync(accepted, _ =>
@@ -117,13 +117,10 @@ internal static class SessionEndpoints
             return session;
         });
 
-    private static async IAsyncEnumerable<SseItem<JsonObject>> Items(IServiceScopeFactory scopes, string tenantId, string sessionId, long after,
+    private static async IAsyncEnumerable<SseItem<JsonObject>> Items(ConversationStream stream, string tenantId, string sessionId, long after,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant(tenantId);
-        var conversations = scope.ServiceProvider.GetRequiredService<ConversationService>();
-        await using var events = conversations.StreamAsync(sessionId, after, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var events = stream.StreamAsync(tenantId, sessionId, after, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
             try

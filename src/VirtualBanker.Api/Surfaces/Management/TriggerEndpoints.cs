@@ -69,7 +69,7 @@ internal static class TriggerEndpoints
     /// Real-time text chat of contract 003. Client frames: <c>{"type":"message","content":"Hello","user_id":"..."}</c>
     /// or <c>{"type":"ping"}</c>; server frames are the pipeline's events (chat_start, chat_chunk, chat_end, error).
     /// </summary>
-    public static async Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes)
+    public static async Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
@@ -92,7 +92,7 @@ internal static class TriggerEndpoints
 
         var channel = accepted.Channel;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var pump = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id,
+        var pump = ConversationSockets.PumpAsync(channel, stream, principal.TenantId!, session.Id,
             ConversationSockets.ResumePoint(context.Request) ?? current, ConversationSockets.OutboundFrame, stop.Token);
         await ConversationSockets.ReceiveLoopAsync(accepted, async frame =>
         {

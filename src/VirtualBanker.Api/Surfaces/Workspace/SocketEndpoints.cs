@@ -21,7 +21,7 @@ internal static class SocketEndpoints
     /// its session (the user's own; their default chat session when omitted); the socket streams every
     /// session it has been used with, each server frame carrying its session_id.
     /// </summary>
-    public static async Task WorkspaceSocketAsync(HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes)
+    public static async Task WorkspaceSocketAsync(HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
@@ -65,7 +65,7 @@ internal static class SocketEndpoints
                         : await sessions.GetOrCreateCustomerSessionAsync(userId, stop.Token);
                     if (!pumps.ContainsKey(session.Id))
                     {
-                        pumps[session.Id] = ConversationSockets.PumpAsync(channel, scopes, principal.TenantId!, session.Id, conversations.CurrentId(session),
+                        pumps[session.Id] = ConversationSockets.PumpAsync(channel, stream, principal.TenantId!, session.Id, conversations.CurrentId(session),
                             e => ConversationSockets.OutboundFrame(e) is { } f ? WithSession(f, e.SessionId) : null, stop.Token);
                     }
 
