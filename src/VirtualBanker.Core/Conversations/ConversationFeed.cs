@@ -13,7 +13,9 @@ namespace VirtualBanker.Core.Conversations;
 /// </summary>
 public sealed class ConversationFeed(IOptions<ConversationOptions> options, IConversationRelay relay)
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<ConversationEvent>, byte>> _sessions = new(StringComparer.Ordinal);
+    // Each session's subscribers as an array, replaced whole on every change: a session has one or two
+    // streams at a time, and an array costs a small fraction of a dictionary for each of thousands of idle sockets.
+    private readonly ConcurrentDictionary<string, Channel<ConversationEvent>[]> _sessions = new(StringComparer.Ordinal);
 
     public void Publish(ConversationEvent e)
     {
@@ -36,12 +38,12 @@ public sealed class ConversationFeed(IOptions<ConversationOptions> options, ICon
             return;
         }
 
-        foreach (var channel in subscribers.Keys)
+        foreach (var channel in subscribers)
         {
             if (!channel.Writer.TryWrite(e))
             {
                 channel.Writer.TryComplete(new SubscriberOverflowException());
-                subscribers.TryRemove(channel, out _);
+                Unsubscribe(e.SessionId, channel);
             }
         }
     }
@@ -53,16 +55,21 @@ public sealed class ConversationFeed(IOptions<ConversationOptions> options, ICon
             FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: the subscriber is then dropped
             SingleReader = true,
         });
-        var subscribers = _sessions.GetOrAdd(sessionId, _ => new());
-        subscribers[channel] = 0;
-        return new Subscription(channel.Reader, () =>
+        _sessions.AddOrUpdate(sessionId, static (_, added) => [added], static (_, subscribers, added) => [.. subscribers, added], channel);
+        return new Subscription(this, sessionId, channel);
+    }
+
+    private void Unsubscribe(string sessionId, Channel<ConversationEvent> channel)
+    {
+        // Compare-and-swap on the whole array: a concurrent change makes the swap fail, and it is tried again.
+        while (_sessions.TryGetValue(sessionId, out var subscribers) && Array.IndexOf(subscribers, channel) >= 0)
         {
-            subscribers.TryRemove(channel, out _);
-            if (subscribers.IsEmpty)
+            var rest = Array.FindAll(subscribers, c => c != channel);
+            if (rest.Length == 0 ? _sessions.TryRemove(KeyValuePair.Create(sessionId, subscribers)) : _sessions.TryUpdate(sessionId, rest, subscribers))
             {
-                _sessions.TryRemove(KeyValuePair.Create(sessionId, subscribers));
+                return;
             }
-        });
+        }
     }
 
     /// <summary>Ends this node's live streams of a session.</summary>
@@ -70,18 +77,18 @@ public sealed class ConversationFeed(IOptions<ConversationOptions> options, ICon
     {
         if (_sessions.TryRemove(sessionId, out var subscribers))
         {
-            foreach (var channel in subscribers.Keys)
+            foreach (var channel in subscribers)
             {
                 channel.Writer.TryComplete(new SessionClosedException());
             }
         }
     }
 
-    public sealed class Subscription(ChannelReader<ConversationEvent> reader, Action onDispose) : IDisposable
+    public sealed class Subscription(ConversationFeed feed, string sessionId, Channel<ConversationEvent> channel) : IDisposable
     {
-        public ChannelReader<ConversationEvent> Reader => reader;
+        public ChannelReader<ConversationEvent> Reader => channel.Reader;
 
-        public void Dispose() => onDispose();
+        public void Dispose() => feed.Unsubscribe(sessionId, channel);
     }
 }
 
