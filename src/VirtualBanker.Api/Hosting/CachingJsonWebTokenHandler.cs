@@ -12,29 +12,52 @@ namespace VirtualBanker.Api.Hosting;
 /// checked on every use against the host's clock. Revocation and the tenant check are not cached: they
 /// run per request in <c>OnTokenValidated</c>. A signing key withdrawn from the store stops new tokens
 /// at once and remembered ones within their lifetime.
+/// Neither an entry nor the identity returned holds the parsed <see cref="JsonWebToken"/> (the token's
+/// text, both JSON parts and its claims once more, about 8 KiB with the claims' property bags): a
+/// socket's token stays remembered, and its request's identity alive, as long as the socket is open.
 /// </summary>
 internal sealed class CachingJsonWebTokenHandler(TimeProvider clock) : JsonWebTokenHandler
 {
-    // Bounded: a flood of distinct valid tokens evicts old entries instead of growing memory (about 2 KB each).
+    // Bounded: a flood of distinct valid tokens evicts old entries instead of growing memory (about 2 KiB each).
     private readonly MemoryCache _verified = new(new MemoryCacheOptions { SizeLimit = 20_000, CompactionPercentage = 0.25 });
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (_verified.TryGetValue(token, out Verified? hit) && hit!.Expires > now)
+        if (!_verified.TryGetValue(token, out Verified? verified) || verified!.Expires <= now)
         {
-            return new TokenValidationResult { IsValid = true, ClaimsIdentity = hit.Identity.Clone(), SecurityToken = hit.Token, TokenType = hit.Token.Typ };
+            var result = await base.ValidateTokenAsync(token, validationParameters);
+            if (result is not { IsValid: true, SecurityToken: JsonWebToken jwt } || jwt.ValidTo <= now)
+            {
+                return result;
+            }
+
+            verified = new Verified(result.ClaimsIdentity.Clone(), new VerifiedToken(jwt.Id, jwt.Issuer, jwt.ValidFrom, jwt.ValidTo), jwt.Typ, jwt.ValidTo);
+            _verified.Set(token, verified, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = jwt.ValidTo - now });
         }
 
-        var result = await base.ValidateTokenAsync(token, validationParameters);
-        if (result is { IsValid: true, SecurityToken: JsonWebToken jwt } && jwt.ValidTo > now)
-        {
-            _verified.Set(token, new Verified(result.ClaimsIdentity.Clone(), jwt, jwt.ValidTo),
-                new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = jwt.ValidTo - now });
-        }
-
-        return result;
+        // A copy without the parsed token, on a miss too: the identity the handler returns refers to it, and
+        // a socket's request keeps its identity as long as the socket is open.
+        return new TokenValidationResult { IsValid = true, ClaimsIdentity = verified.Identity.Clone(), SecurityToken = verified.Token, TokenType = verified.Type };
     }
 
-    private sealed record Verified(System.Security.Claims.ClaimsIdentity Identity, JsonWebToken Token, DateTime Expires);
+    private sealed record Verified(System.Security.Claims.ClaimsIdentity Identity, VerifiedToken Token, string Type, DateTime Expires);
+
+    /// <summary>What the bearer handler reads of a remembered token: its id, issuer and lifetime.</summary>
+    private sealed class VerifiedToken(string id, string issuer, DateTime validFrom, DateTime validTo) : SecurityToken
+    {
+        public override string Id => id;
+
+        public override string Issuer => issuer;
+
+        public override SecurityKey? SecurityKey => null;
+
+        public override SecurityKey? SigningKey { get; set; }
+
+        public override DateTime ValidFrom => validFrom;
+
+        public override DateTime ValidTo => validTo;
+
+        public override string UnsafeToString() => $"verified token {id}";
+    }
 }

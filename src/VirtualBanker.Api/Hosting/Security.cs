@@ -83,6 +83,7 @@ internal static class SecurityExtensions
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
+                o.SaveToken = false; // nothing reads it back, and a socket's request would hold it in its properties as long as it is open
                 o.Events = new JwtBearerEvents
                 {
                     // Browsers cannot set headers on a WebSocket: there, and only there, the token may come in the query.
