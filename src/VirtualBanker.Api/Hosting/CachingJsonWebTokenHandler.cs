@@ -16,7 +16,7 @@ namespace VirtualBanker.Api.Hosting;
 /// text, both JSON parts and its claims once more, about 8 KiB with the claims' property bags): a
 /// socket's token stays remembered, and its request's identity alive, as long as the socket is open.
 /// </summary>
-internal sealed class CachingJsonWebTokenHandler(TimeProvider clock) : JsonWebTokenHandler
+internal sealed class CachingJsonWebTokenHandler(TimeProvider clock, IHttpContextAccessor requests) : JsonWebTokenHandler
 {
     // Bounded: a flood of distinct valid tokens evicts old entries instead of growing memory (about 2 KiB each).
     private readonly MemoryCache _verified = new(new MemoryCacheOptions { SizeLimit = 20_000, CompactionPercentage = 0.25 });
@@ -33,7 +33,12 @@ internal sealed class CachingJsonWebTokenHandler(TimeProvider clock) : JsonWebTo
             }
 
             verified = new Verified(result.ClaimsIdentity.Clone(), new VerifiedToken(jwt.Id, jwt.Issuer, jwt.ValidFrom, jwt.ValidTo), jwt.Typ, jwt.ValidTo);
-            _verified.Set(token, verified, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = jwt.ValidTo - now });
+
+            // A socket presents its token once, at its handshake: remembered, it would only be held as long as the socket.
+            if (requests.HttpContext?.WebSockets.IsWebSocketRequest != true)
+            {
+                _verified.Set(token, verified, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = jwt.ValidTo - now });
+            }
         }
 
         // A copy without the parsed token, on a miss too: the identity the handler returns refers to it, and
