@@ -37,6 +37,9 @@ internal static class HostingExtensions
         services.AddSingleton<ConnectionCounter>();
         services.AddSingleton<SocketWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketWatch>());
+
+        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<MemoryTrimmer>();
         return builder;
     }
 
