@@ -3,8 +3,10 @@
 # socket layer's round trip under many active sessions. Each socket is its own portal session (contract 000)
 # on WS /api/ai/chat/ws, opened by bench/ChatLoad; rate limits are off for the run.
 # Usage: bench/websockets.sh [idle_connections=10000] [active_sessions=1000] [pings_per_session=30]
-#   idle:   RSS after start-up and warm-up, then with all connections open (5 s after the last one opened),
-#           memory per connection = the difference / connections; after a 20 s hold every socket must answer a ping.
+#   idle:   RSS after start-up and warm-up, then with all connections open: 5 s after the last one opened, and
+#           held (30 s after: the server has had the idle moment in which it gives a busy spell's memory back,
+#           see MemoryTrimmer); memory per connection = (held - before) / connections; after a 40 s hold every
+#           socket must answer a ping.
 #   active: every session sends {"type":"ping"} once a second; ping → pong round trip, p50 and p99.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,12 +26,14 @@ assertion=$(portal_assertion $port)
 sleep 2
 before=$(rss_kib "$API_PID")
 
-"${load[@]}" --assertion "$assertion" --mode idle --sessions "$idle" --hold-s 20 > "$dir/idle.txt" &
+"${load[@]}" --assertion "$assertion" --mode idle --sessions "$idle" --hold-s 40 > "$dir/idle.txt" &
 client=$!
 until grep -q opened "$dir/idle.txt" 2>/dev/null; do sleep 0.5; kill -0 $client 2>/dev/null || { cat "$dir/idle.txt"; exit 1; }; done
 sleep 5
+opened=$(rss_kib "$API_PID")
+sleep 25
 held=$(rss_kib "$API_PID"); client_rss=$(rss_kib $client)
 while kill -0 $client 2>/dev/null; do sleep 0.5; done
-echo "websockets idle connections=$idle rss_before_mib=$((before / 1024)) rss_held_mib=$((held / 1024)) per_connection_kib=$(( (held - before) / idle )) client_rss_mib=$((client_rss / 1024)) $(grep -o 'open_s=[0-9.]*' "$dir/idle.txt") $(grep -o 'alive_after_hold=[0-9]*' "$dir/idle.txt")"
+echo "websockets idle connections=$idle rss_before_mib=$((before / 1024)) rss_opened_mib=$((opened / 1024)) rss_held_mib=$((held / 1024)) per_connection_kib=$(( (held - before) / idle )) client_rss_mib=$((client_rss / 1024)) $(grep -o 'open_s=[0-9.]*' "$dir/idle.txt") $(grep -o 'alive_after_hold=[0-9]*' "$dir/idle.txt")"
 
 "${load[@]}" --assertion "$assertion" --mode ping --sessions "$active" --messages "$pings" --interval-ms 1000
