@@ -240,11 +240,11 @@ internal sealed class AcceptedSocket : IDisposable
 }
 
 /// <summary>
-/// Closes open sockets whose token has expired or been revoked (logout, a revoked login), checking every
-/// <see cref="ConversationOptions.TokenCheckSeconds"/>. A socket is authenticated once, at its handshake;
-/// without this, a customer who signed out would keep receiving their conversation. A portal session's
-/// sockets are closed by the session's own end instead (4000: its ephemeral tokens never outlive it), and
-/// API-key sockets (site integrations) carry no expiry: neither is watched.
+/// Closes open sockets whose token has expired or been revoked (logout, a revoked login, a revoked API
+/// key), checking every <see cref="ConversationOptions.TokenCheckSeconds"/>. A socket is authenticated once,
+/// at its handshake; without this, a customer who signed out would keep receiving their conversation. A
+/// portal session's sockets are closed by the session's own end instead (4000: its ephemeral tokens never
+/// outlive it). An API key has no expiry in its claims: its sockets are watched for its revocation only.
 /// </summary>
 internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOptions<ConversationOptions> options, TimeProvider clock, ILogger<SocketWatch> logger)
     : BackgroundService
@@ -253,12 +253,16 @@ internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOpt
 
     public void Watch(AcceptedSocket socket, System.Security.Claims.ClaimsPrincipal user)
     {
-        if (!long.TryParse(user.FindFirst("exp")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var exp))
+        var loginId = user.FindFirst(TokenService.SessionClaim)?.Value;
+        var expires = long.TryParse(user.FindFirst("exp")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var exp)
+            ? DateTimeOffset.FromUnixTimeSeconds(exp)
+            : DateTimeOffset.MaxValue;
+        if (loginId is null && expires == DateTimeOffset.MaxValue)
         {
-            return;
+            return; // nothing could end it
         }
 
-        _sockets[socket] = (user.FindFirst(TokenService.SessionClaim)?.Value, DateTimeOffset.FromUnixTimeSeconds(exp));
+        _sockets[socket] = (loginId, expires);
         socket.Watched = new Lease(() => _sockets.TryRemove(socket, out _));
     }
 

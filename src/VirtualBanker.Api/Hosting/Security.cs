@@ -244,7 +244,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var identity = new ClaimsIdentity(
             [
                 new Claim(TokenService.TenantClaim, key.TenantId),
-                new Claim(TokenService.SessionClaim, $"key:{key.Id}"),
+                new Claim(TokenService.SessionClaim, ApiKeyService.SessionId(key.Id)),
                 new Claim(TokenService.ScopeClaim, string.Join(' ', key.Scopes)),
                 new Claim("key_id", key.Id.ToString()),
             ],

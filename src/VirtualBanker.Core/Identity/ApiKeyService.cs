@@ -13,7 +13,7 @@ public sealed record CreatedApiKey(ApiKey Key, string Secret);
 /// the row; the SHA-256 of the whole key is compared in constant time. A fast hash is enough here
 /// because the secret is 256 random bits, not a password.
 /// </summary>
-public sealed class ApiKeyService(VirtualBankerDbContext db, TimeProvider clock)
+public sealed class ApiKeyService(VirtualBankerDbContext db, ITokenRevocationList revocations, TimeProvider clock)
 {
     public const string KeyPrefix = "vbk_";
     private const int PrefixLength = 12;
@@ -79,8 +79,16 @@ public sealed class ApiKeyService(VirtualBankerDbContext db, TimeProvider clock)
             return false;
         }
 
-        key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow().UtcDateTime;
+        key.RevokedAt ??= now;
         await db.SaveChangesAsync(cancellationToken);
+
+        // New requests with the key fail at once (VerifyAsync); sockets already open with it are closed by the
+        // socket watch, which looks in the revocation list every few seconds: a day covers every node's next look.
+        await revocations.RevokeAsync(SessionId(id), now.AddDays(1), cancellationToken);
         return true;
     }
+
+    /// <summary>What a key's callers carry as their session (<c>sid</c>): what revoking the key revokes.</summary>
+    public static string SessionId(Guid keyId) => $"key:{keyId}";
 }
