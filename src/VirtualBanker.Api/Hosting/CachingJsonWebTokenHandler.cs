@@ -13,8 +13,8 @@ namespace VirtualBanker.Api.Hosting;
 /// run per request in <c>OnTokenValidated</c>. A signing key withdrawn from the store stops new tokens
 /// at once and remembered ones within their lifetime.
 /// Neither an entry nor the identity returned holds the parsed <see cref="JsonWebToken"/> (the token's
-/// text, both JSON parts and its claims once more, about 8 KiB with the claims' property bags): a
-/// socket's token stays remembered, and its request's identity alive, as long as the socket is open.
+/// text, both JSON parts and its claims once more, about 8 KiB with the claims' property bags): an entry
+/// lives as long as its token, and a socket's request keeps its identity as long as the socket is open.
 /// </summary>
 internal sealed class CachingJsonWebTokenHandler(TimeProvider clock, IHttpContextAccessor requests) : JsonWebTokenHandler
 {
