@@ -72,8 +72,19 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ChatSessionService>();
         services.AddScoped<PortalSessionService>();
         services.AddScoped<DemoPortal>();
-        services.AddSingleton(sp => new PortalAssertionVerifier(sp.GetRequiredService<ISecretProtector>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>(),
-            new HttpClient { Timeout = TimeSpan.FromSeconds(5) }));
+        services.AddSingleton(sp =>
+        {
+            var portal = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>();
+            var guarded = !portal.Value.AllowPrivateJwksHosts;
+            var handler = new SocketsHttpHandler
+            {
+                // Guarded, the JWKS host is dialled directly: through a proxy the guard would see only the proxy's address.
+                ConnectCallback = guarded ? PublicAddressGuard.ConnectAsync : null,
+                UseProxy = !guarded,
+                MaxAutomaticRedirections = 3,
+            };
+            return new PortalAssertionVerifier(sp.GetRequiredService<ISecretProtector>(), portal, new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) });
+        });
         services.AddScoped<RequeueService>();
         services.AddSingleton<SignalingRelay>();
         services.AddSingleton<IceServers>();

@@ -52,6 +52,7 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:AdminPassword", AdminPassword);
         builder.UseSetting("RateLimits:CustomerAuth:Limit", "1000");
         builder.UseSetting("Portal:RequireHttpsJwks", "false");
+        builder.UseSetting("Portal:AllowPrivateJwksHosts", "true"); // the tests' JWKS servers listen on 127.0.0.1
         if (_sharedStores is not null)
         {
             var postgres = new Npgsql.NpgsqlConnectionStringBuilder(Required("VB_TEST_POSTGRES")) { Database = _sharedStores };
