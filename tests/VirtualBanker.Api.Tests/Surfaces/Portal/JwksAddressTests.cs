@@ -24,10 +24,7 @@ public sealed class JwksAddressTests(JwksAddressTests.ProductionJwksFactory fact
         await using var jwks = await portal.StartJwksAsync();
         using var platform = await Admin.ClientAsync(factory);
         using var _ = await Admin.CreateTenantAsync(factory, platform, "ssrf-bank");
-        await Admin.ConfigureAsync(platform, "ssrf-bank", new JsonObject
-        {
-            ["portal_auth"] = new JsonObject { ["type"] = "jwks", ["jwks_url"] = jwks.Urls.First() + "/jwks.json", ["issuer"] = PortalIssuer.Issuer, ["audience"] = PortalIssuer.Audience },
-        });
+        await Admin.ConfigureAsync(platform, "ssrf-bank", PortalIssuer.JwksSettings(jwks));
 
         using var anonymous = factory.CreateClient();
         var response = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = "ssrf-bank", auth_assertion = portal.Rs256("u-1") });

@@ -42,6 +42,12 @@ public sealed class PortalIssuer
         ["policy"] = new JsonObject { ["require_consent"] = false, ["rate_limit_per_minute"] = 100 },
     };
 
+    /// <summary>Settings of a tenant whose portal publishes its key at <paramref name="jwks"/> (see <see cref="StartJwksAsync"/>).</summary>
+    public static JsonObject JwksSettings(WebApplication jwks) => new()
+    {
+        ["portal_auth"] = new JsonObject { ["type"] = "jwks", ["jwks_url"] = jwks.Urls.First() + "/jwks.json", ["issuer"] = Issuer, ["audience"] = Audience },
+    };
+
     public static string Hs256(string subject, string? email = null, string issuer = Issuer, string audience = Audience, DateTime? expires = null, string secret = Secret) =>
         Sign(new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256), subject, email, issuer, audience, expires);
 

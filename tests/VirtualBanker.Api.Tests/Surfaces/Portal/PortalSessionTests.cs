@@ -195,10 +195,7 @@ public sealed class PortalSessionTests(VirtualBankerFactory factory) : IClassFix
     public async Task JwksTenant_VerifiesRs256AgainstTheFetchedKeySet()
     {
         await using var jwks = await _portal.StartJwksAsync();
-        var tenant = await NewTenantAsync("jwks-bank", new JsonObject
-        {
-            ["portal_auth"] = new JsonObject { ["type"] = "jwks", ["jwks_url"] = jwks.Urls.First() + "/jwks.json", ["issuer"] = PortalIssuer.Issuer, ["audience"] = PortalIssuer.Audience },
-        });
+        var tenant = await NewTenantAsync("jwks-bank", PortalIssuer.JwksSettings(jwks));
 
         var ok = await CreateAsync(tenant, _portal.Rs256("u-1"));
         using var anonymous = factory.CreateClient();
