@@ -21,6 +21,13 @@ internal static class ConversationSockets
     public const WebSocketCloseStatus TokenEnded = (WebSocketCloseStatus)4001;
 
     /// <summary>
+    /// For the endpoints of long-lived connections (sockets, SSE): no validation filter. Their parameters (route
+    /// ids, services) have nothing to validate, and the filter's state would live as long as the connection: with
+    /// 10,000 idle sockets, 5 MiB. Do not add a parameter that needs validating to such an endpoint.
+    /// </summary>
+    public static RouteHandlerBuilder LongLived(this RouteHandlerBuilder endpoint) => endpoint.DisableValidation();
+
+    /// <summary>
     /// Answers a plain HTTP request to a socket endpoint with a 400 in the surface's shape; true when it did.
     /// Called before anything else, so such a request has no side effect (no session is looked up or created).
     /// </summary>

@@ -25,7 +25,7 @@ internal static class ChatEndpoints
     public static RouteGroupBuilder MapChatEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/chat", ChatAsync);
-        group.MapGet("/chat/ws", ChatSocketAsync);
+        group.MapGet("/chat/ws", ChatSocketAsync).LongLived();
         return group;
     }
 

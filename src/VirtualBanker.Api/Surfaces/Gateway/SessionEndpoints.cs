@@ -34,8 +34,8 @@ internal static class SessionEndpoints
     {
         group.MapPost("/message", MessageAsync);
         group.MapPost("/action", ActionAsync);
-        group.MapGet("/{sessionId}/events", Events);
-        group.MapGet("/{sessionId}/stream", StreamAsync);
+        group.MapGet("/{sessionId}/events", Events).LongLived();
+        group.MapGet("/{sessionId}/stream", StreamAsync).LongLived();
         return group;
     }
 

@@ -32,7 +32,7 @@ internal static class TriggerEndpoints
     public static RouteGroupBuilder MapTriggerEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/trigger-agent", TriggerAsync);
-        group.MapGet("/ws/chat/{sessionId}", ChatSocketAsync);
+        group.MapGet("/ws/chat/{sessionId}", ChatSocketAsync).LongLived();
         return group;
     }
 

@@ -12,7 +12,7 @@ internal static class SocketEndpoints
 {
     public static RouteGroupBuilder MapWorkspaceSocket(this RouteGroupBuilder group)
     {
-        group.MapGet("/ws", WorkspaceSocketAsync).WithTags("Bot chat");
+        group.MapGet("/ws", WorkspaceSocketAsync).LongLived().WithTags("Bot chat");
         return group;
     }
 
