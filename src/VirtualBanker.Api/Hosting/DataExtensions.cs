@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Options;
@@ -45,20 +46,26 @@ internal static class DataExtensions
             db.AddInterceptors(services.GetRequiredService<Core.Data.TenantSaveChangesInterceptor>());
             if (options.IsSqlite)
             {
-                var connection = builder.Configuration.GetConnectionString("Sqlite")
-                    ?? $"Data Source={Path.Combine(options.DataDirectory, "virtualbanker.db")}";
-                db.UseSqlite(connection, SqliteProvider.Configure);
+                UseSqlite(db, builder.Configuration.GetConnectionString("Sqlite")
+                    ?? $"Data Source={Path.Combine(options.DataDirectory, "virtualbanker.db")}");
             }
             else
             {
-                var connection = builder.Configuration.GetConnectionString("Postgres")
-                    ?? throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:Postgres is not set.");
-                db.UseNpgsql(connection, PostgresProvider.Configure);
+                UsePostgres(db, builder.Configuration.GetConnectionString("Postgres")
+                    ?? throw new InvalidOperationException("Database:Provider is postgres but ConnectionStrings:Postgres is not set."));
             }
         });
         builder.Services.AddHostedService<DatabaseInitializer>();
         return builder;
     }
+
+    // One method per provider, never inlined: a provider's assemblies are loaded when code that names them
+    // is first run, so a server loads only the provider it uses.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseSqlite(DbContextOptionsBuilder db, string connection) => db.UseSqlite(connection, SqliteProvider.Configure);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UsePostgres(DbContextOptionsBuilder db, string connection) => db.UseNpgsql(connection, PostgresProvider.Configure);
 }
 
 /// <summary>Before the server listens: migrate (where configured), load or create signing keys, sync the capsule catalog, seed the demo data.</summary>

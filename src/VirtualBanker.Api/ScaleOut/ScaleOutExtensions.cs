@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StackExchange.Redis;
 using StackExchange.Redis.KeyspaceIsolation;
 using VirtualBanker.Api.Hosting;
@@ -32,13 +33,21 @@ internal static class ScaleOutExtensions
 {
     public static WebApplicationBuilder AddVirtualBankerScaleOut(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
         var connection = builder.Configuration.GetConnectionString("Redis");
-        if (string.IsNullOrWhiteSpace(connection))
+        if (!string.IsNullOrWhiteSpace(connection))
         {
-            return builder;
+            AddRedis(builder, connection);
         }
 
+        return builder;
+    }
+
+    // A method of its own, never inlined: the Redis client's assemblies are loaded only when this runs, not at
+    // every start of the embedded default.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddRedis(WebApplicationBuilder builder, string connection)
+    {
+        var services = builder.Services;
         var prefix = builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>()?.KeyPrefix ?? new RedisOptions().KeyPrefix;
         // Owned by the container, so it is closed only after the hosted services using it have stopped.
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(connection));
@@ -65,11 +74,11 @@ internal static class ScaleOutExtensions
         services.AddSingleton<RedisSignalingBackplane>();
         services.AddSingleton<ISignalingBackplane>(sp => sp.GetRequiredService<RedisSignalingBackplane>());
         services.AddHostedService<RedisSignalingSubscriber>();
-        return builder;
     }
 
     /// <summary>What /health and /api/status report as the cache: HybridCache in memory, or with Redis as L2.</summary>
-    public static string CacheKind(IServiceProvider services) => services.GetService<RedisStore>() is null ? "memory" : "redis";
+    public static string CacheKind(IServiceProvider services) =>
+        services.GetService<ICacheInvalidationBroadcast>() is SingleNodeCacheInvalidation ? "memory" : "redis";
 }
 
 /// <summary>The deployment's Redis: its keys (with the prefix applied) and its pub/sub channels (named with it).</summary>
