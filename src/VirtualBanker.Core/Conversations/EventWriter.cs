@@ -284,7 +284,7 @@ public sealed partial class EventWriter(
         {
             foreach (var chunk in events.Chunk(rowsPerStatement))
             {
-                if (command?.Parameters.Count != chunk.Length * EventColumns)
+                if (command?.Parameters.Count != chunk.Length * EventParameters.Length)
                 {
                     if (command is not null)
                     {
@@ -298,7 +298,7 @@ public sealed partial class EventWriter(
                 for (var i = 0; i < chunk.Length; i++)
                 {
                     var e = chunk[i];
-                    var at = i * EventColumns;
+                    var at = i * EventParameters.Length;
                     parameters[at].Value = e.TenantId;
                     parameters[at + 1].Value = e.SessionId;
                     parameters[at + 2].Value = e.Sequence;
@@ -320,7 +320,9 @@ public sealed partial class EventWriter(
         }
     }
 
-    private const int EventColumns = 7;
+    // One parameter letter per column, in the INSERT's column order (tenant, session, sequence, type, payload,
+    // idempotency key, created): the SQL's placeholders and the command's parameters are both made from it.
+    private const string EventParameters = "tsqypkc";
 
     /// <summary>An INSERT of <paramref name="rows"/> events, its parameters in column order, row by row.</summary>
     private static DbCommand InsertCommand(VirtualBankerDbContext db, int rows)
@@ -330,11 +332,15 @@ public sealed partial class EventWriter(
             """INSERT INTO "ConversationEvents" ("TenantId", "SessionId", "Sequence", "Type", "Payload", "IdempotencyKey", "CreatedAt") VALUES """);
         for (var i = 0; i < rows; i++)
         {
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@t{i}, @s{i}, @q{i}, @y{i}, @p{i}, @k{i}, @c{i})");
-            foreach (var column in "tsqypkc")
+            sql.Append(i == 0 ? "(" : ", (");
+            foreach (var (column, letter) in EventParameters.Index())
             {
-                Add(command, string.Create(CultureInfo.InvariantCulture, $"{column}{i}"), null);
+                var name = string.Create(CultureInfo.InvariantCulture, $"{letter}{i}");
+                sql.Append(column == 0 ? "@" : ", @").Append(name);
+                Add(command, name, null);
             }
+
+            sql.Append(')');
         }
 
         command.CommandText = sql.ToString();
