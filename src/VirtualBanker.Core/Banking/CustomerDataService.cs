@@ -46,10 +46,10 @@ public sealed class CustomerDataService(VirtualBankerDbContext db, ICurrentPrinc
     public async Task<FinancialData> LoadAsync(Guid userId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var customer = await CustomerQuery(db, userId, cancellationToken) ?? throw new AppException(AppError.NotFound("No such user."));
+        var customer = await CustomerQuery.For(db)(db, userId, cancellationToken) ?? throw new AppException(AppError.NotFound("No such user."));
         var accountTypes = customer.Accounts.ToDictionary(a => a.Id, a => a.Type);
         var transactions = new List<TxData>();
-        await foreach (var t in TransactionsQuery(db, userId, now.AddDays(-HistoryDays)).WithCancellation(cancellationToken))
+        await foreach (var t in TransactionsQuery.For(db)(db, userId, now.AddDays(-HistoryDays)).WithCancellation(cancellationToken))
         {
             transactions.Add(new TxData(t.Id, t.Merchant, t.Category, t.AmountMinor, DateTime.SpecifyKind(t.Timestamp, DateTimeKind.Utc), accountTypes.GetValueOrDefault(t.AccountId)));
         }
@@ -71,20 +71,20 @@ public sealed class CustomerDataService(VirtualBankerDbContext db, ICurrentPrinc
     // The tenant filter still applies: it reads the context it runs on.
 
     // The customer, their accounts and their count of pending alerts in one round trip.
-    private static readonly Func<VirtualBankerDbContext, Guid, CancellationToken, Task<CustomerRow?>> CustomerQuery =
+    private static readonly PerModelQuery<Func<VirtualBankerDbContext, Guid, CancellationToken, Task<CustomerRow?>>> CustomerQuery = new(() =>
         EF.CompileAsyncQuery((VirtualBankerDbContext db, Guid userId, CancellationToken _) => db.Users.Where(u => u.Id == userId)
             .Select(u => new CustomerRow(
                 u.Name,
                 db.Accounts.Where(a => a.UserId == u.Id).OrderBy(a => a.Type)
                     .Select(a => new AccountData(a.Id, a.Type, a.Name, a.BalanceMinor, a.Currency)).ToList(),
                 db.FraudAlerts.Count(f => f.UserId == u.Id && f.Status == "pending")))
-            .FirstOrDefault());
+            .FirstOrDefault()));
 
-    private static readonly Func<VirtualBankerDbContext, Guid, DateTime, IAsyncEnumerable<TxRow>> TransactionsQuery =
+    private static readonly PerModelQuery<Func<VirtualBankerDbContext, Guid, DateTime, IAsyncEnumerable<TxRow>>> TransactionsQuery = new(() =>
         EF.CompileAsyncQuery((VirtualBankerDbContext db, Guid userId, DateTime since) => db.Transactions.AsNoTracking()
             .Where(t => t.UserId == userId && t.Timestamp >= since)
             .OrderBy(t => t.Timestamp)
-            .Select(t => new TxRow(t.Id, t.Merchant, t.Category, t.AmountMinor, t.Timestamp, t.AccountId)));
+            .Select(t => new TxRow(t.Id, t.Merchant, t.Category, t.AmountMinor, t.Timestamp, t.AccountId))));
 
     private sealed record CustomerRow(string Name, List<AccountData> Accounts, int PendingFraudAlerts);
 

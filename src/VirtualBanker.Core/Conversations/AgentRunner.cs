@@ -126,7 +126,7 @@ public sealed partial class AgentRunner(
         var conversations = services.GetRequiredService<ConversationService>();
         var sequence = long.Parse(message.Payload, CultureInfo.InvariantCulture);
 
-        var session = await SessionQuery(db, message.SessionId, cancellationToken);
+        var session = await SessionQuery.For(db)(db, message.SessionId, cancellationToken);
         var (inbound, memory) = await conversations.RunInputAsync(message.SessionId, sequence, cancellationToken);
         // Consent is checked when the message is accepted; a run found without it is not run at all.
         if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || session.AwaitsConsent)
@@ -225,8 +225,8 @@ public sealed partial class AgentRunner(
     }
 
     // Compiled once: every run reads its session first, and EF's per-call query work cost more than the read.
-    private static readonly Func<VirtualBankerDbContext, string, CancellationToken, Task<Sessions.Session?>> SessionQuery =
-        EF.CompileAsyncQuery((VirtualBankerDbContext db, string id, CancellationToken _) => db.Sessions.AsNoTracking().FirstOrDefault(s => s.Id == id));
+    private static readonly PerModelQuery<Func<VirtualBankerDbContext, string, CancellationToken, Task<Sessions.Session?>>> SessionQuery = new(() =>
+        EF.CompileAsyncQuery((VirtualBankerDbContext db, string id, CancellationToken _) => db.Sessions.AsNoTracking().FirstOrDefault(s => s.Id == id)));
 
     private AsyncServiceScope Scope(string tenantId)
     {
