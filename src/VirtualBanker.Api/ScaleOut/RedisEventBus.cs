@@ -21,6 +21,8 @@ internal sealed class RedisEventBus(RedisStore redis, IOptions<RedisOptions> opt
     /// <summary>Messages this node is working on, per topic (entry ids are unique only within one stream).</summary>
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _inFlight = new(StringComparer.Ordinal);
 
+    public bool IsInProcess => false;
+
     public async ValueTask PublishAsync(string topic, BusMessage message, CancellationToken cancellationToken)
     {
         await redis.Database.StreamAddAsync(Stream(topic),

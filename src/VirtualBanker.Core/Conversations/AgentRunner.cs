@@ -127,7 +127,8 @@ public sealed partial class AgentRunner(
         var sequence = long.Parse(message.Payload, CultureInfo.InvariantCulture);
 
         var session = await SessionQuery.For(db)(db, message.SessionId, cancellationToken);
-        var (inbound, memory) = await conversations.RunInputAsync(message.SessionId, sequence, cancellationToken);
+        var stored = message.WhenStoredAsync();
+        var (inbound, memory) = await conversations.RunInputAsync(message.SessionId, sequence, cancellationToken, stored);
         // Consent is checked when the message is accepted; a run found without it is not run at all.
         if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || session.AwaitsConsent)
         {
@@ -180,6 +181,13 @@ public sealed partial class AgentRunner(
         messages.Add(new ChatMessage(ChatRole.User, ConversationService.Content(inbound)));
 
         var client = await chatClients.CreateAsync(setup.ProfileFor(agent), cancellationToken);
+
+        // Handed over while the message was being stored: nothing answers it before it is on disk.
+        if (!await stored)
+        {
+            return;
+        }
+
         await conversations.AppendAsync(session.Id, EventTypes.ChatStart, new JsonObject { ["reply_to"] = sequence }, null, cancellationToken, waitForCommit: false);
         var answer = new System.Text.StringBuilder();
         var calls = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -54,8 +54,23 @@ public sealed class ConversationService(
 
         var payload = extra ?? [];
         payload["content"] = content;
-        var inbound = await AppendAsync(session.Id, type, payload, idempotencyKey, cancellationToken);
-        await bus.PublishAsync(Topics.Inbound, new BusMessage(session.TenantId, session.Id, inbound.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
+        var inbound = NewEvent(session.Id, type, payload, idempotencyKey);
+        var stored = await writer.QueueAsync(db, inbound, cancellationToken);
+        var run = new BusMessage(session.TenantId, session.Id, Id(inbound));
+        if (bus.IsInProcess)
+        {
+            // The run starts while the message is being stored, and answers only once it is (AgentRunner):
+            // the commit, about half of the time to the first chunk, overlaps the run's preparation.
+            await bus.PublishAsync(Topics.Inbound, run with { Stored = stored }, cancellationToken);
+        }
+
+        await stored.WaitAsync(cancellationToken);
+        await bus.PublishAsync(Topics.Outbound, new BusMessage(inbound.TenantId, session.Id, Id(inbound)), cancellationToken);
+        if (!bus.IsInProcess)
+        {
+            await bus.PublishAsync(Topics.Inbound, run, cancellationToken);
+        }
+
         return inbound;
     }
 
@@ -67,19 +82,23 @@ public sealed class ConversationService(
     public async Task<ConversationEvent> AppendAsync(string sessionId, string type, JsonObject payload, string? idempotencyKey, CancellationToken cancellationToken,
         bool waitForCommit = true)
     {
-        var e = new ConversationEvent
-        {
-            TenantId = Tenant,
-            SessionId = sessionId,
-            Type = type,
-            Payload = payload.ToJsonString(),
-            IdempotencyKey = idempotencyKey,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-        };
+        var e = NewEvent(sessionId, type, payload, idempotencyKey);
         await writer.AppendAsync(db, e, waitForCommit, cancellationToken);
-        await bus.PublishAsync(Topics.Outbound, new BusMessage(e.TenantId, sessionId, e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken);
+        await bus.PublishAsync(Topics.Outbound, new BusMessage(e.TenantId, sessionId, Id(e)), cancellationToken);
         return e;
     }
+
+    private ConversationEvent NewEvent(string sessionId, string type, JsonObject payload, string? idempotencyKey) => new()
+    {
+        TenantId = Tenant,
+        SessionId = sessionId,
+        Type = type,
+        Payload = payload.ToJsonString(),
+        IdempotencyKey = idempotencyKey,
+        CreatedAt = clock.GetUtcNow().UtcDateTime,
+    };
+
+    private static string Id(ConversationEvent e) => e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Waits until every event appended so far to the session is stored.</summary>
     public Task FlushAsync(string sessionId, CancellationToken cancellationToken) => writer.FlushAsync(sessionId, cancellationToken);
@@ -151,12 +170,19 @@ public sealed class ConversationService(
     /// come from the writer's memory when it has seen them, else from the log.
     /// </summary>
     public async Task<(ConversationEvent? Inbound, IReadOnlyList<(string Role, string Text)> Memory)> RunInputAsync(
-        string sessionId, long sequence, CancellationToken cancellationToken)
+        string sessionId, long sequence, CancellationToken cancellationToken, Task<bool>? stored = null)
     {
         var count = options.Value.MemoryTurns * 2;
         var recent = writer.RecentTurns(sessionId, sequence, count + 1);
-        var inbound = recent?.LastOrDefault(e => e.Sequence == sequence)
-            ?? await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == sessionId && e.Sequence == sequence, cancellationToken);
+        var inbound = recent?.LastOrDefault(e => e.Sequence == sequence);
+
+        // What memory does not have comes from the log, where the message may not be yet (see BusMessage.Stored).
+        if ((inbound is null || recent is null) && stored is not null && !await stored)
+        {
+            return (null, []);
+        }
+
+        inbound ??= await db.ConversationEvents.AsNoTracking().FirstOrDefaultAsync(e => e.SessionId == sessionId && e.Sequence == sequence, cancellationToken);
         var memory = recent is not null ? [.. recent.Where(e => e.Sequence < sequence).TakeLast(count)]
             : count == 0 ? [] : await StoredTurnsAsync(sessionId, sequence, count, cancellationToken);
         return (inbound, [.. memory

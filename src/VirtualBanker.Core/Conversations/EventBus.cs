@@ -12,6 +12,34 @@ public sealed record BusMessage(string TenantId, string SessionId, string Payloa
 
     /// <summary>Delivered before to a consumer that never acknowledged it (a node that died): it may have been partly handled.</summary>
     public bool Redelivered { get; init; }
+
+    /// <summary>
+    /// In process only: the commit of the inbound message this run answers, when the run was handed over
+    /// before it was stored (see <see cref="IEventBus.IsInProcess"/>). Null when it was stored first.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Task? Stored { get; init; }
+
+    /// <summary>
+    /// True once the message is stored (at once if it was before it was handed over); false when storing
+    /// it failed: its sender was told so, and there is nothing to answer.
+    /// </summary>
+    public async Task<bool> WhenStoredAsync()
+    {
+        try
+        {
+            if (Stored is not null)
+            {
+                await Stored;
+            }
+
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>
@@ -21,6 +49,13 @@ public sealed record BusMessage(string TenantId, string SessionId, string Payloa
 /// </summary>
 public interface IEventBus
 {
+    /// <summary>
+    /// Messages reach their consumer in this process, as the object published. An inbound message can then
+    /// be handed over before it is stored (with <see cref="BusMessage.Stored"/>); on a shared bus any node may
+    /// run it, reading it from the database, so it is published only once stored.
+    /// </summary>
+    bool IsInProcess { get; }
+
     ValueTask PublishAsync(string topic, BusMessage message, CancellationToken cancellationToken);
 
     IAsyncEnumerable<BusMessage> ConsumeAsync(string topic, CancellationToken cancellationToken);
@@ -39,6 +74,8 @@ internal sealed class InProcessEventBus : IEventBus
     private readonly ConcurrentDictionary<string, Channel<BusMessage>> _topics = new(StringComparer.Ordinal);
 
     public InProcessEventBus() => Topic(Topics.Inbound);
+
+    public bool IsInProcess => true;
 
     public ValueTask PublishAsync(string topic, BusMessage message, CancellationToken cancellationToken) =>
         _topics.TryGetValue(topic, out var channel) ? channel.Writer.WriteAsync(message, cancellationToken) : ValueTask.CompletedTask;

@@ -41,8 +41,23 @@ public sealed partial class EventWriter(
     // Enough recent turns for a run's memory, its inbound message, and a message or two sent during the run.
     private readonly int _turnsKept = (options.Value.MemoryTurns * 2) + 4;
 
-    /// <summary>Assigns the next id of the session, publishes the event live and queues it for storage.</summary>
+    /// <summary><see cref="QueueAsync"/>, and with <paramref name="waitForCommit"/> returns only once the event is stored.</summary>
     public async Task<ConversationEvent> AppendAsync(VirtualBankerDbContext db, ConversationEvent e, bool waitForCommit, CancellationToken cancellationToken)
+    {
+        var stored = await QueueAsync(db, e, cancellationToken);
+        if (waitForCommit)
+        {
+            await stored.WaitAsync(cancellationToken);
+        }
+
+        return e;
+    }
+
+    /// <summary>
+    /// Assigns the next id of the session, publishes the event live and queues it for storage. Returns once
+    /// queued, with the task of its commit.
+    /// </summary>
+    public async Task<Task> QueueAsync(VirtualBankerDbContext db, ConversationEvent e, CancellationToken cancellationToken)
     {
         Pending pending;
         while (true)
@@ -93,12 +108,7 @@ public sealed partial class EventWriter(
         }
 
         _signal.Release();
-        if (waitForCommit)
-        {
-            await pending.Committed.Task.WaitAsync(cancellationToken);
-        }
-
-        return e;
+        return pending.Committed.Task;
     }
 
     /// <summary>Stores a new session in the next group commit and returns once it is on disk.</summary>
