@@ -93,6 +93,12 @@ internal static class SecurityExtensions
                         if (context.HttpContext.WebSockets.IsWebSocketRequest && context.Request.Query.TryGetValue("access_token", out var token))
                         {
                             context.Token = token;
+
+                            // A socket's request lives as long as the socket: its parsed query would hold a copy of the token
+                            // all that time (~1 KiB a socket), readable by anything that looks at the query later.
+                            context.Request.Query = new QueryCollection(context.Request.Query
+                                .Where(p => !string.Equals(p.Key, "access_token", StringComparison.OrdinalIgnoreCase))
+                                .ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase));
                         }
                         else if (!context.Request.Headers.ContainsKey("Authorization")
                             && context.Request.Cookies.TryGetValue(Surfaces.Workspace.DirectorySignIn.CookieName, out var cookie))
