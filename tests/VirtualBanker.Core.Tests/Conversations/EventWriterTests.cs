@@ -22,6 +22,7 @@ public sealed class EventWriterTests
         await AppendAsync(services, "s-busy");
         await AppendAsync(services, "s-busy");
 
+        await SweptAsync(() => writer.LastId("s-idle") is null);
         Assert.Null(writer.LastId("s-idle"));
         Assert.Equal(2, writer.LastId("s-busy"));
         Assert.Equal(2, (await AppendAsync(services, "s-idle")).Sequence);
@@ -50,6 +51,7 @@ public sealed class EventWriterTests
         // The writer forgets the idle session: the same input must now come from the database.
         database.Clock.Advance(TimeSpan.FromMinutes(11));
         await AppendAsync(services, "s-other", EventTypes.Message, "hello");
+        await SweptAsync(() => writer.RecentTurns("s-long", last.Sequence, 13) is null);
         Assert.Null(writer.RecentTurns("s-long", last.Sequence, 13));
         var fromLog = await RunInputAsync(services, last.Sequence);
 
@@ -61,6 +63,18 @@ public sealed class EventWriterTests
         Assert.Equal("{\"content\":\"and now?\"}", fromMemory.Inbound);
         Assert.Equal(fromMemory.Inbound, fromLog.Inbound);
         await writer.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The writer forgets idle sessions on its own loop just after a commit, while the commit's waiters resume
+    /// on other threads: wait for the sweep (up to 5 s) instead of racing it.
+    /// </summary>
+    private static async Task SweptAsync(Func<bool> swept)
+    {
+        for (var i = 0; i < 100 && !swept(); i++)
+        {
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Tenant t1 with the given sessions, and a running writer.</summary>
