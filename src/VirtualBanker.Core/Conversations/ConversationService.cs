@@ -65,7 +65,7 @@ public sealed class ConversationService(
         }
 
         await stored.WaitAsync(cancellationToken);
-        await bus.PublishAsync(Topics.Outbound, new BusMessage(inbound.TenantId, session.Id, Id(inbound)), cancellationToken);
+        await PublishOutboundAsync(inbound, cancellationToken);
         if (!bus.IsInProcess)
         {
             await bus.PublishAsync(Topics.Inbound, run, cancellationToken);
@@ -84,9 +84,12 @@ public sealed class ConversationService(
     {
         var e = NewEvent(sessionId, type, payload, idempotencyKey);
         await writer.AppendAsync(db, e, waitForCommit, cancellationToken);
-        await bus.PublishAsync(Topics.Outbound, new BusMessage(e.TenantId, sessionId, Id(e)), cancellationToken);
+        await PublishOutboundAsync(e, cancellationToken);
         return e;
     }
+
+    private ValueTask PublishOutboundAsync(ConversationEvent e, CancellationToken cancellationToken) =>
+        bus.PublishAsync(Topics.Outbound, new BusMessage(e.TenantId, e.SessionId, Id(e)), cancellationToken);
 
     private ConversationEvent NewEvent(string sessionId, string type, JsonObject payload, string? idempotencyKey) => new()
     {

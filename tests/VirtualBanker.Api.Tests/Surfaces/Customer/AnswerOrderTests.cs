@@ -36,17 +36,16 @@ public sealed class AnswerOrderTests(SqliteFactory factory) : IClassFixture<Sqli
         Assert.NotSame(first, early);
 
         transaction.Commit();
-        var frames = new List<System.Text.Json.Nodes.JsonObject> { await first };
-        frames.AddRange(frames[0]["type"]!.GetValue<string>() == "chat_end" ? [] : await ChatTests.ReceiveUntilAsync(socket, "chat_end"));
-
-        Assert.Equal("chat_start", frames[0]["type"]!.GetValue<string>());
-        Assert.StartsWith("Your total balance is $5,800.00.", frames[^1]["content"]!.GetValue<string>(), StringComparison.Ordinal);
+        var start = await first;
+        Assert.Equal("chat_start", start["type"]!.GetValue<string>());
+        var rest = await ChatTests.ReceiveUntilAsync(socket, "chat_end");
+        Assert.StartsWith("Your total balance is $5,800.00.", rest[^1]["content"]!.GetValue<string>(), StringComparison.Ordinal);
         using (var scope = factory.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
             var question = await db.ConversationEvents.IgnoreQueryFilters().AsNoTracking()
                 .SingleAsync(e => e.Type == EventTypes.Message && e.Payload.Contains("What is my balance?"));
-            Assert.Equal(frames[0]["reply_to"]!.GetValue<long>(), question.Sequence);
+            Assert.Equal(start["reply_to"]!.GetValue<long>(), question.Sequence);
         }
     }
 }
