@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -32,7 +33,7 @@ internal sealed class CachingJsonWebTokenHandler(TimeProvider clock, IHttpContex
                 return result;
             }
 
-            verified = new Verified(result.ClaimsIdentity.Clone(), new VerifiedToken(jwt.Id, jwt.Issuer, jwt.ValidFrom, jwt.ValidTo), jwt.Typ, jwt.ValidTo);
+            verified = new Verified(WithoutCheckedClaims(result.ClaimsIdentity), new VerifiedToken(jwt.Id, jwt.Issuer, jwt.ValidFrom, jwt.ValidTo), jwt.Typ, jwt.ValidTo);
 
             // A socket presents its token once, at its handshake: remembered, it would only be held as long as the socket.
             if (requests.HttpContext?.WebSockets.IsWebSocketRequest != true)
@@ -46,7 +47,16 @@ internal sealed class CachingJsonWebTokenHandler(TimeProvider clock, IHttpContex
         return new TokenValidationResult { IsValid = true, ClaimsIdentity = verified.Identity.Clone(), SecurityToken = verified.Token, TokenType = verified.Type };
     }
 
-    private sealed record Verified(System.Security.Claims.ClaimsIdentity Identity, VerifiedToken Token, string Type, DateTime Expires);
+    /// <summary>
+    /// The identity without the registered claims this handler has checked and nothing reads afterwards
+    /// (issuer, audience, not-before, token id): each is a claim copied for every request, and a socket's
+    /// request keeps its identity as long as the socket is open. The token's lifetime (iat, exp) stays.
+    /// </summary>
+    private static ClaimsIdentity WithoutCheckedClaims(ClaimsIdentity identity) => new CaseSensitiveClaimsIdentity(
+        identity.Claims.Where(c => c.Type is not (JwtRegisteredClaimNames.Iss or JwtRegisteredClaimNames.Aud or JwtRegisteredClaimNames.Nbf or JwtRegisteredClaimNames.Jti)),
+        identity.AuthenticationType, identity.NameClaimType, identity.RoleClaimType);
+
+    private sealed record Verified(ClaimsIdentity Identity, VerifiedToken Token, string Type, DateTime Expires);
 
     /// <summary>What the bearer handler reads of a remembered token: its id, issuer and lifetime.</summary>
     private sealed class VerifiedToken(string id, string issuer, DateTime validFrom, DateTime validTo) : SecurityToken

@@ -96,9 +96,10 @@ internal static class SecurityExtensions
 
                             // A socket's request lives as long as the socket: its parsed query would hold a copy of the token
                             // all that time (~1 KiB a socket), readable by anything that looks at the query later.
-                            context.Request.Query = new QueryCollection(context.Request.Query
+                            var rest = context.Request.Query
                                 .Where(p => !string.Equals(p.Key, "access_token", StringComparison.OrdinalIgnoreCase))
-                                .ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase));
+                                .ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+                            context.Request.Query = rest.Count == 0 ? QueryCollection.Empty : new QueryCollection(rest);
                         }
                         else if (!context.Request.Headers.ContainsKey("Authorization")
                             && context.Request.Cookies.TryGetValue(Surfaces.Workspace.DirectorySignIn.CookieName, out var cookie))
@@ -112,6 +113,11 @@ internal static class SecurityExtensions
                     // A switched-off tenant's tokens stop working too.
                     OnTokenValidated = async context =>
                     {
+                        // The handler copies the token's times into the ticket's properties as text; nothing reads them
+                        // (the claims have them), and a socket's request would keep them for its whole life.
+                        context.Properties.ExpiresUtc = null;
+                        context.Properties.IssuedUtc = null;
+
                         var services = context.HttpContext.RequestServices;
                         if (context.Principal?.FindFirstValue(TokenService.SessionClaim) is { } sid
                             && await services.GetRequiredService<ITokenRevocationList>().IsRevokedAsync(sid, context.HttpContext.RequestAborted))
