@@ -44,26 +44,37 @@ internal static class ConversationSockets
 
     /// <summary>
     /// Accepts the WebSocket if the caller is under their connection cap (else a 429 in the surface's
-    /// shape, and null). Dispose the result when the socket closes.
+    /// shape, and null), and hands it to the <see cref="SocketWatch"/>. Dispose the result when the socket closes.
     /// </summary>
     public static async Task<AcceptedSocket?> AcceptAsync(HttpContext context, ICurrentPrincipal principal)
     {
-        var options = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConversationOptions>>().Value;
-        var caller = $"{principal.TenantId}:{principal.UserId?.ToString() ?? principal.SessionId}";
-        var lease = context.RequestServices.GetRequiredService<ConnectionCounter>().TryAcquire(caller, options.MaxConnectionsPerUser);
-        if (lease is null)
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptions<ConversationOptions>>().Value;
+        var counter = services.GetRequiredService<ConnectionCounter>();
+        var caller = (principal.TenantId, principal.UserId?.ToString() ?? principal.SessionId);
+        if (!counter.TryAcquire(caller, options.MaxConnectionsPerUser))
         {
             await ErrorRenderer.WriteAsync(context, Core.Errors.AppError.RateLimited($"At most {options.MaxConnectionsPerUser} open chat connections per user."));
             return null;
         }
 
-        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        var accepted = new AcceptedSocket(await context.WebSockets.AcceptWebSocketAsync(), lease, TimeSpan.FromSeconds(options.IdleTimeoutSeconds), stopping);
-        if (!principal.IsSessionToken)
+        WebSocket socket;
+        try
         {
-            // A portal session's sockets close with the session itself (4000), which also bounds its tokens.
-            context.RequestServices.GetRequiredService<SocketWatch>().Watch(accepted, context.User);
+            socket = await context.WebSockets.AcceptWebSocketAsync();
         }
+        catch
+        {
+            counter.Release(caller);
+            throw;
+        }
+
+        var watch = services.GetRequiredService<SocketWatch>();
+        var accepted = new AcceptedSocket(socket, watch, counter, caller, TimeSpan.FromSeconds(options.IdleTimeoutSeconds),
+            services.GetRequiredService<ILogger<AcceptedSocket>>());
+
+        // A portal session's sockets close with the session itself (4000), which also bounds its tokens.
+        watch.Add(accepted, principal.IsSessionToken ? null : context.User);
         return accepted;
     }
 
@@ -100,31 +111,30 @@ internal static class ConversationSockets
     }
 
     /// <summary>
-    /// Reads JSON-object frames until the client closes. An oversize frame closes the socket with 1009;
+    /// Reads JSON-object frames until the client closes or the connection ends (so the source that stops a
+    /// socket's other loops once this one returns need not be linked to RequestAborted: a linked source would
+    /// hold a registration on the request's token for the socket's whole life). An oversize frame closes the socket with 1009;
     /// anything that is not a JSON object gets an error frame and the socket stays open. With
-    /// <paramref name="closeWhenIdle"/>, a client silent for the socket's idle timeout is sent away (1001).
+    /// <paramref name="closeWhenIdle"/>, a client silent for the socket's idle timeout is sent away (1001, by
+    /// the <see cref="SocketWatch"/>). <paramref name="cancellationToken"/> is for the replies it sends.
     /// </summary>
     public static async Task ReceiveLoopAsync(AcceptedSocket socket, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken, bool closeWhenIdle = true,
         int maxFrameBytes = MaxFrameBytes)
     {
         var channel = socket.Channel;
-
-        // A pending receive cannot be cancelled without aborting the socket, so an idle client is closed
-        // like any server-side close: a close frame, and cut off if it does not answer (GoAwayAsync).
-        using var idle = new Timer(_ => _ = socket.GoAwayAsync(WebSocketCloseStatus.EndpointUnavailable, "Idle timeout."));
+        socket.CloseWhenIdle = closeWhenIdle;
         while (channel.Socket.State == WebSocketState.Open)
         {
-            if (closeWhenIdle)
-            {
-                idle.Change(socket.IdleTimeout, Timeout.InfiniteTimeSpan);
-            }
-
+            socket.Touch();
             (string Text, bool TooLarge)? frame;
             try
             {
-                frame = await channel.ReceiveAsync(maxFrameBytes, cancellationToken);
+                // No token: cancelling a pending receive aborts the socket, and nothing needs to. The loop ends
+                // with the connection, the client's close or ours (idle, token end, shutdown: see SocketWatch),
+                // and a token would hold a registration for the socket's whole life.
+                frame = await channel.ReceiveAsync(maxFrameBytes, CancellationToken.None);
             }
-            catch (Exception ex) when (ex is WebSocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
             {
                 return;
             }
@@ -162,72 +172,80 @@ internal static class ConversationSockets
 
     public static JsonObject ErrorFrame(string message) => new() { ["type"] = "error", ["message"] = message };
 
-    /// <summary>Forwards a session's events (missed ones first, then live) until cancelled, the client leaves or it falls behind.</summary>
-    public static async Task PumpAsync(SocketChannel channel, ConversationStream stream, string tenantId, string sessionId, long after,
+    /// <summary>
+    /// Forwards a session's events (missed ones first, then live) until disposed, the client leaves or it falls
+    /// behind (closed with 1008), or the session ends (closed with 4000). Nothing of it waits between events.
+    /// </summary>
+    public static IDisposable Follow(AcceptedSocket socket, ConversationStream stream, string tenantId, string sessionId, long after,
         Func<ConversationEvent, JsonObject?> frame, CancellationToken cancellationToken)
     {
-        try
-        {
-            await foreach (var e in stream.StreamAsync(tenantId, sessionId, after, cancellationToken))
+        var channel = socket.Channel;
+        return stream.Follow(tenantId, sessionId, after,
+            e => frame(e) is { } json ? channel.SendAsync(json, cancellationToken) : Task.CompletedTask,
+            reason => _ = reason switch
             {
-                if (frame(e) is { } json)
-                {
-                    await channel.SendAsync(json, cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (SubscriberOverflowException)
-        {
-            await channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Client too slow to read the stream.");
-        }
-        catch (SessionClosedException)
-        {
-            await channel.CloseAsync(SessionEnded, "The session has ended.");
-        }
-        catch (WebSocketException)
-        {
-            // The client went away; the run goes on and its events stay in the log.
-        }
+                SubscriberOverflowException => channel.CloseAsync(WebSocketCloseStatus.PolicyViolation, "Client too slow to read the stream."),
+                SessionClosedException => channel.CloseAsync(SessionEnded, "The session has ended."),
+                WebSocketException or OperationCanceledException or IOException => Task.CompletedTask, // the client went away or the socket is closing; the run goes on and its events stay in the log
+                _ => socket.FailAsync(reason),
+            },
+            cancellationToken);
     }
 }
 
-/// <summary>An accepted socket with its connection-cap lease and the idle timeout that applies to it.</summary>
-internal sealed class AcceptedSocket : IDisposable
+/// <summary>An accepted socket with its place under the caller's connection cap and in the <see cref="SocketWatch"/>.</summary>
+internal sealed partial class AcceptedSocket : IDisposable
 {
     private readonly WebSocket _socket;
-    private readonly IDisposable _lease;
-    private readonly CancellationTokenRegistration _onShutdown;
+    private readonly SocketWatch _watch;
+    private readonly ConnectionCounter _counter;
+    private readonly (string? Tenant, string? Caller) _caller;
+    private readonly ILogger _logger;
+    private long _lastFrame;
     private int _goingAway;
 
-    /// <summary>On shutdown (SIGTERM) the socket is closed with 1001 "going away", so clients reconnect (to another node) at once.</summary>
-    public AcceptedSocket(WebSocket socket, IDisposable lease, TimeSpan idleTimeout, CancellationToken stopping)
+    public AcceptedSocket(WebSocket socket, SocketWatch watch, ConnectionCounter counter, (string?, string?) caller, TimeSpan idleTimeout, ILogger logger)
     {
         _socket = socket;
-        _lease = lease;
+        _watch = watch;
+        _counter = counter;
+        _caller = caller;
+        _logger = logger;
         IdleTimeout = idleTimeout;
         Channel = new SocketChannel(socket);
-        _onShutdown = stopping.Register(() => _ = GoAwayAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down."));
+        Touch();
     }
 
     public SocketChannel Channel { get; }
 
     public TimeSpan IdleTimeout { get; }
 
-    /// <summary>Set by <see cref="SocketWatch"/> while it watches this socket.</summary>
-    public IDisposable? Watched { get; set; }
+    /// <summary>Whether a client silent for <see cref="IdleTimeout"/> is sent away (not on one-way streams).</summary>
+    public bool CloseWhenIdle { get; set; }
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
+    /// <summary>A frame came (or the socket started waiting for one): the idle time starts again.</summary>
+    public void Touch() => Volatile.Write(ref _lastFrame, Environment.TickCount64);
+
+    public bool IsIdle(long now) => CloseWhenIdle && now - Volatile.Read(ref _lastFrame) > (long)IdleTimeout.TotalMilliseconds;
+
     public void Dispose()
     {
-        Watched?.Dispose();
-        _onShutdown.Dispose();
+        _watch.Remove(this);
         _socket.Dispose();
-        _lease.Dispose();
+        _counter.Release(_caller);
     }
+
+    /// <summary>Something failed on the server's side of this socket (not the client's): logged, and the socket closed with 1011.</summary>
+    public Task FailAsync(Exception error)
+    {
+        LogFailed(_logger, error);
+        return GoAwayAsync(WebSocketCloseStatus.InternalServerError, "Server error.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Forwarding a session's events to its socket failed")]
+    private static partial void LogFailed(ILogger logger, Exception error);
 
     /// <summary>Closes the socket from the server's side, once; a client that never answers the close frame is cut off after 5 s.</summary>
     public async Task GoAwayAsync(WebSocketCloseStatus status, string reason)
@@ -247,63 +265,105 @@ internal sealed class AcceptedSocket : IDisposable
 }
 
 /// <summary>
-/// Closes open sockets whose token has expired or been revoked (logout, a revoked login, a revoked API
-/// key), checking every <see cref="ConversationOptions.TokenCheckSeconds"/>. A socket is authenticated once,
-/// at its handshake; without this, a customer who signed out would keep receiving their conversation. A
+/// Watches every open socket, so that a socket holds no timer or registration of its own (thousands are idle):
+/// <list type="bullet">
+/// <item>a client silent for its socket's idle timeout is sent away (1001), checked every second;</item>
+/// <item>a socket whose token has expired or been revoked (logout, a revoked login, a revoked API key) is
+/// closed (4001), checked every <see cref="ConversationOptions.TokenCheckSeconds"/>. A socket is authenticated
+/// once, at its handshake; without this, a customer who signed out would keep receiving their conversation. A
 /// portal session's sockets are closed by the session's own end instead (4000: its ephemeral tokens never
-/// outlive it). An API key has no expiry in its claims: its sockets are watched for its revocation only.
+/// outlive it). An API key has no expiry in its claims: its sockets are watched for its revocation only;</item>
+/// <item>on shutdown (SIGTERM) every socket is closed with 1001 "going away", so clients reconnect (to another node) at once.</item>
+/// </list>
 /// </summary>
-internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOptions<ConversationOptions> options, TimeProvider clock, ILogger<SocketWatch> logger)
-    : BackgroundService
+internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOptions<ConversationOptions> options, TimeProvider clock,
+    IHostApplicationLifetime lifetime, ILogger<SocketWatch> logger) : BackgroundService
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<AcceptedSocket, (string? LoginId, DateTimeOffset Expires)> _sockets = new();
 
-    public void Watch(AcceptedSocket socket, System.Security.Claims.ClaimsPrincipal user)
+    /// <summary>Watches a socket until it is disposed; <paramref name="user"/> is its token's principal, or null when its token needs no watching.</summary>
+    public void Add(AcceptedSocket socket, System.Security.Claims.ClaimsPrincipal? user)
     {
-        var loginId = user.FindFirst(TokenService.SessionClaim)?.Value;
-        var expires = long.TryParse(user.FindFirst("exp")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var exp)
+        var loginId = user?.FindFirst(TokenService.SessionClaim)?.Value;
+        var expires = long.TryParse(user?.FindFirst("exp")?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var exp)
             ? DateTimeOffset.FromUnixTimeSeconds(exp)
             : DateTimeOffset.MaxValue;
-        if (loginId is null && expires == DateTimeOffset.MaxValue)
-        {
-            return; // nothing could end it
-        }
-
         _sockets[socket] = (loginId, expires);
-        socket.Watched = new Lease(() => _sockets.TryRemove(socket, out _));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.TokenCheckSeconds), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            var now = clock.GetUtcNow();
-            var revoked = new Dictionary<string, bool>(StringComparer.Ordinal); // one lookup per login and round, however many sockets it has
-            foreach (var (socket, (loginId, expires)) in _sockets)
-            {
-                try
-                {
-                    if (loginId is not null && !revoked.ContainsKey(loginId))
-                    {
-                        revoked[loginId] = await revocations.IsRevokedAsync(loginId, stoppingToken);
-                    }
+    public void Remove(AcceptedSocket socket) => _sockets.TryRemove(socket, out _);
 
-                    var reason = expires <= now ? "The token has expired."
-                        : loginId is not null && revoked[loginId] ? "The token has been revoked."
-                        : null;
-                    if (reason is not null && socket.IsOpen)
-                    {
-                        _sockets.TryRemove(socket, out _);
-                        _ = socket.GoAwayAsync(ConversationSockets.TokenEnded, reason);
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            foreach (var socket in _sockets.Keys)
+            {
+                _ = socket.GoAwayAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down.");
+            }
+        });
+        return Task.WhenAll(CloseIdleAsync(stoppingToken), CheckTokensAsync(stoppingToken));
+    }
+
+    // On the machine's clock, not the TimeProvider: idleness is real time (tests move the TimeProvider to expire tokens).
+    private async Task CloseIdleAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = Environment.TickCount64;
+                foreach (var socket in _sockets.Keys)
                 {
-                    // A revocation store that is briefly out of reach: the next round checks again.
-                    LogCheckFailed(logger, ex.GetType().Name);
+                    if (socket.IsIdle(now))
+                    {
+                        _ = socket.GoAwayAsync(WebSocketCloseStatus.EndpointUnavailable, "Idle timeout.");
+                    }
                 }
             }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task CheckTokensAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.TokenCheckSeconds), clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var now = clock.GetUtcNow();
+                var revoked = new Dictionary<string, bool>(StringComparer.Ordinal); // one lookup per login and round, however many sockets it has
+                foreach (var (socket, (loginId, expires)) in _sockets)
+                {
+                    try
+                    {
+                        if (loginId is not null && !revoked.ContainsKey(loginId))
+                        {
+                            revoked[loginId] = await revocations.IsRevokedAsync(loginId, stoppingToken);
+                        }
+
+                        var reason = expires <= now ? "The token has expired."
+                            : loginId is not null && revoked[loginId] ? "The token has been revoked."
+                            : null;
+                        if (reason is not null && socket.IsOpen)
+                        {
+                            _ = socket.GoAwayAsync(ConversationSockets.TokenEnded, reason);
+                        }
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // A revocation store that is briefly out of reach: the next round checks again.
+                        LogCheckFailed(logger, ex.GetType().Name);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -311,39 +371,31 @@ internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOpt
     private static partial void LogCheckFailed(ILogger logger, string failure);
 }
 
-/// <summary>Counts each caller's open sockets and streams on this node, so one caller cannot hold thousands.</summary>
+/// <summary>Counts each caller's open sockets on this node, so one caller cannot hold thousands.</summary>
 internal sealed class ConnectionCounter
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
+    // Keyed by the caller's tenant and user (or session) as their claims' own strings: no key string per socket.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string? Tenant, string? Caller), int> _open = new();
 
-    /// <summary>A lease to dispose when the connection closes, or null when the caller is at the limit.</summary>
-    public IDisposable? TryAcquire(string caller, int limit)
+    /// <summary>Counts one more connection of the caller, unless that would take it over <paramref name="limit"/>; then <see cref="Release"/> it.</summary>
+    public bool TryAcquire((string?, string?) caller, int limit)
     {
-        var count = _open.AddOrUpdate(caller, 1, (_, n) => n + 1);
-        if (count > limit)
+        if (_open.AddOrUpdate(caller, 1, (_, n) => n + 1) > limit)
         {
             Release(caller);
-            return null;
+            return false;
         }
 
-        return new Lease(() => Release(caller));
+        return true;
     }
 
-    private void Release(string caller)
+    public void Release((string?, string?) caller)
     {
         if (_open.AddOrUpdate(caller, 0, (_, n) => n - 1) <= 0)
         {
             _open.TryRemove(KeyValuePair.Create(caller, 0));
         }
     }
-}
-
-/// <summary>Runs its action once, on the first Dispose: a connection's hold on a counter or a watch list.</summary>
-internal sealed class Lease(Action release) : IDisposable
-{
-    private Action? _release = release;
-
-    public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
 }
 
 /// <summary>A WebSocket with serialised sends (events and replies come from two loops) and bounded receives.</summary>

@@ -7,7 +7,8 @@ namespace VirtualBanker.Core.Conversations;
 /// <summary>
 /// Live fan-out of a session's new events to the streams (SSE, WebSocket, HTTP waits) watching it on
 /// this node. Each subscriber has a bounded buffer: a client that stops reading is dropped (its stream
-/// ends with <see cref="SubscriberOverflowException"/>) instead of growing server memory. Scaled out, every
+/// ends with <see cref="SubscriberOverflowException"/>) instead of growing server memory. A subscriber is
+/// either read (<see cref="Subscribe(string)"/>, a channel) or pushed to (<see cref="Subscribe(string, IFeedSubscriber)"/>). Scaled out, every
 /// event and close also goes through the <see cref="IConversationRelay"/>, and the other nodes hand what
 /// they receive to <see cref="Deliver"/> and <see cref="CloseHere"/>.
 /// </summary>
@@ -15,7 +16,7 @@ public sealed class ConversationFeed(IOptions<ConversationOptions> options, ICon
 {
     // Each session's subscribers as an array, replaced whole on every change: a session has one or two
     // streams at a time, and an array costs a small fraction of a dictionary for each of thousands of idle sockets.
-    private readonly ConcurrentDictionary<string, Channel<ConversationEvent>[]> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IFeedSubscriber[]> _sessions = new(StringComparer.Ordinal);
 
     public void Publish(ConversationEvent e)
     {
@@ -38,33 +39,41 @@ public sealed class ConversationFeed(IOptions<ConversationOptions> options, ICon
             return;
         }
 
-        foreach (var channel in subscribers)
+        foreach (var subscriber in subscribers)
         {
-            if (!channel.Writer.TryWrite(e))
+            if (!subscriber.TryPost(e))
             {
-                channel.Writer.TryComplete(new SubscriberOverflowException());
-                Unsubscribe(e.SessionId, channel);
+                subscriber.End(new SubscriberOverflowException());
+                Unsubscribe(e.SessionId, subscriber);
             }
         }
     }
 
+    /// <summary>A subscription read from its channel; dispose it to leave.</summary>
     public Subscription Subscribe(string sessionId)
     {
-        var channel = Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(options.Value.SubscriberBuffer)
+        var subscriber = new ChannelSubscriber(Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(options.Value.SubscriberBuffer)
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: the subscriber is then dropped
             SingleReader = true,
-        });
-        _sessions.AddOrUpdate(sessionId, static (_, added) => [added], static (_, subscribers, added) => [.. subscribers, added], channel);
-        return new Subscription(this, sessionId, channel);
+        }));
+        Subscribe(sessionId, subscriber);
+        return new Subscription(this, sessionId, subscriber);
     }
 
-    private void Unsubscribe(string sessionId, Channel<ConversationEvent> channel)
+    /// <summary>Adds a subscriber events are pushed to, until <see cref="Unsubscribe"/> or the feed ends it.</summary>
+    public void Subscribe(string sessionId, IFeedSubscriber subscriber) =>
+        _sessions.AddOrUpdate(sessionId, static (_, added) => [added], static (_, subscribers, added) => [.. subscribers, added], subscriber);
+
+    /// <summary>How many events a subscriber may hold before it is dropped as too slow.</summary>
+    public int SubscriberBuffer => options.Value.SubscriberBuffer;
+
+    public void Unsubscribe(string sessionId, IFeedSubscriber subscriber)
     {
         // Compare-and-swap on the whole array: a concurrent change makes the swap fail, and it is tried again.
-        while (_sessions.TryGetValue(sessionId, out var subscribers) && Array.IndexOf(subscribers, channel) >= 0)
+        while (_sessions.TryGetValue(sessionId, out var subscribers) && Array.IndexOf(subscribers, subscriber) >= 0)
         {
-            var rest = Array.FindAll(subscribers, c => c != channel);
+            var rest = Array.FindAll(subscribers, c => c != subscriber);
             if (rest.Length == 0 ? _sessions.TryRemove(KeyValuePair.Create(sessionId, subscribers)) : _sessions.TryUpdate(sessionId, rest, subscribers))
             {
                 return;
@@ -77,19 +86,45 @@ public sealed class ConversationFeed(IOptions<ConversationOptions> options, ICon
     {
         if (_sessions.TryRemove(sessionId, out var subscribers))
         {
-            foreach (var channel in subscribers)
+            foreach (var subscriber in subscribers)
             {
-                channel.Writer.TryComplete(new SessionClosedException());
+                subscriber.End(new SessionClosedException());
             }
         }
     }
 
-    public sealed class Subscription(ConversationFeed feed, string sessionId, Channel<ConversationEvent> channel) : IDisposable
+    public sealed class Subscription : IDisposable
     {
-        public ChannelReader<ConversationEvent> Reader => channel.Reader;
+        private readonly ConversationFeed _feed;
+        private readonly string _sessionId;
+        private readonly ChannelSubscriber _subscriber;
 
-        public void Dispose() => feed.Unsubscribe(sessionId, channel);
+        internal Subscription(ConversationFeed feed, string sessionId, ChannelSubscriber subscriber) =>
+            (_feed, _sessionId, _subscriber) = (feed, sessionId, subscriber);
+
+        public ChannelReader<ConversationEvent> Reader => _subscriber.Channel.Reader;
+
+        public void Dispose() => _feed.Unsubscribe(_sessionId, _subscriber);
     }
+
+    internal sealed class ChannelSubscriber(Channel<ConversationEvent> channel) : IFeedSubscriber
+    {
+        public Channel<ConversationEvent> Channel => channel;
+
+        public bool TryPost(ConversationEvent e) => channel.Writer.TryWrite(e);
+
+        public void End(Exception reason) => channel.Writer.TryComplete(reason);
+    }
+}
+
+/// <summary>A live receiver of a session's new events on this node (see <see cref="ConversationFeed"/>).</summary>
+public interface IFeedSubscriber
+{
+    /// <summary>Takes an event, without waiting; false when its buffer is full (it is then ended and dropped).</summary>
+    bool TryPost(ConversationEvent e);
+
+    /// <summary>The feed ends this subscriber: <see cref="SubscriberOverflowException"/> or <see cref="SessionClosedException"/>.</summary>
+    void End(Exception reason);
 }
 
 public sealed class SubscriberOverflowException() : Exception("The client did not keep up with the stream.");

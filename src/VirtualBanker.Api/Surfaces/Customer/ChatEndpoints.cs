@@ -69,8 +69,8 @@ internal static class ChatEndpoints
 
         metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
         var channel = accepted.Channel;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var sender = ConversationSockets.PumpAsync(channel, stream, principal.TenantId!, session.Id, resumeFrom ?? current, ConversationSockets.OutboundFrame, stop.Token);
+        using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
+        using var follower = ConversationSockets.Follow(accepted, stream, principal.TenantId!, session.Id, resumeFrom ?? current, ConversationSockets.OutboundFrame, stop.Token);
         try
         {
             await ReceiveAsync(accepted, scopes, session, stop.Token);
@@ -78,7 +78,6 @@ internal static class ChatEndpoints
         finally
         {
             await stop.CancelAsync();
-            await sender;
         }
     }
 

@@ -97,15 +97,14 @@ internal static class SessionEndpoints
         }
 
         var channel = accepted.Channel;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var pump = ConversationSockets.PumpAsync(channel, stream, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, ConversationSockets.OutboundFrame, stop.Token);
+        using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
+        using var follower = ConversationSockets.Follow(accepted, stream, tenant.TenantId!, session.Id, ConversationSockets.ResumePoint(context.Request) ?? 0, ConversationSockets.OutboundFrame, stop.Token);
 
         // The stream is one-way; reading only notices the client closing (or misbehaving).
         await ConversationSockets.ReceiveLoopAsync(accepted, _ =>
             channel.SendAsync(ConversationSockets.ErrorFrame("This stream is read-only; send messages with POST /v1/session/message."), stop.Token), stop.Token, closeWhenIdle: false);
 
         await stop.CancelAsync();
-        await pump;
     }
 
     /// <summary>The caller's open session, looked up in a scope of its own: the stream that follows outlives the request's services (see InScopeAsync).</summary>

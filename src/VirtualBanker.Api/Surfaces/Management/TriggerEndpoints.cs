@@ -91,8 +91,8 @@ internal static class TriggerEndpoints
         }
 
         var channel = accepted.Channel;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var pump = ConversationSockets.PumpAsync(channel, stream, principal.TenantId!, session.Id,
+        using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
+        using var follower = ConversationSockets.Follow(accepted, stream, principal.TenantId!, session.Id,
             ConversationSockets.ResumePoint(context.Request) ?? current, ConversationSockets.OutboundFrame, stop.Token);
         await ConversationSockets.ReceiveLoopAsync(accepted, async frame =>
         {
@@ -119,6 +119,5 @@ internal static class TriggerEndpoints
             }
         }, stop.Token);
         await stop.CancelAsync();
-        await pump;
     }
 }

@@ -59,7 +59,7 @@ internal static class RealtimeEndpoints
         var channel = accepted.Channel;
         var role = principal.IsSessionToken ? "customer" : "agent";
         Participant? me = null;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
         var watch = CloseWhenSessionEndsAsync(channel, feed, session, clock, stop.Token);
         try
         {

@@ -36,49 +36,58 @@ internal static class SocketEndpoints
         }
 
         var channel = accepted.Channel;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        var pumps = new Dictionary<string, Task>(StringComparer.Ordinal);
-        await ConversationSockets.ReceiveLoopAsync(accepted, async frame =>
+        using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
+        var followers = new Dictionary<string, IDisposable>(StringComparer.Ordinal);
+        try
         {
-            var type = frame.Text("type");
-            if (type == "ping")
+            await ConversationSockets.ReceiveLoopAsync(accepted, async frame =>
             {
-                await channel.SendAsync(new JsonObject { ["type"] = "pong" }, stop.Token);
-                return;
-            }
-
-            if (type != "message" || frame.Text("content") is not { } content)
-            {
-                await channel.SendAsync(ConversationSockets.ErrorFrame("Send {\"type\":\"message\",\"content\":\"...\",\"session_id\":\"...\"}."), stop.Token);
-                return;
-            }
-
-            try
-            {
-                // A scope per frame: the socket outlives the request's services (see InScopeAsync).
-                await ConversationSockets.InScopeAsync(scopes, async services =>
+                var type = frame.Text("type");
+                if (type == "ping")
                 {
-                    var sessions = services.GetRequiredService<ChatSessionService>();
-                    var conversations = services.GetRequiredService<ConversationService>();
-                    var session = frame.Text("session_id") is { } sessionId
-                        ? await sessions.GetForCallerAsync(sessionId, principal, stop.Token)
-                        : await sessions.GetOrCreateCustomerSessionAsync(userId, stop.Token);
-                    if (!pumps.ContainsKey(session.Id))
-                    {
-                        pumps[session.Id] = ConversationSockets.PumpAsync(channel, stream, principal.TenantId!, session.Id, conversations.CurrentId(session),
-                            e => ConversationSockets.OutboundFrame(e) is { } f ? WithSession(f, e.SessionId) : null, stop.Token);
-                    }
+                    await channel.SendAsync(new JsonObject { ["type"] = "pong" }, stop.Token);
+                    return;
+                }
 
-                    return await conversations.SendAsync(session, EventTypes.Message, content, null, stop.Token);
-                });
-            }
-            catch (AppException ex)
+                if (type != "message" || frame.Text("content") is not { } content)
+                {
+                    await channel.SendAsync(ConversationSockets.ErrorFrame("Send {\"type\":\"message\",\"content\":\"...\",\"session_id\":\"...\"}."), stop.Token);
+                    return;
+                }
+
+                try
+                {
+                    // A scope per frame: the socket outlives the request's services (see InScopeAsync).
+                    await ConversationSockets.InScopeAsync(scopes, async services =>
+                    {
+                        var sessions = services.GetRequiredService<ChatSessionService>();
+                        var conversations = services.GetRequiredService<ConversationService>();
+                        var session = frame.Text("session_id") is { } sessionId
+                            ? await sessions.GetForCallerAsync(sessionId, principal, stop.Token)
+                            : await sessions.GetOrCreateCustomerSessionAsync(userId, stop.Token);
+                        if (!followers.ContainsKey(session.Id))
+                        {
+                            followers[session.Id] = ConversationSockets.Follow(accepted, stream, principal.TenantId!, session.Id, conversations.CurrentId(session),
+                                e => ConversationSockets.OutboundFrame(e) is { } f ? WithSession(f, e.SessionId) : null, stop.Token);
+                        }
+
+                        return await conversations.SendAsync(session, EventTypes.Message, content, null, stop.Token);
+                    });
+                }
+                catch (AppException ex)
+                {
+                    await channel.SendAsync(ConversationSockets.ErrorFrame(ex.Error.Message), stop.Token);
+                }
+            }, stop.Token);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var follower in followers.Values)
             {
-                await channel.SendAsync(ConversationSockets.ErrorFrame(ex.Error.Message), stop.Token);
+                follower.Dispose();
             }
-        }, stop.Token);
-        await stop.CancelAsync();
-        await Task.WhenAll(pumps.Values);
+        }
     }
 
     private static JsonObject WithSession(JsonObject frame, string sessionId)
