@@ -45,8 +45,11 @@ internal static class ConversationSockets
     /// <summary>
     /// Accepts the WebSocket if the caller is under their connection cap (else a 429 in the surface's
     /// shape, and null), and hands it to the <see cref="SocketWatch"/>. Dispose the result when the socket closes.
+    /// With <paramref name="closeWhenIdle"/> (all but one-way streams), a client silent for the idle timeout is
+    /// sent away (1001); such a client must send (the contracts' ping) and so keeps proxies' idle timers going
+    /// itself, and the server sends no keep-alive frames of its own (a timer less for each socket).
     /// </summary>
-    public static async Task<AcceptedSocket?> AcceptAsync(HttpContext context, ICurrentPrincipal principal)
+    public static async Task<AcceptedSocket?> AcceptAsync(HttpContext context, ICurrentPrincipal principal, bool closeWhenIdle = true)
     {
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<ConversationOptions>>().Value;
@@ -61,7 +64,9 @@ internal static class ConversationSockets
         WebSocket socket;
         try
         {
-            socket = await context.WebSockets.AcceptWebSocketAsync();
+            socket = await context.WebSockets.AcceptWebSocketAsync(closeWhenIdle
+                ? new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.Zero }
+                : new WebSocketAcceptContext());
         }
         catch
         {
@@ -70,7 +75,7 @@ internal static class ConversationSockets
         }
 
         var watch = services.GetRequiredService<SocketWatch>();
-        var accepted = new AcceptedSocket(socket, watch, counter, caller, TimeSpan.FromSeconds(options.IdleTimeoutSeconds),
+        var accepted = new AcceptedSocket(socket, watch, counter, caller, closeWhenIdle ? TimeSpan.FromSeconds(options.IdleTimeoutSeconds) : null,
             services.GetRequiredService<ILogger<AcceptedSocket>>());
 
         // A portal session's sockets close with the session itself (4000), which also bounds its tokens.
@@ -114,15 +119,13 @@ internal static class ConversationSockets
     /// Reads JSON-object frames until the client closes or the connection ends (so the source that stops a
     /// socket's other loops once this one returns need not be linked to RequestAborted: a linked source would
     /// hold a registration on the request's token for the socket's whole life). An oversize frame closes the socket with 1009;
-    /// anything that is not a JSON object gets an error frame and the socket stays open. With
-    /// <paramref name="closeWhenIdle"/>, a client silent for the socket's idle timeout is sent away (1001, by
-    /// the <see cref="SocketWatch"/>). <paramref name="cancellationToken"/> is for the replies it sends.
+    /// anything that is not a JSON object gets an error frame and the socket stays open. Where the socket has
+    /// an idle timeout, a client silent that long is sent away (1001, by the <see cref="SocketWatch"/>).
+    /// <paramref name="cancellationToken"/> is for the replies it sends.
     /// </summary>
-    public static async Task ReceiveLoopAsync(AcceptedSocket socket, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken, bool closeWhenIdle = true,
-        int maxFrameBytes = MaxFrameBytes)
+    public static async Task ReceiveLoopAsync(AcceptedSocket socket, Func<JsonObject, Task> onFrame, CancellationToken cancellationToken, int maxFrameBytes = MaxFrameBytes)
     {
         var channel = socket.Channel;
-        socket.CloseWhenIdle = closeWhenIdle;
         while (channel.Socket.State == WebSocketState.Open)
         {
             socket.Touch();
@@ -204,7 +207,7 @@ internal sealed partial class AcceptedSocket : IDisposable
     private long _lastFrame;
     private int _goingAway;
 
-    public AcceptedSocket(WebSocket socket, SocketWatch watch, ConnectionCounter counter, (string?, string?) caller, TimeSpan idleTimeout, ILogger logger)
+    public AcceptedSocket(WebSocket socket, SocketWatch watch, ConnectionCounter counter, (string?, string?) caller, TimeSpan? idleTimeout, ILogger logger)
     {
         _socket = socket;
         _watch = watch;
@@ -218,17 +221,15 @@ internal sealed partial class AcceptedSocket : IDisposable
 
     public SocketChannel Channel { get; }
 
-    public TimeSpan IdleTimeout { get; }
-
-    /// <summary>Whether a client silent for <see cref="IdleTimeout"/> is sent away (not on one-way streams).</summary>
-    public bool CloseWhenIdle { get; set; }
+    /// <summary>How long a silent client may stay; null on one-way streams, where the client has nothing to send.</summary>
+    public TimeSpan? IdleTimeout { get; }
 
     public bool IsOpen => _socket.State == WebSocketState.Open;
 
     /// <summary>A frame came (or the socket started waiting for one): the idle time starts again.</summary>
     public void Touch() => Volatile.Write(ref _lastFrame, Environment.TickCount64);
 
-    public bool IsIdle(long now) => CloseWhenIdle && now - Volatile.Read(ref _lastFrame) > (long)IdleTimeout.TotalMilliseconds;
+    public bool IsIdle(long now) => IdleTimeout is { } timeout && now - Volatile.Read(ref _lastFrame) > (long)timeout.TotalMilliseconds;
 
     public void Dispose()
     {

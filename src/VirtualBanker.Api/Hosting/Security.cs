@@ -115,8 +115,7 @@ internal static class SecurityExtensions
                     {
                         // The handler copies the token's times into the ticket's properties as text; nothing reads them
                         // (the claims have them), and a socket's request would keep them for its whole life.
-                        context.Properties.ExpiresUtc = null;
-                        context.Properties.IssuedUtc = null;
+                        context.Properties = new AuthenticationProperties();
 
                         var services = context.HttpContext.RequestServices;
                         if (context.Principal?.FindFirstValue(TokenService.SessionClaim) is { } sid

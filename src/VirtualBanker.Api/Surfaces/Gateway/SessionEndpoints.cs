@@ -90,7 +90,7 @@ internal static class SessionEndpoints
         }
 
         var session = await OpenSessionAsync(scopes, sessionId, principal, context.RequestAborted);
-        using var accepted = await ConversationSockets.AcceptAsync(context, principal);
+        using var accepted = await ConversationSockets.AcceptAsync(context, principal, closeWhenIdle: false);
         if (accepted is null)
         {
             return;
@@ -102,7 +102,7 @@ internal static class SessionEndpoints
 
         // The stream is one-way; reading only notices the client closing (or misbehaving).
         await ConversationSockets.ReceiveLoopAsync(accepted, _ =>
-            channel.SendAsync(ConversationSockets.ErrorFrame("This stream is read-only; send messages with POST /v1/session/message."), stop.Token), stop.Token, closeWhenIdle: false);
+            channel.SendAsync(ConversationSockets.ErrorFrame("This stream is read-only; send messages with POST /v1/session/message."), stop.Token), stop.Token);
 
         await stop.CancelAsync();
     }
