@@ -38,7 +38,7 @@ public sealed class ConversationService(
         }
 
         EnsureOpen(session);
-        if (session.AwaitsConsent)
+        if (session.AwaitsConsent && !await ConsentGivenSinceAsync(session, cancellationToken))
         {
             throw new AppException(new AppError("consent_required", 403,
                 "The customer has not given consent yet: POST /v1/sessions/{session_id}/consent first."));
@@ -209,6 +209,17 @@ public sealed class ConversationService(
     {
         using var doc = JsonDocument.Parse(e.Payload);
         return doc.RootElement.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "";
+    }
+
+    /// <summary>
+    /// Whether consent was given after the caller loaded <paramref name="session"/>: a socket keeps the copy it
+    /// opened with, and the customer may consent on another channel meanwhile. The store decides, and the copy
+    /// learns it (read only while the copy still awaits consent).
+    /// </summary>
+    private async Task<bool> ConsentGivenSinceAsync(Session session, CancellationToken cancellationToken)
+    {
+        session.ConsentGivenAt = await db.Sessions.AsNoTracking().Where(s => s.Id == session.Id).Select(s => s.ConsentGivenAt).FirstOrDefaultAsync(cancellationToken);
+        return !session.AwaitsConsent;
     }
 
     public void EnsureOpen(Session session)

@@ -101,6 +101,26 @@ public sealed class PortalSessionTests(VirtualBankerFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task ChatSocket_OpenedBeforeConsent_AnswersOnceConsentIsGiven()
+    {
+        var tenant = await NewTenantAsync("consent-socket-bank", PortalIssuer.Hs256Settings(requireConsent: true));
+        var created = await CreateAsync(tenant, PortalIssuer.Hs256("w-2"));
+        using var client = factory.CreateClient(created.Token);
+        using var socket = await ChatTests.Connect(factory, created.Token);
+
+        await ChatTests.SendAsync(socket, new { type = "chat", message = "hello" });
+        var early = await ChatTests.ReceiveAsync(socket);
+        Assert.Equal("error", early["type"]!.GetValue<string>());
+        Assert.Contains("consent", early["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Consent given on another channel while the socket stays open: the socket's next message is answered.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/v1/sessions/{created.SessionId}/consent", null)).StatusCode);
+        await ChatTests.SendAsync(socket, new { type = "chat", message = "hello" });
+        var frames = await ChatTests.ReceiveUntilAsync(socket, "chat_end");
+        Assert.Equal("chat_start", frames[0]["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Refresh_GivesAWorkingToken_AndEnd_RejectsEveryTokenAndClosesTheStream()
     {
         var tenant = await NewTenantAsync("end-bank", PortalIssuer.Hs256Settings());
