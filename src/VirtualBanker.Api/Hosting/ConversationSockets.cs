@@ -298,7 +298,7 @@ internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOpt
     {
         lifetime.ApplicationStopping.Register(() =>
         {
-            foreach (var socket in _sockets.Keys)
+            foreach (var (socket, _) in _sockets)
             {
                 _ = socket.GoAwayAsync(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down.");
             }
@@ -315,7 +315,7 @@ internal sealed partial class SocketWatch(ITokenRevocationList revocations, IOpt
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var now = Environment.TickCount64;
-                foreach (var socket in _sockets.Keys)
+                foreach (var (socket, _) in _sockets) // enumerated without taking the map's locks, unlike its Keys
                 {
                     if (socket.IsIdle(now))
                     {
