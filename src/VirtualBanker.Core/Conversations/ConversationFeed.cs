@@ -52,13 +52,13 @@ public sealed class ConversationFeed(IOptions<ConversationOptions> options, ICon
     /// <summary>A subscription read from its channel; dispose it to leave.</summary>
     public Subscription Subscribe(string sessionId)
     {
-        var subscriber = new ChannelSubscriber(Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(options.Value.SubscriberBuffer)
+        var subscription = new Subscription(this, sessionId, Channel.CreateBounded<ConversationEvent>(new BoundedChannelOptions(options.Value.SubscriberBuffer)
         {
             FullMode = BoundedChannelFullMode.Wait, // TryWrite fails when full: the subscriber is then dropped
             SingleReader = true,
         }));
-        Subscribe(sessionId, subscriber);
-        return new Subscription(this, sessionId, subscriber);
+        Subscribe(sessionId, subscription);
+        return subscription;
     }
 
     /// <summary>Adds a subscriber events are pushed to, until <see cref="Unsubscribe"/> or the feed ends it.</summary>
@@ -93,27 +93,23 @@ public sealed class ConversationFeed(IOptions<ConversationOptions> options, ICon
         }
     }
 
-    public sealed class Subscription : IDisposable
+    /// <summary>A subscriber whose events wait in a bounded channel for their reader.</summary>
+    public sealed class Subscription : IFeedSubscriber, IDisposable
     {
         private readonly ConversationFeed _feed;
         private readonly string _sessionId;
-        private readonly ChannelSubscriber _subscriber;
+        private readonly Channel<ConversationEvent> _channel;
 
-        internal Subscription(ConversationFeed feed, string sessionId, ChannelSubscriber subscriber) =>
-            (_feed, _sessionId, _subscriber) = (feed, sessionId, subscriber);
+        internal Subscription(ConversationFeed feed, string sessionId, Channel<ConversationEvent> channel) =>
+            (_feed, _sessionId, _channel) = (feed, sessionId, channel);
 
-        public ChannelReader<ConversationEvent> Reader => _subscriber.Channel.Reader;
+        public ChannelReader<ConversationEvent> Reader => _channel.Reader;
 
-        public void Dispose() => _feed.Unsubscribe(_sessionId, _subscriber);
-    }
+        bool IFeedSubscriber.TryPost(ConversationEvent e) => _channel.Writer.TryWrite(e);
 
-    internal sealed class ChannelSubscriber(Channel<ConversationEvent> channel) : IFeedSubscriber
-    {
-        public Channel<ConversationEvent> Channel => channel;
+        void IFeedSubscriber.End(Exception reason) => _channel.Writer.TryComplete(reason);
 
-        public bool TryPost(ConversationEvent e) => channel.Writer.TryWrite(e);
-
-        public void End(Exception reason) => channel.Writer.TryComplete(reason);
+        public void Dispose() => _feed.Unsubscribe(_sessionId, this);
     }
 }
 
