@@ -61,6 +61,9 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<CustomerDataService>();
         services.AddScoped<TransactionIngestService>();
         services.AddScoped<NotificationService>();
+        services.AddScoped<Actions.ActionLog>();
+        services.AddScoped<Actions.CardService>();
+        services.AddScoped<Actions.ConfirmationService>();
 
         services.TryAddSingleton<IEventBus, InProcessEventBus>();
         services.TryAddSingleton<IConversationRelay, SingleNodeRelay>();

@@ -1,6 +1,6 @@
 // The widget on the demo bank portal, used by keyboard alone: sign in to the portal, open the
 // assistant, give consent, ask for the balance (a streamed answer with a balance card from the real
-// tool) and have a ticket opened. Input: {base, customer: {email, password}}.
+// tool), have a ticket opened, and freeze a card with the confirmation card. Input: {base, customer: {email, password}}.
 import { input, scenario, shot, signIn } from './browser.mjs';
 
 await scenario('widget-chat', async (page) => {
@@ -42,6 +42,17 @@ await scenario('widget-chat', async (page) => {
   result.balance_card_total = await dialog.locator('[data-testid=balance-total]').textContent();
   result.ticket = await ask('Please open a ticket: my card was stolen');
   result.ticket_id = await dialog.locator('[data-testid=ticket-id]').textContent();
+  // An action: proposed with a confirmation card, carried out only once "Confirm" is pressed.
+  result.freeze_offer = await ask('Please freeze my credit card');
+  const card = dialog.locator('[data-testid=confirmation-card]');
+  await card.waitFor();
+  result.confirmation_summary = await card.locator('p').textContent();
+  const answered = await dialog.locator('[data-testid=bot-message][data-complete]').count();
+  await card.getByRole('button', { name: 'Confirm' }).focus();
+  await page.keyboard.press('Enter');
+  const done = dialog.locator('[data-testid=bot-message][data-complete]').nth(answered);
+  await done.waitFor();
+  result.freeze_done = await done.textContent();
   result.chunk_frames = frames.filter((f) => f.type === 'chat_chunk').length;
   result.tool_results = frames.filter((f) => f.type === 'tool_result').map((f) => ({ name: f.name, result: f.result }));
   result.log_role = await dialog.locator('[role=log]').count();

@@ -17,7 +17,7 @@ public sealed class FraudOptions
 }
 
 public sealed record IngestTransaction(
-    string ExternalId, Guid UserId, Guid? AccountId, string Merchant, long AmountMinor, string Currency, DateTime Timestamp, string? Category);
+    string ExternalId, Guid UserId, Guid? AccountId, string Merchant, long AmountMinor, string Currency, DateTime Timestamp, string? Category, Guid? CardId = null);
 
 public sealed record IngestResult(Transaction Transaction, bool Created, FraudAlert? Alert);
 
@@ -39,7 +39,23 @@ public sealed class TransactionIngestService(
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == request.UserId, cancellationToken)
             ?? throw new AppException(AppError.Validation("user_id", "No such user in this tenant."));
         var accounts = await db.Accounts.Where(a => a.UserId == user.Id).ToListAsync(cancellationToken);
-        var account = request.AccountId is { } accountId
+
+        // A card authorisation: only an active card of the customer's is accepted (a frozen, lost or stolen one is declined).
+        var card = request.CardId is { } cardId
+            ? await db.Cards.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cardId && c.UserId == user.Id, cancellationToken)
+                ?? throw new AppException(AppError.Validation("card_id", "No such card for this user."))
+            : null;
+        if (card is not null && !Actions.CardService.Authorises(card))
+        {
+            throw new AppException(new AppError("card_not_active", 422, $"The card is {card.Status.ToString().ToLowerInvariant()}: the payment is declined."));
+        }
+
+        if (card is not null && request.AccountId is { } named && named != card.AccountId)
+        {
+            throw new AppException(AppError.Validation("account_id", "The card belongs to another account."));
+        }
+
+        var account = (request.AccountId ?? card?.AccountId) is { } accountId
             ? accounts.FirstOrDefault(a => a.Id == accountId) ?? throw new AppException(AppError.Validation("account_id", "No such account for this user."))
             : accounts.OrderBy(a => a.Type).FirstOrDefault() ?? throw new AppException(AppError.Validation("account_id", "The user has no account."));
         if (!string.Equals(account.Currency, request.Currency, StringComparison.OrdinalIgnoreCase))

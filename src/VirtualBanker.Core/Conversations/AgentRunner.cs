@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Data;
@@ -163,9 +164,8 @@ public sealed partial class AgentRunner(
         // A tool runs only if both the tenant and the agent allow it (an agent without a list of its own
         // takes the tenant's), and only for the session's own customer.
         var allowed = tenant.Settings.AllowedTools.Intersect(agent?.AllowedTools is { Count: > 0 } own ? own : tenant.Settings.AllowedTools).ToHashSet(StringComparer.Ordinal);
-        var tools = session.UserId is { } userId
-            ? new BankingTools(services.GetRequiredService<CustomerDataService>(), db, userId, session.Id, clock).AsFunctions(allowed)
-            : [];
+        var run = session.UserId is { } userId ? new ToolRun(services, userId, session.Id, Channel(inbound)) : null;
+        var tools = run is null ? [] : ToolRegistry.Bind(allowed, run);
 
         var messages = new List<ChatMessage>();
         if (!string.IsNullOrWhiteSpace(agent?.SystemPrompt))
@@ -178,9 +178,25 @@ public sealed partial class AgentRunner(
             messages.Add(new ChatMessage(role == "user" ? ChatRole.User : ChatRole.Assistant, text));
         }
 
-        messages.Add(new ChatMessage(ChatRole.User, ConversationService.Content(inbound)));
+        // The customer's answer to a proposed action: a confirm/cancel frame or HTTP call, or "yes"/"no" to the last offer.
+        var confirmations = services.GetRequiredService<ConfirmationService>();
+        var decided = run is null ? null : await DecisionAsync(confirmations, session, inbound, cancellationToken);
+        if (decided is { Status: ConfirmationStatus.Approved or ConfirmationStatus.Executed })
+        {
+            // The approval, as the function-invocation layer expects it: it runs the approved call (through ConfirmedAction) and
+            // hands its result to the model, which says what happened.
+            var call = new FunctionCallContent(decided.CallId, decided.Action, JsonSerializer.Deserialize<Dictionary<string, object?>>(decided.Arguments, ToolRegistry.SerializerOptions));
+            var id = decided.Id.ToString();
+            messages.Add(new ChatMessage(ChatRole.Assistant, [new ToolApprovalRequestContent(id, call)]));
+            messages.Add(new ChatMessage(ChatRole.User, [new ToolApprovalResponseContent(id, approved: true, call)]));
+            run!.Approved = decided;
+        }
+        else
+        {
+            messages.Add(new ChatMessage(ChatRole.User, ConversationService.Content(inbound)));
+        }
 
-        var client = await chatClients.CreateAsync(setup.ProfileFor(agent), cancellationToken);
+        var client = decided is { Status: ConfirmationStatus.Rejected } ? null : await chatClients.CreateAsync(setup.ProfileFor(agent), cancellationToken);
 
         // Handed over while the message was being stored: nothing answers it before it is on disk.
         if (!await stored)
@@ -190,13 +206,28 @@ public sealed partial class AgentRunner(
 
         await conversations.AppendAsync(session.Id, EventTypes.ChatStart, new JsonObject { ["reply_to"] = sequence }, null, cancellationToken, waitForCommit: false);
         var answer = new System.Text.StringBuilder();
+        async Task SayAsync(string text)
+        {
+            answer.Append(text);
+            await conversations.AppendAsync(session.Id, EventTypes.ChatChunk, new JsonObject { ["reply_to"] = sequence, ["content"] = text }, null, cancellationToken, waitForCommit: false);
+        }
+
+        if (client is null)
+        {
+            await SayAsync($"Okay, I've cancelled that. Nothing was changed ({Lower(decided!.Summary)}).");
+        }
+
+        var updates = client?.GetStreamingResponseAsync(messages, new ChatOptions { Tools = [.. tools] }, cancellationToken) ?? AsyncEnumerable.Empty<ChatResponseUpdate>();
         var calls = new Dictionary<string, string>(StringComparer.Ordinal);
-        await foreach (var update in client.GetStreamingResponseAsync(messages, new ChatOptions { Tools = [.. tools] }, cancellationToken))
+        await foreach (var update in updates)
         {
             foreach (var content in update.Contents)
             {
                 switch (content)
                 {
+                    case ToolApprovalRequestContent { ToolCall: FunctionCallContent proposed }:
+                        await SayAsync(await ProposeAsync(confirmations, conversations, run!, proposed, sequence, cancellationToken));
+                        break;
                     case FunctionCallContent call:
                         calls[call.CallId] = call.Name;
                         var request = new JsonObject { ["reply_to"] = sequence, ["call_id"] = call.CallId, ["name"] = call.Name, ["arguments"] = JsonSerializer.SerializeToNode(call.Arguments) };
@@ -216,13 +247,17 @@ public sealed partial class AgentRunner(
                         await bus.PublishAsync(Topics.ToolResults, new BusMessage(session.TenantId, session.Id, body.ToJsonString()), cancellationToken);
                         break;
                     case TextContent { Text.Length: > 0 } text:
-                        answer.Append(text.Text);
-                        await conversations.AppendAsync(session.Id, EventTypes.ChatChunk, new JsonObject { ["reply_to"] = sequence, ["content"] = text.Text }, null, cancellationToken, waitForCommit: false);
+                        await SayAsync(text.Text);
                         break;
                     default:
                         break;
                 }
             }
+        }
+
+        if (run?.Executed is { } executed)
+        {
+            await confirmations.MarkExecutedAsync(executed.Id, cancellationToken);
         }
 
         await conversations.AppendAsync(session.Id, EventTypes.ChatEnd, new JsonObject { ["reply_to"] = sequence, ["content"] = answer.ToString() }, null, cancellationToken,
@@ -231,6 +266,71 @@ public sealed partial class AgentRunner(
         // The run is over only when all of it is stored: a client coming back later finds the whole answer.
         await conversations.FlushAsync(session.Id, cancellationToken);
     }
+
+    /// <summary>
+    /// The confirmation this inbound event decides, if any: a <c>confirmation</c> event names one the customer already
+    /// decided (frame or HTTP); a message that says yes or no decides the offer made in answer to the previous message.
+    /// </summary>
+    private static async Task<Confirmation?> DecisionAsync(ConfirmationService confirmations, Sessions.Session session, ConversationEvent inbound,
+        CancellationToken cancellationToken)
+    {
+        if (inbound.Type == EventTypes.Confirmation)
+        {
+            return Guid.TryParse(JsonNode.Parse(inbound.Payload)?["confirmation_id"]?.GetValue<string>(), out var id)
+                ? await confirmations.FindAsync(session.Id, id, cancellationToken)
+                : null;
+        }
+
+        if (inbound.Type != EventTypes.Message || Affirmation.Read(ConversationService.Content(inbound)) is not { } yes
+            || await confirmations.OfferAsync(session.Id, inbound.Sequence, cancellationToken) is not { } offer)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await confirmations.DecideOfferAsync(offer, yes, cancellationToken);
+        }
+        catch (Errors.AppException)
+        {
+            return null; // answered meanwhile on another channel: the words are an ordinary message
+        }
+    }
+
+    /// <summary>
+    /// An action the model wants to run: described by its tool in plain words and stored as a confirmation the customer
+    /// must give (a <c>confirmation_required</c> event), or refused with the reason ("which card?"). Returns what to say.
+    /// </summary>
+    private static async Task<string> ProposeAsync(ConfirmationService confirmations, ConversationService conversations, ToolRun run, FunctionCallContent call,
+        long sequence, CancellationToken cancellationToken)
+    {
+        if (!ToolRegistry.ByName.TryGetValue(call.Name, out var tool) || run.Target(tool.Method.DeclaringType!) is not IActionTool actions)
+        {
+            return "I'm sorry, I can't do that here.";
+        }
+
+        var proposal = await actions.ProposeAsync(call.Name, call.Arguments ?? new Dictionary<string, object?>(), cancellationToken);
+        if (proposal.Summary is null)
+        {
+            return proposal.Problem!;
+        }
+
+        var confirmation = await confirmations.CreateAsync(run.SessionId, run.UserId, call.Name, call.CallId,
+            ConfirmedAction.Serialize(proposal.Arguments), proposal.Summary, sequence, cancellationToken);
+        await conversations.AppendAsync(run.SessionId, EventTypes.ConfirmationRequired, new JsonObject
+        {
+            ["reply_to"] = sequence,
+            ["confirmation_id"] = confirmation.Id.ToString(),
+            ["action"] = confirmation.Action,
+            ["summary"] = confirmation.Summary,
+            ["expires_at"] = DateTime.SpecifyKind(confirmation.ExpiresAt, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture),
+        }, null, cancellationToken, waitForCommit: false);
+        return $"{confirmation.Summary}. Shall I go ahead? Reply yes to confirm or no to cancel.";
+    }
+
+    private static string Channel(ConversationEvent inbound) => JsonNode.Parse(inbound.Payload)?["channel"]?.GetValue<string>() ?? "chat";
+
+    private static string Lower(string text) => text.Length == 0 ? text : char.ToLowerInvariant(text[0]) + text[1..];
 
     // Compiled once: every run reads its session first, and EF's per-call query work cost more than the read.
     private static readonly PerModelQuery<Func<VirtualBankerDbContext, string, CancellationToken, Task<Sessions.Session?>>> SessionQuery = new(() =>

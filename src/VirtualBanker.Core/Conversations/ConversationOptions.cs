@@ -47,6 +47,12 @@ public static class EventTypes
 {
     public const string Message = "message";
     public const string Action = "action";
+
+    /// <summary>The customer's answer to a proposed action, given with a frame or over HTTP (inbound: it starts a run).</summary>
+    public const string Confirmation = "confirmation";
+
+    /// <summary>A run proposes an action and waits for the customer's answer (outbound).</summary>
+    public const string ConfirmationRequired = "confirmation_required";
     public const string ChatStart = "chat_start";
     public const string ChatChunk = "chat_chunk";
     public const string ToolCall = "tool_call";

@@ -18,6 +18,7 @@ public sealed class ConversationService(
     IEventBus bus,
     IOptions<ConversationOptions> options,
     ConversationStream stream,
+    Actions.ConfirmationService confirmations,
     TimeProvider clock)
 {
     /// <summary>
@@ -75,6 +76,24 @@ public sealed class ConversationService(
     }
 
     /// <summary>
+    /// The customer's answer to an action the assistant proposed in <paramref name="session"/> (a confirm or cancel frame,
+    /// or the HTTP call): recorded once, then a run that carries out the action, or says it was cancelled.
+    /// </summary>
+    public async Task<(Actions.Confirmation Confirmation, ConversationEvent Inbound)> AnswerConfirmationAsync(Session session, Guid confirmationId, bool approve,
+        Identity.ICurrentPrincipal caller, string channel, CancellationToken cancellationToken)
+    {
+        EnsureOpen(session);
+        var confirmation = await confirmations.DecideAsync(confirmationId, caller, approve, cancellationToken, session.Id);
+        var inbound = await SendAsync(session, EventTypes.Confirmation, approve ? "Confirmed." : "Cancelled.", null, cancellationToken, new JsonObject
+        {
+            ["confirmation_id"] = confirmation.Id.ToString(),
+            ["approved"] = approve,
+            ["channel"] = channel,
+        });
+        return (confirmation, inbound);
+    }
+
+    /// <summary>
     /// Appends one event with the session's next id and hands it to live subscribers at once. With
     /// <paramref name="waitForCommit"/> it returns only once the event is stored (for anything the caller
     /// acknowledges); otherwise storage follows in the writer's next group commit.
@@ -117,7 +136,7 @@ public sealed class ConversationService(
     /// </summary>
     public async Task<string> AskAsync(Session session, string message, CancellationToken cancellationToken)
     {
-        var inbound = await SendAsync(session, EventTypes.Message, message, null, cancellationToken);
+        var inbound = await SendAsync(session, EventTypes.Message, message, null, cancellationToken, new JsonObject { ["channel"] = "http" });
         return await WaitForAnswerAsync(session.Id, inbound.Sequence, TimeSpan.FromSeconds(options.Value.AnswerTimeoutSeconds), cancellationToken)
             ?? throw new AppException(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."));
     }

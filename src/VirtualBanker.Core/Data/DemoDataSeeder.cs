@@ -106,6 +106,9 @@ public sealed partial class DemoDataSeeder(
         }
 
         db.Accounts.AddRange(accounts.Values);
+        db.Cards.AddRange(
+            new Actions.Card { TenantId = TenantId, UserId = customer.Id, AccountId = accounts[AccountType.Checking].Id, Type = Actions.CardType.Debit, Last4 = "4821", CreatedAt = now, UpdatedAt = now },
+            new Actions.Card { TenantId = TenantId, UserId = customer.Id, AccountId = accounts[AccountType.Credit].Id, Type = Actions.CardType.Credit, Last4 = "7390", CreatedAt = now, UpdatedAt = now });
         var transactions = data.Transactions.Select(t => new Transaction
         {
             TenantId = TenantId,

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Conversations;
@@ -39,6 +40,9 @@ public sealed class VirtualBankerDbContext(DbContextOptions<VirtualBankerDbConte
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<FraudAlert> FraudAlerts => Set<FraudAlert>();
     public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<Card> Cards => Set<Card>();
+    public DbSet<Confirmation> Confirmations => Set<Confirmation>();
+    public DbSet<ActionAudit> ActionAudits => Set<ActionAudit>();
 
     internal TenantContext Tenant => _tenant ?? throw new InvalidOperationException("This context is not bound to a tenant scope: resolve it from a service scope.");
 

@@ -1,7 +1,5 @@
 using System.ComponentModel;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.AI;
 using VirtualBanker.Core.Agents.Builtin;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Data;
@@ -38,12 +36,12 @@ public sealed record SimulationResult(decimal Amount, string Merchant, string Ve
 public sealed record TicketResult(Guid TicketId, string Subject, string Status);
 
 /// <summary>
-/// The tools an agent may call, each a Core method over the session's customer only. The user id is
-/// fixed when the set is built, never taken from the model's arguments, so no prompt can widen the scope.
+/// The read tools an agent may call (listed in <see cref="ToolRegistry"/>), each a Core method over the run's customer
+/// only. The user id comes from the run, never from the model's arguments, so no prompt can widen the scope.
 /// </summary>
-public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbContext db, Guid userId, string? sessionId, TimeProvider clock)
+public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbContext db, ToolRun run, TimeProvider clock)
 {
-    public static readonly JsonSerializerOptions SerializerOptions = new(AIJsonUtilities.DefaultOptions) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private readonly Guid userId = run.UserId;
 
     [Description("Current balances of the customer's checking, savings and credit accounts, and their total.")]
     public async Task<BalancesResult> GetBalancesAsync(CancellationToken cancellationToken = default)
@@ -154,7 +152,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         var ticket = new Ticket
         {
             UserId = userId,
-            SessionId = sessionId,
+            SessionId = run.SessionId,
             Subject = Truncate(subject, 200),
             Description = Truncate(description, 4000),
             CreatedAt = now,
@@ -172,28 +170,6 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
 
     [Description("Search the bank's frequently asked questions (cards, transfers, limits, fees, disputes, opening hours).")]
     public static FaqResult SearchFaq([Description("The customer's question")] string query) => Faq.Search(query);
-
-    /// <summary>The tools as AI functions, named as the contracts and tenant settings name them, limited to <paramref name="allowed"/>.</summary>
-    public IReadOnlyList<AIFunction> AsFunctions(IReadOnlySet<string> allowed)
-    {
-        var all = new (string Name, Delegate Method)[]
-        {
-            ("get_balances", GetBalancesAsync),
-            ("get_account_status", GetAccountStatusAsync),
-            ("search_transactions", SearchTransactionsAsync),
-            ("spending_summary", SpendingSummaryAsync),
-            ("savings_rate", SavingsRateAsync),
-            ("health_score", HealthScoreAsync),
-            ("forecast", ForecastAsync),
-            ("fraud_alerts", FraudAlertsAsync),
-            ("simulate_purchase", SimulatePurchaseAsync),
-            ("create_ticket", CreateTicketAsync),
-            ("list_tickets", ListTicketsAsync),
-            ("search_faq", SearchFaq),
-        };
-        return [.. all.Where(t => allowed.Contains(t.Name))
-            .Select(t => AIFunctionFactory.Create(t.Method, new AIFunctionFactoryOptions { Name = t.Name, SerializerOptions = SerializerOptions }))];
-    }
 
     private static decimal Money(long minor) => minor / 100m;
 

@@ -94,6 +94,14 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
         Assert.NotNull(session.ExternalUserId);
         Assert.NotNull(session.ConsentGivenAt);
 
+        // The card was frozen only by the press on "Confirm", and the answer says so.
+        Assert.Contains("Shall I go ahead?", page["freeze_offer"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("Freeze your credit card ending 7390", page["confirmation_summary"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("Done: your credit card ending 7390 is now frozen.", page["freeze_done"]!.GetValue<string>(), StringComparison.Ordinal);
+        var creditCard = await db.Cards.SingleAsync(c => c.UserId == ticket.UserId && c.Last4 == "7390");
+        Assert.Equal(Core.Actions.CardStatus.Frozen, creditCard.Status);
+        Assert.Equal(Core.Actions.ConfirmationStatus.Executed, (await db.Confirmations.SingleAsync(c => c.SessionId == session.Id)).Status);
+
         Assert.True(page["closed_by_escape"]!.GetValue<bool>());
         Assert.True(page["focus_back_on_launcher"]!.GetValue<bool>());
     }

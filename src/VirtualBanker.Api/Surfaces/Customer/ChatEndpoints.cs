@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using VirtualBanker.Api.Hosting;
+using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Conversations;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
@@ -15,6 +17,10 @@ public sealed record ChatRequest([property: Required, MinLength(1), MaxLength(40
 
 public sealed record ChatResponse(string Response);
 
+public sealed record ConfirmationRequest([property: Required] bool? Approve);
+
+public sealed record ConfirmationResponse(Guid ConfirmationId, string Status, string Response);
+
 /// <summary>
 /// Contract 001's chat: <c>WS /api/ai/chat/ws</c> and the HTTP fallback <c>POST /api/ai/chat</c>, both on the one pipeline.
 /// A signed-in customer talks in their own chat session; a portal session's ephemeral token (the
@@ -26,6 +32,7 @@ internal static class ChatEndpoints
     {
         group.MapPost("/chat", ChatAsync);
         group.MapGet("/chat/ws", ChatSocketAsync).LongLived();
+        group.MapPost("/confirmations/{confirmationId:guid}", ConfirmAsync);
         return group;
     }
 
@@ -38,11 +45,27 @@ internal static class ChatEndpoints
     }
 
     /// <summary>
+    /// The customer's answer to an action the assistant proposed (a <c>confirmation_required</c> event): approved, the
+    /// action runs and the answer says what happened; refused, nothing changes. Another customer's confirmation is a 404,
+    /// one already answered a 409, an expired one a 410.
+    /// </summary>
+    public static async Task<Ok<ConfirmationResponse>> ConfirmAsync(Guid confirmationId, ConfirmationRequest request, ICurrentPrincipal principal,
+        ChatSessionService sessions, ConversationService conversations, ConfirmationService confirmations, IOptions<ConversationOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetForCallerAsync(await confirmations.SessionOfAsync(confirmationId, principal, cancellationToken), principal, cancellationToken);
+        var (confirmation, inbound) = await conversations.AnswerConfirmationAsync(session, confirmationId, request.Approve!.Value, principal, "http", cancellationToken);
+        var answer = await conversations.WaitForAnswerAsync(session.Id, inbound.Sequence, TimeSpan.FromSeconds(options.Value.AnswerTimeoutSeconds), cancellationToken)
+            ?? throw new AppException(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."));
+        return TypedResults.Ok(new ConfirmationResponse(confirmation.Id, confirmation.Status.ToString().ToLowerInvariant(), answer));
+    }
+
+    /// <summary>
     /// The chat WebSocket. The bearer token comes in the Authorization header or the access_token query
     /// parameter; user_id, when given, must be the caller's own. A reconnect passes last_event_id (or
     /// Last-Event-ID) and first receives what it missed.
     /// </summary>
-    public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream, MetricsCollector metrics)
+    public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
@@ -55,61 +78,16 @@ internal static class ChatEndpoints
             return;
         }
 
-        var resumeFrom = ConversationSockets.ResumePoint(context.Request);
         var (session, current) = await ConversationSockets.InScopeAsync(scopes, async services =>
         {
             var session = await SessionAsync(principal, services.GetRequiredService<ChatSessionService>(), context.RequestAborted);
             return (session, services.GetRequiredService<ConversationService>().CurrentId(session));
         });
-        using var accepted = await ConversationSockets.AcceptAsync(context, principal);
-        if (accepted is null)
-        {
-            return;
-        }
-
-        metrics.RecordWebSocketConnect(reconnect: resumeFrom is not null);
-        var channel = accepted.Channel;
-        using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
-        using var follower = ConversationSockets.Follow(accepted, stream, principal.TenantId!, session.Id, resumeFrom ?? current, ConversationSockets.OutboundFrame, stop.Token);
-        try
-        {
-            await ReceiveAsync(accepted, scopes, session, stop.Token);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-        }
+        await ChatSocket.RunAsync(context, principal, ChatDialect.Customer, session, ConversationSockets.ResumePoint(context.Request) ?? current);
     }
 
     private static Task<Session> SessionAsync(ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken) =>
         principal.IsSessionToken
             ? sessions.GetForCallerAsync(principal.SessionId!, principal, cancellationToken)
             : sessions.GetOrCreateCustomerSessionAsync(principal.UserId!.Value, cancellationToken);
-
-    private static Task ReceiveAsync(AcceptedSocket socket, IServiceScopeFactory scopes, Session session, CancellationToken cancellationToken) =>
-        ConversationSockets.ReceiveLoopAsync(socket, async message =>
-        {
-            var channel = socket.Channel;
-            switch (message.Text("type"))
-            {
-                case "ping":
-                    await channel.SendAsync(new JsonObject { ["type"] = "pong" }, cancellationToken);
-                    break;
-                case "chat" when message.Text("message") is { } text:
-                    try
-                    {
-                        await ConversationSockets.InScopeAsync(scopes, services =>
-                            services.GetRequiredService<ConversationService>().SendAsync(session, EventTypes.Message, text, null, cancellationToken));
-                    }
-                    catch (AppException ex)
-                    {
-                        await channel.SendAsync(ConversationSockets.ErrorFrame(ex.Error.Message), cancellationToken);
-                    }
-
-                    break;
-                default:
-                    await channel.SendAsync(ConversationSockets.ErrorFrame("Unknown frame. Send {\"type\":\"chat\",\"message\":\"...\"} or {\"type\":\"ping\"}."), cancellationToken);
-                    break;
-            }
-        }, cancellationToken);
 }

@@ -18,6 +18,7 @@ internal static class CustomerApi
         api.MapGroup("/ai").WithTags("Chat").RequireAuthorization(AuthPolicies.Chat).MapChatEndpoints();
         customer.MapGroup("/transactions").WithTags("Transactions").MapTransactionReads();
         api.MapGroup("/transactions").WithTags("Transactions").MapTransactionIngest();
+        customer.MapGroup("/cards").WithTags("Cards").MapCardEndpoints();
         customer.MapGroup("/notifications").WithTags("Notifications").MapNotificationEndpoints();
         api.MapGroup("").WithTags("Observability").MapObservabilityEndpoints();
         return app;

@@ -17,7 +17,8 @@ public sealed record IngestTransactionRequest(
     [property: Required, Range(-10_000_000, 10_000_000)] decimal? Amount,
     [property: RegularExpression("^[A-Za-z]{3}$")] string? Currency,
     DateTime? Timestamp,
-    [property: MaxLength(64)] string? Category);
+    [property: MaxLength(64)] string? Category,
+    Guid? CardId = null);
 
 public sealed record IngestTransactionResponse(TransactionItem Transaction, bool Created, IngestedFraudAlert? FraudAlert);
 
@@ -87,7 +88,7 @@ internal static class TransactionEndpoints
 
         var result = await ingest.IngestAsync(
             new IngestTransaction(request.ExternalId!, request.UserId!.Value, request.AccountId, request.Merchant!, amount,
-                request.Currency?.ToUpperInvariant() ?? "USD", timestamp, request.Category),
+                request.Currency?.ToUpperInvariant() ?? "USD", timestamp, request.Category, request.CardId),
             cancellationToken);
         var response = new IngestTransactionResponse(
             Money.Item(result.Transaction),

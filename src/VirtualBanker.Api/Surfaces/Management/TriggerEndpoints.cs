@@ -69,7 +69,7 @@ internal static class TriggerEndpoints
     /// Real-time text chat of contract 003. Client frames: <c>{"type":"message","content":"Hello","user_id":"..."}</c>
     /// or <c>{"type":"ping"}</c>; server frames are the pipeline's events (chat_start, chat_chunk, chat_end, error).
     /// </summary>
-    public static async Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream)
+    public static async Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes)
     {
         if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
         {
@@ -84,40 +84,6 @@ internal static class TriggerEndpoints
             conversations.EnsureOpen(session);
             return (session, conversations.CurrentId(session));
         });
-        using var accepted = await ConversationSockets.AcceptAsync(context, principal);
-        if (accepted is null)
-        {
-            return;
-        }
-
-        var channel = accepted.Channel;
-        using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
-        using var follower = ConversationSockets.Follow(accepted, stream, principal.TenantId!, session.Id,
-            ConversationSockets.ResumePoint(context.Request) ?? current, ConversationSockets.OutboundFrame, stop.Token);
-        await ConversationSockets.ReceiveLoopAsync(accepted, async frame =>
-        {
-            switch (frame.Text("type"))
-            {
-                case "ping":
-                    await channel.SendAsync(new JsonObject { ["type"] = "pong" }, stop.Token);
-                    break;
-                case "message" when frame.Text("content") is { } content:
-                    try
-                    {
-                        await ConversationSockets.InScopeAsync(scopes, services =>
-                            services.GetRequiredService<ConversationService>().SendAsync(session, EventTypes.Message, content, null, stop.Token));
-                    }
-                    catch (AppException ex)
-                    {
-                        await channel.SendAsync(ConversationSockets.ErrorFrame(ex.Error.Message), stop.Token);
-                    }
-
-                    break;
-                default:
-                    await channel.SendAsync(ConversationSockets.ErrorFrame("Send {\"type\":\"message\",\"content\":\"...\"} or {\"type\":\"ping\"}."), stop.Token);
-                    break;
-            }
-        }, stop.Token);
-        await stop.CancelAsync();
+        await ChatSocket.RunAsync(context, principal, ChatDialect.Management, session, ConversationSockets.ResumePoint(context.Request) ?? current);
     }
 }

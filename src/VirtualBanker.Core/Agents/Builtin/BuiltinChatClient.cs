@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Extensions.AI;
+using VirtualBanker.Core.Actions;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Tools;
 
 namespace VirtualBanker.Core.Agents.Builtin;
 
@@ -20,16 +22,20 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
 
     private static readonly Dictionary<string, string> ToolForIntent = new(StringComparer.Ordinal)
     {
-        ["balance"] = "get_balances",
-        ["account_status"] = "get_account_status",
-        ["transactions"] = "search_transactions",
-        ["spending"] = "spending_summary",
-        ["savings"] = "savings_rate",
-        ["health"] = "health_score",
-        ["forecast"] = "forecast",
-        ["fraud"] = "fraud_alerts",
-        ["simulate"] = "simulate_purchase",
-        ["ticket"] = "create_ticket",
+        ["balance"] = ToolNames.GetBalances,
+        ["account_status"] = ToolNames.GetAccountStatus,
+        ["transactions"] = ToolNames.SearchTransactions,
+        ["spending"] = ToolNames.SpendingSummary,
+        ["savings"] = ToolNames.SavingsRate,
+        ["health"] = ToolNames.HealthScore,
+        ["forecast"] = ToolNames.Forecast,
+        ["fraud"] = ToolNames.FraudAlerts,
+        ["simulate"] = ToolNames.SimulatePurchase,
+        ["ticket"] = ToolNames.CreateTicket,
+        ["cards"] = ToolNames.ListCards,
+        ["card_freeze"] = ToolNames.FreezeCard,
+        ["card_unfreeze"] = ToolNames.UnfreezeCard,
+        ["card_lost"] = ToolNames.ReportLostCard,
     };
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -69,7 +75,7 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
                 yield break;
             }
 
-            if (tool == "simulate_purchase" && entities.Amount is null)
+            if (tool == ToolNames.SimulatePurchase && entities.Amount is null)
             {
                 foreach (var chunk in Chunk("How much would the purchase cost? Tell me the amount, for example \"Can I afford a $1,200 laptop?\""))
                 {
@@ -102,13 +108,22 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
 
     private static Dictionary<string, object?> Arguments(string tool, Entities e, string text) => tool switch
     {
-        "search_transactions" => new() { ["merchant"] = e.Merchant, ["category"] = e.Category, ["period"] = e.Period?.Label, ["limit"] = 5 },
-        "spending_summary" => new() { ["period"] = e.Period?.Label, ["category"] = e.Category },
-        "forecast" => new() { ["months"] = e.Months ?? 1 },
-        "simulate_purchase" => new() { ["amount"] = e.Amount, ["merchant"] = e.Merchant, ["category"] = e.Category },
-        "create_ticket" => new() { ["subject"] = "Customer asked for help from the assistant", ["description"] = text.Length > 500 ? text[..500] : text },
+        ToolNames.SearchTransactions => new() { ["merchant"] = e.Merchant, ["category"] = e.Category, ["period"] = e.Period?.Label, ["limit"] = 5 },
+        ToolNames.SpendingSummary => new() { ["period"] = e.Period?.Label, ["category"] = e.Category },
+        ToolNames.Forecast => new() { ["months"] = e.Months ?? 1 },
+        ToolNames.SimulatePurchase => new() { ["amount"] = e.Amount, ["merchant"] = e.Merchant, ["category"] = e.Category },
+        ToolNames.CreateTicket => new() { ["subject"] = "Customer asked for help from the assistant", ["description"] = text.Length > 500 ? text[..500] : text },
+        ToolNames.FreezeCard or ToolNames.UnfreezeCard => new() { ["card"] = CardHint(text) },
+        ToolNames.ReportLostCard => new() { ["card"] = CardHint(text), ["stolen"] = text.Contains("stole", StringComparison.OrdinalIgnoreCase) },
         _ => [],
     };
+
+    /// <summary>Which card the customer means, in words the card tools resolve: four digits, "credit" or "debit".</summary>
+    private static string? CardHint(string text) =>
+        System.Text.RegularExpressions.Regex.Match(text, @"\b\d{4}\b") is { Success: true } digits ? digits.Value
+        : text.Contains("credit", StringComparison.OrdinalIgnoreCase) ? "credit"
+        : text.Contains("debit", StringComparison.OrdinalIgnoreCase) ? "debit"
+        : null;
 
     /// <summary>Three-word chunks: enough to feel like streaming, few enough events to stay cheap.</summary>
     internal static IEnumerable<string> Chunk(string text)
@@ -137,46 +152,49 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
 
         public static string FromTool(string tool, FunctionResultContent result)
         {
-            if (result.Exception is not null || result.Result is not JsonElement json || json.ValueKind != JsonValueKind.Object)
+            const string Unavailable = "I couldn't get that information right now. Please try again in a moment, or I can open a support ticket for you.";
+            if (result.Exception is not null)
             {
-                return "I couldn't get that information right now. Please try again in a moment, or I can open a support ticket for you.";
+                return result.Exception switch
+                {
+                    AppException refused => $"I couldn't do that: {refused.Error.Message}",
+                    ActionNotConfirmedException => "I can only do that once you have confirmed it. Nothing was changed.",
+                    _ => Unavailable,
+                };
             }
 
-            return tool switch
+            return ToolRegistry.ReadResult(tool, result.Result) switch
             {
-                "get_balances" => $"Your total balance is {M(json, "total_balance")}. " + string.Join(" ", Items(json, "accounts").Select(a => $"{S(a, "name")}: {M(a, "balance")}.")),
-                "get_account_status" => $"Your {I(json, "accounts")} accounts are active." + (I(json, "pending_fraud_alerts") > 0 ? $" {I(json, "pending_fraud_alerts")} suspicious transactions are waiting for your review." : " There is nothing waiting for your review."),
-                "search_transactions" => I(json, "count") == 0
-                    ? $"I found no matching transactions {S(json, "period")}."
-                    : $"I found {I(json, "count")} matching transactions {S(json, "period")}, totalling {M(json, "total")}. " + string.Join(" ", Items(json, "transactions").Select(t => $"{S(t, "date")}: {S(t, "merchant")} {M(t, "amount")}.")),
-                "spending_summary" => Items(json, "categories").Count == 0
-                    ? $"You have no spending {S(json, "period")}."
-                    : $"You spent {M(json, "total")} {S(json, "period")}: " + string.Join(", ", Items(json, "categories").Take(5).Select(c => $"{S(c, "category")} {M(c, "amount")}")) + ".",
-                "savings_rate" => $"Over the last 30 days your income was {M(json, "monthly_income")} and your spending {M(json, "monthly_expenses")}, so your savings rate is {D(json, "savings_rate_pct"):0.#}%.",
-                "health_score" => $"Your financial health score is {D(json, "overall_score"):0.#}/100. {S(json, "explanation")}" + (Items(json, "improvements").Count > 0 ? $" Tip: {Items(json, "improvements")[0].GetString()}" : ""),
-                "forecast" => $"In {I(json, "months")} {(I(json, "months") == 1 ? "month" : "months")} your balance is expected to be about {M(json, "expected_balance")} (between {M(json, "conservative")} and {M(json, "optimistic")}, {S(json, "confidence")} confidence). Today it is {M(json, "current_balance")}.",
-                "fraud_alerts" => I(json, "pending_reviews") == 0
-                    ? "There are no suspicious transactions waiting for review."
-                    : $"{I(json, "pending_reviews")} suspicious transactions are waiting for your review: " + string.Join("; ", Items(json, "alerts").Where(a => S(a, "status") == "pending").Select(a => $"{S(a, "merchant")} {M(a, "amount")} (risk {D(a, "risk_score"):0})")) + ". If you don't recognise them, I can open a ticket to block your card.",
-                "simulate_purchase" => $"{(S(json, "verdict") switch { "affordable" => "Yes, you can afford it.", "caution" => "You can, but be careful.", _ => "I wouldn't recommend it right now." })} Spending {M(json, "amount")} would leave a balance of {M(json, "balance_after")}. {S(json, "explanation")}",
-                "create_ticket" => $"I've opened support ticket {S(json, "ticket_id")[..8]} for you. A colleague will get back to you soon.",
-                _ => "Done.",
+                BalancesResult r => $"Your total balance is {M(r.TotalBalance)}. " + string.Join(" ", r.Accounts.Select(a => $"{a.Name}: {M(a.Balance)}.")),
+                AccountStatusResult r => $"Your {r.Accounts} accounts are active." + (r.PendingFraudAlerts > 0
+                    ? $" {r.PendingFraudAlerts} suspicious transactions are waiting for your review."
+                    : " There is nothing waiting for your review."),
+                TransactionSearchResult { Count: 0 } r => $"I found no matching transactions {r.Period}.",
+                TransactionSearchResult r => $"I found {r.Count} matching transactions {r.Period}, totalling {M(r.Total)}. "
+                    + string.Join(" ", r.Transactions.Select(t => $"{t.Date}: {t.Merchant} {M(t.Amount)}.")),
+                SpendingResult { Categories.Count: 0 } r => $"You have no spending {r.Period}.",
+                SpendingResult r => $"You spent {M(r.Total)} {r.Period}: " + string.Join(", ", r.Categories.Take(5).Select(c => $"{c.Category} {M(c.Amount)}")) + ".",
+                SavingsResult r => $"Over the last 30 days your income was {M(r.MonthlyIncome)} and your spending {M(r.MonthlyExpenses)}, so your savings rate is {r.SavingsRatePct.ToString("0.#", Invariant)}%.",
+                HealthResult r => $"Your financial health score is {r.OverallScore.ToString("0.#", Invariant)}/100. {r.Explanation}" + (r.Improvements.Count > 0 ? $" Tip: {r.Improvements[0]}" : ""),
+                ForecastToolResult r => $"In {r.Months} {(r.Months == 1 ? "month" : "months")} your balance is expected to be about {M(r.ExpectedBalance)} (between {M(r.Conservative)} and {M(r.Optimistic)}, {r.Confidence} confidence). Today it is {M(r.CurrentBalance)}.",
+                FraudResult { PendingReviews: 0 } => "There are no suspicious transactions waiting for review.",
+                FraudResult r => $"{r.PendingReviews} suspicious transactions are waiting for your review: "
+                    + string.Join("; ", r.Alerts.Where(a => a.Status == "pending").Select(a => $"{a.Merchant} {M(a.Amount)} (risk {a.RiskScore.ToString("0", Invariant)})"))
+                    + ". If you don't recognise them, I can freeze your card.",
+                SimulationResult r => $"{r.Verdict switch { "affordable" => "Yes, you can afford it.", "caution" => "You can, but be careful.", _ => "I wouldn't recommend it right now." }} Spending {M(r.Amount)} would leave a balance of {M(r.BalanceAfter)}. {r.Explanation}",
+                TicketResult r => $"I've opened support ticket {r.TicketId.ToString()[..8]} for you. A colleague will get back to you soon.",
+                CardsResult { Cards.Count: 0 } => "You have no cards with us.",
+                CardsResult r => "Your cards: " + string.Join("; ", r.Cards.Select(c => $"{c.Card}, {c.Status}")) + ".",
+                CardActionResult r => r.Action switch
+                {
+                    "frozen" => $"Done: your {r.Card} is now frozen. New payments with it will be declined until you unfreeze it.",
+                    "unfrozen" => $"Done: your {r.Card} is active again.",
+                    _ => $"Done: your {r.Card} is blocked and reported {(r.Action == "reported_stolen" ? "stolen" : "lost")}. Your replacement {r.Replacement} is on its way.",
+                },
+                _ => Unavailable,
             };
         }
 
-        private static string S(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
-
-        private static int I(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.TryGetInt32(out var i) ? i : 0;
-
-        private static double D(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.TryGetDouble(out var d) ? d : 0;
-
-        private static string M(JsonElement e, string name)
-        {
-            var value = e.TryGetProperty(name, out var v) && v.TryGetDecimal(out var d) ? d : 0;
-            return (value < 0 ? "-" : "") + Math.Abs(value).ToString("$#,##0.00", Invariant);
-        }
-
-        private static List<JsonElement> Items(JsonElement e, string name) =>
-            e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array ? [.. v.EnumerateArray()] : [];
+        private static string M(decimal value) => (value < 0 ? "-" : "") + Math.Abs(value).ToString("$#,##0.00", Invariant);
     }
 }

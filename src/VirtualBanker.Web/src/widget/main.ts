@@ -34,6 +34,8 @@ interface Frame {
   message?: string;
   name?: string;
   result?: Record<string, unknown>;
+  confirmation_id?: string;
+  summary?: string;
 }
 
 /** Seconds between reconnect attempts: doubling from 1 up to 30, then every 30. */
@@ -302,6 +304,9 @@ export class Widget {
       case 'tool_result':
         if (frame.result) this.toolCard(frame.name ?? '', frame.result, answer.bubble);
         break;
+      case 'confirmation_required':
+        if (frame.confirmation_id) this.confirmationCard(frame.confirmation_id, frame.summary ?? '');
+        break;
       case 'chat_end':
         answer.bubble ??= this.bubble('bot', '');
         answer.bubble.textContent = frame.content ?? answer.bubble.textContent;
@@ -310,6 +315,39 @@ export class Widget {
         this.scroll();
         break;
     }
+  }
+
+  /**
+   * An action the assistant proposes (freeze a card, ...): it runs only if the customer confirms. The answer goes on the
+   * socket, or over HTTP when the socket is down; typing "yes" or "no" works too.
+   */
+  private confirmationCard(id: string, summary: string): void {
+    const confirm = h('button', { class: 'primary', type: 'button' }, 'Confirm');
+    const cancel = h('button', { class: 'secondary', type: 'button' }, 'Cancel');
+    const card = h('div', { class: 'tool', 'data-testid': 'confirmation-card', role: 'group', 'aria-label': 'Please confirm' },
+      h('h3', {}, 'Please confirm'), h('p', {}, summary), h('div', { class: 'actions' }, confirm, cancel));
+    const answer = async (approve: boolean) => {
+      confirm.disabled = cancel.disabled = true;
+      this.input.focus(); // the pressed button is now disabled: keep the keyboard in the conversation
+      if (this.socket?.readyState === WebSocket.OPEN) {
+        this.socket.send(JSON.stringify({ type: approve ? 'confirm' : 'cancel', confirmation_id: id }));
+        return;
+      }
+      const response = await fetch(`${this.server}/api/ai/confirmations/${encodeURIComponent(id)}`, {
+        method: 'POST',
+        headers: { ...this.auth(), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ approve }),
+      });
+      if (!response.ok) this.system(`Your answer could not be sent: ${await problem(response)}`, true);
+      else {
+        const text = ((await response.json()) as { response: string }).response;
+        this.answeredOverHttp.set(text, this.bubble('bot', text)); // the socket, back, must not show it twice
+      }
+    };
+    confirm.addEventListener('click', () => void answer(true));
+    cancel.addEventListener('click', () => void answer(false));
+    this.log.append(card);
+    this.scroll();
   }
 
   /** What a tool returned, shown as a card above the answer that uses it. */

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Tenancy;
@@ -10,9 +11,9 @@ namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 /// <summary>
 /// A freshly registered customer with figures easy to check by hand, all within the last week:
 /// checking 1,000, savings 5,000, card −200; salary +3,000, rent −1,200, groceries −75 twice,
-/// Netflix −15, dining −35 (daytime, weekdays or not).
+/// Netflix −15, dining −35 (daytime, weekdays or not); a debit card ending 1111 on checking and a credit card ending 2222.
 /// </summary>
-public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid CheckingId)
+public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid CheckingId, Guid DebitCardId = default, Guid CreditCardId = default)
 {
     public static async Task<CustomerFixture> CreateAsync(VirtualBankerFactory factory)
     {
@@ -29,7 +30,11 @@ public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid Check
         var now = DateTime.UtcNow;
         Account NewAccount(AccountType type, long balance) => new() { UserId = userId, Type = type, Name = type.ToString(), BalanceMinor = balance, CreatedAt = now };
         var checking = NewAccount(AccountType.Checking, 1000_00);
-        db.Accounts.AddRange(checking, NewAccount(AccountType.Savings, 5000_00), NewAccount(AccountType.Credit, -200_00));
+        var credit = NewAccount(AccountType.Credit, -200_00);
+        db.Accounts.AddRange(checking, NewAccount(AccountType.Savings, 5000_00), credit);
+        var debitCard = new Card { UserId = userId, AccountId = checking.Id, Type = CardType.Debit, Last4 = "1111", CreatedAt = now, UpdatedAt = now };
+        var creditCard = new Card { UserId = userId, AccountId = credit.Id, Type = CardType.Credit, Last4 = "2222", CreatedAt = now, UpdatedAt = now };
+        db.Cards.AddRange(debitCard, creditCard);
         var day = 0;
         foreach (var (merchant, category, minor) in new (string, string, long)[]
         {
@@ -54,7 +59,7 @@ public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid Check
         }
 
         await db.SaveChangesAsync();
-        return new CustomerFixture(userId, body.GetProperty("access_token").GetString()!, checking.Id);
+        return new CustomerFixture(userId, body.GetProperty("access_token").GetString()!, checking.Id, debitCard.Id, creditCard.Id);
     }
 
     /// <summary>The assistant's answer to one message (POST /api/ai/chat, contract 001).</summary>

@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using VirtualBanker.Core.Conversations;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Identity;
+using VirtualBanker.Core.Observability;
+using VirtualBanker.Core.Sessions;
+
+namespace VirtualBanker.Api.Hosting;
+
+/// <summary>
+/// How one contract spells its chat frames: the type and field of a customer message, and whether the socket serves
+/// several sessions (each frame names its <c>session_id</c>, and so does every frame sent back).
+/// </summary>
+internal sealed record ChatDialect(string MessageType, string ContentField, bool PerFrameSession)
+{
+    /// <summary>Contract 001: <c>{"type":"chat","message":"..."}</c>.</summary>
+    public static readonly ChatDialect Customer = new("chat", "message", PerFrameSession: false);
+
+    /// <summary>Contract 003: <c>{"type":"message","content":"..."}</c>.</summary>
+    public static readonly ChatDialect Management = new("message", "content", PerFrameSession: false);
+
+    /// <summary>Contract 004: <c>{"type":"message","content":"...","session_id":"..."}</c>, several sessions on one socket.</summary>
+    public static readonly ChatDialect Workspace = new("message", "content", PerFrameSession: true);
+
+    public string Usage => $"Send {{\"type\":\"{MessageType}\",\"{ContentField}\":\"...\"{(PerFrameSession ? ",\"session_id\":\"...\"" : "")}}}, "
+        + "{\"type\":\"confirm\",\"confirmation_id\":\"...\"}, {\"type\":\"cancel\",\"confirmation_id\":\"...\"} or {\"type\":\"ping\"}.";
+}
+
+/// <summary>
+/// The one routine of every text chat socket (customer, management, workspace): accepted under the caller's connection
+/// cap and counted in the metrics, it streams its sessions' events (missed ones first) and takes the client's frames:
+/// <c>ping</c>, a message, and <c>confirm</c>/<c>cancel</c> for an action the assistant proposed
+/// (<c>confirmation_required</c>). The surfaces differ only in their <see cref="ChatDialect"/> and how a frame's session is found.
+/// </summary>
+internal static class ChatSocket
+{
+    /// <summary>
+    /// Runs the socket until the client leaves. Call it after <see cref="ConversationSockets.RejectUnlessWebSocketAsync"/>
+    /// and after the session is found, so that a refusal is still an HTTP answer. <paramref name="session"/> is the socket's
+    /// one session, followed from <paramref name="after"/>; with a per-frame dialect it is null and
+    /// <paramref name="sessionOf"/> finds each frame's session, followed from its first use.
+    /// </summary>
+    public static async Task RunAsync(HttpContext context, ICurrentPrincipal principal, ChatDialect dialect, Session? session, long after,
+        Func<IServiceProvider, JsonObject, CancellationToken, Task<Session>>? sessionOf = null)
+    {
+        var services = context.RequestServices;
+        using var accepted = await ConversationSockets.AcceptAsync(context, principal);
+        if (accepted is null)
+        {
+            return;
+        }
+
+        services.GetRequiredService<MetricsCollector>().RecordWebSocketConnect(reconnect: ConversationSockets.ResumePoint(context.Request) is not null);
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        var stream = services.GetRequiredService<ConversationStream>();
+        var channel = accepted.Channel;
+        using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
+        // The socket's one session is followed from the start; a per-frame socket's sessions as frames name them. (No
+        // map on the sockets of one session: thousands are idle, and each byte they hold counts.)
+        using var follower = session is null ? null
+            : ConversationSockets.Follow(accepted, stream, principal.TenantId!, session.Id, after, ConversationSockets.OutboundFrame, stop.Token);
+        var followers = session is null ? new Dictionary<string, IDisposable>(StringComparer.Ordinal) : null;
+        void Follow(Session followed, long from)
+        {
+            if (followers is not null && !followers.ContainsKey(followed.Id))
+            {
+                followers[followed.Id] = ConversationSockets.Follow(accepted, stream, principal.TenantId!, followed.Id, from,
+                    e => ConversationSockets.OutboundFrame(e) is { } f ? WithSession(f, e.SessionId) : null, stop.Token);
+            }
+        }
+
+        try
+        {
+            await ConversationSockets.ReceiveLoopAsync(accepted, async frame =>
+            {
+                var type = frame.Text("type");
+                if (type == "ping")
+                {
+                    await channel.SendAsync(new JsonObject { ["type"] = "pong" }, stop.Token);
+                    return;
+                }
+
+                var content = type == dialect.MessageType ? frame.Text(dialect.ContentField) : null;
+                var confirmation = type is "confirm" or "cancel" && Guid.TryParse(frame.Text("confirmation_id"), out var id) ? id : (Guid?)null;
+                if (content is null && confirmation is null)
+                {
+                    await channel.SendAsync(ConversationSockets.ErrorFrame(dialect.Usage), stop.Token);
+                    return;
+                }
+
+                try
+                {
+                    // A scope per frame: the socket outlives the request's services (see InScopeAsync).
+                    await ConversationSockets.InScopeAsync(scopes, async frameServices =>
+                    {
+                        var target = session ?? await sessionOf!(frameServices, frame, stop.Token);
+                        var conversations = frameServices.GetRequiredService<ConversationService>();
+                        Follow(target, conversations.CurrentId(target));
+                        return confirmation is { } answered
+                            ? (await conversations.AnswerConfirmationAsync(target, answered, type == "confirm", principal, "websocket", stop.Token)).Inbound
+                            : await conversations.SendAsync(target, EventTypes.Message, content!, null, stop.Token, new JsonObject { ["channel"] = "websocket" });
+                    });
+                }
+                catch (AppException ex)
+                {
+                    var error = ConversationSockets.ErrorFrame(ex.Error.Message);
+                    error["code"] = ex.Error.Code;
+                    await channel.SendAsync(error, stop.Token);
+                }
+            }, stop.Token);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var followed in followers?.Values ?? Enumerable.Empty<IDisposable>())
+            {
+                followed.Dispose();
+            }
+        }
+    }
+
+    private static JsonObject WithSession(JsonObject frame, string sessionId)
+    {
+        frame["session_id"] = sessionId;
+        return frame;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Errors;
+
+namespace VirtualBanker.Core.Actions;
+
+/// <summary>Who acts for which customer, over which channel, and under which idempotency key (if any).</summary>
+public sealed record ActionContext(Guid UserId, Guid ActorId, string Channel, string? IdempotencyKey);
+
+/// <summary>
+/// Runs every action on a customer's cards or money the same way: in one database transaction with its audit row,
+/// once per idempotency key (the gateway's semantics: the same key and request return the first answer; the same key
+/// with another request is a 422). A refused action stores nothing (hostile input must leave no trace in the
+/// database) and is logged instead, without its request.
+/// </summary>
+public sealed partial class ActionLog(VirtualBankerDbContext db, TimeProvider clock, ILogger<ActionLog> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<T> RunAsync<T>(ActionContext context, string action, object request, Func<Task<(T Result, Guid? Target, long? AmountMinor)>> work,
+        CancellationToken cancellationToken)
+    {
+        var requestJson = JsonSerializer.Serialize(request, Json);
+        if (context.IdempotencyKey is { } key && await ReplayAsync<T>(context.UserId, key, action, requestJson, cancellationToken) is { } replayed)
+        {
+            return replayed;
+        }
+
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            try
+            {
+                var (result, target, amount) = await work();
+                db.ActionAudits.Add(Audit(context, action, target, amount, "ok", requestJson, JsonSerializer.Serialize(result, Json), context.IdempotencyKey));
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (AppException ex)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                LogRefused(logger, action, context.UserId, context.Channel, ex.Error.Code);
+                throw;
+            }
+            catch (DbUpdateException) when (context.IdempotencyKey is not null)
+            {
+                // The same key raced in on another request and was stored first: answer as that one did.
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        return await ReplayAsync<T>(context.UserId, context.IdempotencyKey!, action, requestJson, cancellationToken)
+            ?? throw new AppException(AppError.Conflict("The request is being processed. Retry shortly."));
+    }
+
+    private async Task<T?> ReplayAsync<T>(Guid userId, string key, string action, string requestJson, CancellationToken cancellationToken)
+    {
+        var seen = await db.ActionAudits.AsNoTracking().FirstOrDefaultAsync(a => a.UserId == userId && a.IdempotencyKey == key, cancellationToken);
+        if (seen is null)
+        {
+            return default;
+        }
+
+        return seen.Action == action && seen.Request == requestJson && seen.Response is { } response
+            ? JsonSerializer.Deserialize<T>(response, Json)
+            : throw new AppException(AppError.IdempotencyKeyReused("This Idempotency-Key"));
+    }
+
+    private ActionAudit Audit(ActionContext context, string action, Guid? target, long? amount, string result, string request, string? response, string? key) => new()
+    {
+        UserId = context.UserId,
+        ActorId = context.ActorId,
+        Action = action,
+        TargetId = target,
+        AmountMinor = amount,
+        Channel = context.Channel,
+        Result = result,
+        IdempotencyKey = key,
+        Request = request,
+        Response = response,
+        CreatedAt = clock.GetUtcNow().UtcDateTime,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {Action} for user {UserId} over {Channel} refused: {Code}")]
+    private static partial void LogRefused(ILogger logger, string action, Guid userId, string channel, string code);
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using VirtualBanker.Core.Actions;
+
+namespace VirtualBanker.Core.Tools;
+
+/// <summary>
+/// What one agent run's tools act for: the session's customer, the channel, and the confirmation the customer gave
+/// in this run, if any. The shared tool functions find it in their arguments' context and create their method's
+/// instance from it (once per run and type), with the run's services.
+/// </summary>
+public sealed class ToolRun(IServiceProvider services, Guid userId, string sessionId, string channel)
+{
+    private readonly Dictionary<Type, object> _targets = [];
+
+    public Guid UserId { get; } = userId;
+    public string SessionId { get; } = sessionId;
+
+    /// <summary>Where the customer spoke (websocket, http, ...), written in the audit of every action.</summary>
+    public string Channel { get; } = channel;
+
+    /// <summary>The action the customer approved for this run; an action tool runs only for it, once (see <see cref="ConfirmedAction"/>).</summary>
+    public Confirmation? Approved { get; set; }
+
+    /// <summary>The confirmation whose action ran in this run.</summary>
+    public Confirmation? Executed { get; set; }
+
+    internal object Target(Type type)
+    {
+        lock (_targets)
+        {
+            if (!_targets.TryGetValue(type, out var target))
+            {
+                _targets[type] = target = ActivatorUtilities.CreateInstance(services, type, this);
+            }
+
+            return target;
+        }
+    }
+
+    internal static ToolRun Of(AIFunctionArguments arguments) =>
+        arguments.Context?.TryGetValue(typeof(ToolRun), out var run) == true && run is ToolRun toolRun
+            ? toolRun
+            : throw new InvalidOperationException("A tool was invoked outside an agent run.");
+}
