@@ -20,44 +20,45 @@ public sealed partial class ActionLog(VirtualBankerDbContext db, TimeProvider cl
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<T> RunAsync<T>(ActionContext context, string action, object request, Func<Task<(T Result, Guid? Target, long? AmountMinor)>> work,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) where T : class
     {
         var requestJson = JsonSerializer.Serialize(request, Json);
-        if (context.IdempotencyKey is { } key && await ReplayAsync<T>(context.UserId, key, action, requestJson, cancellationToken) is { } replayed)
+        try
         {
-            return replayed;
-        }
-
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            try
+            // Through the provider's execution strategy: PostgreSQL's retries a transient failure, and then runs the whole
+            // attempt again (its own transaction, from a clean change tracker).
+            return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
+                db.ChangeTracker.Clear();
+                if (context.IdempotencyKey is { } key && await ReplayAsync<T>(context.UserId, key, action, requestJson, cancellationToken) is { } replayed)
+                {
+                    return replayed;
+                }
+
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var (result, target, amount) = await work();
                 db.ActionAudits.Add(Audit(context, action, target, amount, "ok", requestJson, JsonSerializer.Serialize(result, Json), context.IdempotencyKey));
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return result;
-            }
-            catch (AppException ex)
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-                db.ChangeTracker.Clear();
-                LogRefused(logger, action, context.UserId, context.Channel, ex.Error.Code);
-                throw;
-            }
-            catch (DbUpdateException) when (context.IdempotencyKey is not null)
-            {
-                // The same key raced in on another request and was stored first: answer as that one did.
-                await transaction.RollbackAsync(CancellationToken.None);
-                db.ChangeTracker.Clear();
-            }
+            });
         }
-
-        return await ReplayAsync<T>(context.UserId, context.IdempotencyKey!, action, requestJson, cancellationToken)
-            ?? throw new AppException(AppError.Conflict("The request is being processed. Retry shortly."));
+        catch (AppException ex)
+        {
+            db.ChangeTracker.Clear();
+            LogRefused(logger, action, context.UserId, context.Channel, ex.Error.Code);
+            throw;
+        }
+        catch (DbUpdateException) when (context.IdempotencyKey is not null)
+        {
+            // The same key raced in on another request and was stored first: answer as that one did.
+            db.ChangeTracker.Clear();
+            return await ReplayAsync<T>(context.UserId, context.IdempotencyKey, action, requestJson, cancellationToken)
+                ?? throw new AppException(AppError.Conflict("The request is being processed. Retry shortly."));
+        }
     }
 
-    private async Task<T?> ReplayAsync<T>(Guid userId, string key, string action, string requestJson, CancellationToken cancellationToken)
+    private async Task<T?> ReplayAsync<T>(Guid userId, string key, string action, string requestJson, CancellationToken cancellationToken) where T : class
     {
         var seen = await db.ActionAudits.AsNoTracking().FirstOrDefaultAsync(a => a.UserId == userId && a.IdempotencyKey == key, cancellationToken);
         if (seen is null)
