@@ -11,6 +11,9 @@ namespace VirtualBanker.Core.Tools;
 /// </summary>
 public sealed class ToolRun(IServiceProvider services, Guid userId, string sessionId, string channel)
 {
+    // Constructor look-ups compiled once per type, not reflected over per run.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ObjectFactory> Factories = new();
+
     private readonly Dictionary<Type, object> _targets = [];
 
     public Guid UserId { get; } = userId;
@@ -31,7 +34,7 @@ public sealed class ToolRun(IServiceProvider services, Guid userId, string sessi
         {
             if (!_targets.TryGetValue(type, out var target))
             {
-                _targets[type] = target = ActivatorUtilities.CreateInstance(services, type, this);
+                _targets[type] = target = Factories.GetOrAdd(type, t => ActivatorUtilities.CreateFactory(t, [typeof(ToolRun)]))(services, [this]);
             }
 
             return target;
