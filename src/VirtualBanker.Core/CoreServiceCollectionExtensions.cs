@@ -63,6 +63,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<NotificationService>();
         services.AddScoped<Actions.ActionLog>();
         services.AddScoped<Actions.CardService>();
+        services.AddScoped<Actions.TransferService>();
         services.AddScoped<Actions.ConfirmationService>();
 
         services.TryAddSingleton<IEventBus, InProcessEventBus>();

@@ -17,6 +17,12 @@ public sealed class Account : ITenantOwned
     /// <summary>Current balance in minor units; negative on a credit account that is owed.</summary>
     public long BalanceMinor { get; set; }
 
+    /// <summary>How far below zero a credit account may go (its credit limit); 0 for checking and savings.</summary>
+    public long CreditLimitMinor { get; set; }
+
+    /// <summary>The lowest balance a payment may leave.</summary>
+    public long FloorMinor => Type == AccountType.Credit ? -CreditLimitMinor : 0;
+
     public DateTime CreatedAt { get; set; }
 }
 
@@ -34,6 +40,7 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.Name).HasMaxLength(100);
         builder.Property(a => a.Currency).HasMaxLength(3).IsFixedLength();
         builder.Property(a => a.Type).HasConversion<string>().HasMaxLength(16);
+        builder.Ignore(a => a.FloorMinor);
         builder.HasOne<Identity.User>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

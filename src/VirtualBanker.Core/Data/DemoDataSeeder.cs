@@ -100,12 +100,14 @@ public sealed partial class DemoDataSeeder(
             [AccountType.Savings] = NewAccount(customer, AccountType.Savings, "High-Yield Savings", now),
             [AccountType.Credit] = NewAccount(customer, AccountType.Credit, "Rewards Credit Card", now),
         };
+        accounts[AccountType.Credit].CreditLimitMinor = 5_000_00;
         foreach (var (type, account) in accounts)
         {
             account.BalanceMinor = data.OpeningBalances[type] + data.Transactions.Where(t => t.Account == type).Sum(t => t.AmountMinor);
         }
 
         db.Accounts.AddRange(accounts.Values);
+        db.Payees.Add(new Actions.Payee { TenantId = TenantId, UserId = customer.Id, Name = "Jamie Rivera", AccountNumber = "4402117788", BankCode = "021000021", CreatedAt = now });
         db.Cards.AddRange(
             new Actions.Card { TenantId = TenantId, UserId = customer.Id, AccountId = accounts[AccountType.Checking].Id, Type = Actions.CardType.Debit, Last4 = "4821", CreatedAt = now, UpdatedAt = now },
             new Actions.Card { TenantId = TenantId, UserId = customer.Id, AccountId = accounts[AccountType.Credit].Id, Type = Actions.CardType.Credit, Last4 = "7390", CreatedAt = now, UpdatedAt = now });

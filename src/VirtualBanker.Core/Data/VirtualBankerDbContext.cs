@@ -43,6 +43,10 @@ public sealed class VirtualBankerDbContext(DbContextOptions<VirtualBankerDbConte
     public DbSet<Card> Cards => Set<Card>();
     public DbSet<Confirmation> Confirmations => Set<Confirmation>();
     public DbSet<ActionAudit> ActionAudits => Set<ActionAudit>();
+    public DbSet<Payee> Payees => Set<Payee>();
+    public DbSet<Transfer> Transfers => Set<Transfer>();
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+    public DbSet<TransferDay> TransferDays => Set<TransferDay>();
 
     internal TenantContext Tenant => _tenant ?? throw new InvalidOperationException("This context is not bound to a tenant scope: resolve it from a service scope.");
 

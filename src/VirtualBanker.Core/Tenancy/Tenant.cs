@@ -38,6 +38,9 @@ public sealed class TenantPolicy
     public int MaxSessionDurationMinutes { get; set; } = 30;
     public int RateLimitPerMinute { get; set; } = 10;
     public bool RequireConsent { get; set; } = true;
+
+    /// <summary>How much (in whole currency units) a customer may pay to payees per day.</summary>
+    public int DailyTransferLimit { get; set; } = 10_000;
 }
 
 /// <summary>How the bank's portal signs the assertion it hands to <c>POST /v1/sessions</c>.</summary>

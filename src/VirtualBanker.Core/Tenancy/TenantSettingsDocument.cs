@@ -87,6 +87,7 @@ public static class TenantSettingsDocument
                 ["max_session_duration_minutes"] = policy.MaxSessionDurationMinutes,
                 ["rate_limit_per_minute"] = policy.RateLimitPerMinute,
                 ["require_consent"] = policy.RequireConsent,
+                ["daily_transfer_limit"] = policy.DailyTransferLimit,
             },
         };
         if (settings.PortalAuth is { } portal)
@@ -222,6 +223,9 @@ public static class TenantSettingsDocument
             ? Number(input["rate_limit_per_minute"], "settings.policy.rate_limit_per_minute", 1, 100_000)
             : current.RateLimitPerMinute,
         RequireConsent = input.ContainsKey("require_consent") ? Flag(input["require_consent"], "settings.policy.require_consent") : current.RequireConsent,
+        DailyTransferLimit = input.ContainsKey("daily_transfer_limit")
+            ? Number(input["daily_transfer_limit"], "settings.policy.daily_transfer_limit", 0, 10_000_000)
+            : current.DailyTransferLimit,
     };
 
     private static List<string> Tools(JsonNode? value, IReadOnlySet<string> knownTools)

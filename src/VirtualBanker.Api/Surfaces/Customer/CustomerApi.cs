@@ -19,6 +19,8 @@ internal static class CustomerApi
         customer.MapGroup("/transactions").WithTags("Transactions").MapTransactionReads();
         api.MapGroup("/transactions").WithTags("Transactions").MapTransactionIngest();
         customer.MapGroup("/cards").WithTags("Cards").MapCardEndpoints();
+        customer.MapGroup("/payees").WithTags("Transfers").MapPayeeEndpoints();
+        customer.MapGroup("/transfers").WithTags("Transfers").MapTransferEndpoints();
         customer.MapGroup("/notifications").WithTags("Notifications").MapNotificationEndpoints();
         api.MapGroup("").WithTags("Observability").MapObservabilityEndpoints();
         return app;

@@ -11,7 +11,8 @@ namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 /// <summary>
 /// A freshly registered customer with figures easy to check by hand, all within the last week:
 /// checking 1,000, savings 5,000, card −200; salary +3,000, rent −1,200, groceries −75 twice,
-/// Netflix −15, dining −35 (daytime, weekdays or not); a debit card ending 1111 on checking and a credit card ending 2222.
+/// Netflix −15, dining −35 (daytime, weekdays or not); a debit card ending 1111 on checking and a credit card ending 2222
+/// (limit 2,000).
 /// </summary>
 public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid CheckingId, Guid DebitCardId = default, Guid CreditCardId = default)
 {
@@ -31,6 +32,7 @@ public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid Check
         Account NewAccount(AccountType type, long balance) => new() { UserId = userId, Type = type, Name = type.ToString(), BalanceMinor = balance, CreatedAt = now };
         var checking = NewAccount(AccountType.Checking, 1000_00);
         var credit = NewAccount(AccountType.Credit, -200_00);
+        credit.CreditLimitMinor = 2_000_00;
         db.Accounts.AddRange(checking, NewAccount(AccountType.Savings, 5000_00), credit);
         var debitCard = new Card { UserId = userId, AccountId = checking.Id, Type = CardType.Debit, Last4 = "1111", CreatedAt = now, UpdatedAt = now };
         var creditCard = new Card { UserId = userId, AccountId = credit.Id, Type = CardType.Credit, Last4 = "2222", CreatedAt = now, UpdatedAt = now };
