@@ -16,6 +16,8 @@ public static class ToolCatalog
         Pack(ToolRegistry.KnowledgeCapsule, "Knowledge base (FAQ)", "Answers to frequent questions about cards, transfers, limits, fees and disputes."),
         Pack(ToolRegistry.CardsCapsule, "Cards",
             "The customer's cards: list them, freeze and unfreeze one, report one lost or stolen. Every action runs only after the customer confirms it."),
+        Pack(ToolRegistry.PaymentsCapsule, "Payments",
+            "Transfers between the customer's accounts, payments to saved payees, and paying the credit card. Every payment runs only after the customer confirms it."),
     ];
 
     public static IReadOnlySet<string> ToolNames => ToolRegistry.Names;

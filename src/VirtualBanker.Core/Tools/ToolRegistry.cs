@@ -25,6 +25,8 @@ public static class ToolNames
     public const string FreezeCard = "freeze_card";
     public const string UnfreezeCard = "unfreeze_card";
     public const string ReportLostCard = "report_lost_card";
+    public const string TransferFunds = "transfer_funds";
+    public const string PayCreditCard = "pay_credit_card";
 }
 
 /// <summary>
@@ -70,6 +72,7 @@ public static class ToolRegistry
     public const string TicketingCapsule = "ticketing";
     public const string KnowledgeCapsule = "knowledge-base";
     public const string CardsCapsule = "cards";
+    public const string PaymentsCapsule = "payments";
 
     public static readonly JsonSerializerOptions SerializerOptions = new(AIJsonUtilities.DefaultOptions) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -91,6 +94,8 @@ public static class ToolRegistry
         new(ToolNames.FreezeCard, CardsCapsule, Method<CardTools>(nameof(CardTools.FreezeCardAsync)), isAction: true),
         new(ToolNames.UnfreezeCard, CardsCapsule, Method<CardTools>(nameof(CardTools.UnfreezeCardAsync)), isAction: true),
         new(ToolNames.ReportLostCard, CardsCapsule, Method<CardTools>(nameof(CardTools.ReportLostCardAsync)), isAction: true),
+        new(ToolNames.TransferFunds, PaymentsCapsule, Method<TransferTools>(nameof(TransferTools.TransferFundsAsync)), isAction: true),
+        new(ToolNames.PayCreditCard, PaymentsCapsule, Method<TransferTools>(nameof(TransferTools.PayCreditCardAsync)), isAction: true),
     ];
 
     public static readonly FrozenDictionary<string, ToolDefinition> ByName = All.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);

@@ -36,6 +36,8 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
         ["card_freeze"] = ToolNames.FreezeCard,
         ["card_unfreeze"] = ToolNames.UnfreezeCard,
         ["card_lost"] = ToolNames.ReportLostCard,
+        ["transfer"] = ToolNames.TransferFunds,
+        ["pay_card"] = ToolNames.PayCreditCard,
     };
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -115,8 +117,18 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
         ToolNames.CreateTicket => new() { ["subject"] = "Customer asked for help from the assistant", ["description"] = text.Length > 500 ? text[..500] : text },
         ToolNames.FreezeCard or ToolNames.UnfreezeCard => new() { ["card"] = CardHint(text) },
         ToolNames.ReportLostCard => new() { ["card"] = CardHint(text), ["stolen"] = text.Contains("stole", StringComparison.OrdinalIgnoreCase) },
+        ToolNames.TransferFunds => new() { ["amount"] = e.Amount, ["from"] = After(text, "from"), ["to"] = After(text, "to") ?? After(text, "into") ?? After(text, "pay") },
+        ToolNames.PayCreditCard => new() { ["amount"] = e.Amount, ["from"] = After(text, "from") },
         _ => [],
     };
+
+    /// <summary>
+    /// The words after the last "from", "to" or "pay" up to the next such word, without "my"/"the"/"account": what the transfer
+    /// tools resolve ("I want to transfer money to savings": the last "to" is the destination).
+    /// </summary>
+    private static string? After(string text, string word) =>
+        System.Text.RegularExpressions.Regex.Matches(text, $@"\b{word}\s+(?:my\s+|the\s+)?(?:\$?[\d,.]+k?\s+(?:dollars\s+)?(?:to\s+)?)?(?<what>[\p{{L}}][\p{{L}}\s'-]*?)(?:\s+account)?(?=\s+(?:from|to|into|for|please|now)\b|\s+[$\d]|[.?!,]|$)",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase).LastOrDefault() is { } m ? m.Groups["what"].Value.Trim() : null;
 
     /// <summary>Which card the customer means, in words the card tools resolve: four digits, "credit" or "debit".</summary>
     private static string? CardHint(string text) =>
@@ -185,6 +197,8 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
                 TicketResult r => $"I've opened support ticket {r.TicketId.ToString()[..8]} for you. A colleague will get back to you soon.",
                 CardsResult { Cards.Count: 0 } => "You have no cards with us.",
                 CardsResult r => "Your cards: " + string.Join("; ", r.Cards.Select(c => $"{c.Card}, {c.Status}")) + ".",
+                TransferToolResult r => (r.Action == "card_paid" ? $"Done: {M(r.Amount)} paid to your {r.To} from {r.From}." : $"Done: {M(r.Amount)} moved from {r.From} to {r.To}.")
+                    + " New balances: " + string.Join(", ", r.Balances.Select(b => $"{b.Name} {M(b.Balance)}")) + ".",
                 CardActionResult r => r.Action switch
                 {
                     "frozen" => $"Done: your {r.Card} is now frozen. New payments with it will be declined until you unfreeze it.",

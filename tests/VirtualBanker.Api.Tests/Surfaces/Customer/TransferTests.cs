@@ -150,6 +150,42 @@ public sealed class TransferTests(VirtualBankerFactory factory) : IClassFixture<
         await AssertLedgerBalancesAsync(fixture.UserId, expectedTotalMinor: 5800_00);
     }
 
+    [Theory]
+    [InlineData("Transfer $250 to savings", "Move $250.00 from Checking to Savings", "Done: $250.00 moved from Checking to Savings. New balances: Checking $750.00, Savings $5,250.00.")]
+    [InlineData("Please pay my credit card", "Pay $200.00 to your Credit from Checking", "Done: $200.00 paid to your Credit from Checking. New balances: Checking $800.00, Credit $0.00.")]
+    [InlineData("move 100 dollars from savings to checking", "Move $100.00 from Savings to Checking", "Done: $100.00 moved from Savings to Checking. New balances: Savings $4,900.00, Checking $1,100.00.")]
+    public async Task Assistant_MovesMoney_OnlyAfterTheCustomerSaysYes(string ask, string summary, string done)
+    {
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+
+        var offer = await CustomerFixture.AskAsync(client, ask);
+        await AssertLedgerBalancesAsync(fixture.UserId, expectedTotalMinor: 5800_00);
+        Assert.Equal(0, (await JsonAsync(await client.GetAsync("/api/transfers"))).GetProperty("transfers").GetArrayLength());
+        var answer = await CustomerFixture.AskAsync(client, "yes");
+
+        Assert.Equal($"{summary}. Shall I go ahead? Reply yes to confirm or no to cancel.", offer);
+        Assert.Equal(done, answer);
+        Assert.Equal(1, (await JsonAsync(await client.GetAsync("/api/transfers"))).GetProperty("transfers").GetArrayLength());
+        await AssertLedgerBalancesAsync(fixture.UserId, expectedTotalMinor: 5800_00);
+    }
+
+    [Fact]
+    public async Task Assistant_AsksWhatIsMissing_AndMovesNothing()
+    {
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+
+        var noAmount = await CustomerFixture.AskAsync(client, "I want to transfer money to savings");
+        var tooMuch = await CustomerFixture.AskAsync(client, "Transfer $5,000 to savings");
+        var confirmed = await CustomerFixture.AskAsync(client, "yes");
+
+        Assert.StartsWith("How much should I move?", noAmount, StringComparison.Ordinal);
+        Assert.StartsWith("Move $5,000.00 from Checking to Savings", tooMuch, StringComparison.Ordinal);
+        Assert.StartsWith("I couldn't do that: Checking does not have 5,000.00 USD available.", confirmed, StringComparison.Ordinal);
+        await AssertLedgerBalancesAsync(fixture.UserId, expectedTotalMinor: 5800_00);
+    }
+
     /// <summary>Every transfer's entries sum to zero, and the customer's total is what the test expects.</summary>
     private async Task AssertLedgerBalancesAsync(Guid userId, long expectedTotalMinor)
     {
