@@ -64,6 +64,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Actions.ActionLog>();
         services.AddScoped<Actions.CardService>();
         services.AddScoped<Actions.TransferService>();
+        services.AddScoped<Actions.DisputeService>();
         services.AddScoped<Actions.ConfirmationService>();
 
         services.TryAddSingleton<IEventBus, InProcessEventBus>();

@@ -41,7 +41,7 @@ await scenario('widget-chat', async (page) => {
   result.balance = await ask("What's my balance?");
   result.balance_card_total = await dialog.locator('[data-testid=balance-total]').textContent();
   result.ticket = await ask('Please open a ticket: my card was stolen');
-  result.ticket_id = await dialog.locator('[data-testid=ticket-id]').textContent();
+  result.ticket_reference = await dialog.locator('[data-testid=ticket-reference]').textContent();
   // An action: proposed with a confirmation card, carried out only once "Confirm" is pressed.
   result.freeze_offer = await ask('Please freeze my credit card');
   const card = dialog.locator('[data-testid=confirmation-card]');

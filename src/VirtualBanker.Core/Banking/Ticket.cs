@@ -11,7 +11,13 @@ public sealed class Ticket : ITenantOwned
     public string TenantId { get; set; } = "";
     public Guid UserId { get; set; }
     public string? SessionId { get; set; }
+    /// <summary>What the customer and staff quote: the tenant's prefix and a checked code, <c>DB-7K3Q9MX</c> (see <see cref="Actions.References"/>).</summary>
+    public string? Reference { get; set; }
+
     public required string Subject { get; set; }
+
+    /// <summary><c>normal</c> or <c>high</c> (lost or stolen cards, fraud).</summary>
+    public string Priority { get; set; } = "normal";
     public string Description { get; set; } = "";
 
     /// <summary><c>open</c>, <c>in_progress</c> or <c>closed</c>.</summary>
@@ -29,6 +35,9 @@ internal sealed class TicketConfiguration : IEntityTypeConfiguration<Ticket>
         builder.Property(t => t.Subject).HasMaxLength(200);
         builder.Property(t => t.Description).HasMaxLength(4000);
         builder.Property(t => t.Status).HasMaxLength(16);
+        builder.Property(t => t.Reference).HasMaxLength(16);
+        builder.Property(t => t.Priority).HasMaxLength(16);
+        builder.HasIndex(t => new { t.TenantId, t.Reference }).IsUnique();
         builder.HasOne<Identity.User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }

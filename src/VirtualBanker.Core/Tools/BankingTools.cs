@@ -33,7 +33,7 @@ public sealed record FraudItem(string Merchant, decimal Amount, double RiskScore
 
 public sealed record SimulationResult(decimal Amount, string Merchant, string Verdict, decimal BalanceAfter, double SavingsRateAfter, double MonthsOfExpensesAfter, string Explanation);
 
-public sealed record TicketResult(Guid TicketId, string Subject, string Status);
+public sealed record TicketResult(Guid TicketId, string? Reference, string Subject, string Priority, string Status);
 
 /// <summary>
 /// The read tools an agent may call (listed in <see cref="ToolRegistry"/>), each a Core method over the run's customer
@@ -146,6 +146,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
     public async Task<TicketResult> CreateTicketAsync(
         [Description("Short subject")] string subject,
         [Description("What the customer needs")] string description,
+        [Description("'high' for lost or stolen cards and fraud, else 'normal'")] string priority = "normal",
         CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -155,18 +156,20 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
             SessionId = run.SessionId,
             Subject = Truncate(subject, 200),
             Description = Truncate(description, 4000),
+            Reference = Actions.References.New(Actions.References.PrefixFor(db.Tenant.TenantId!)),
+            Priority = priority == "high" ? "high" : "normal",
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Tickets.Add(ticket);
         await db.SaveChangesAsync(cancellationToken);
-        return new TicketResult(ticket.Id, ticket.Subject, ticket.Status);
+        return new TicketResult(ticket.Id, ticket.Reference, ticket.Subject, ticket.Priority, ticket.Status);
     }
 
     [Description("The customer's support tickets, newest first, with their status.")]
     public async Task<IReadOnlyList<TicketResult>> ListTicketsAsync(CancellationToken cancellationToken = default) =>
         await db.Tickets.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt).Take(20)
-            .Select(t => new TicketResult(t.Id, t.Subject, t.Status)).ToListAsync(cancellationToken);
+            .Select(t => new TicketResult(t.Id, t.Reference, t.Subject, t.Priority, t.Status)).ToListAsync(cancellationToken);
 
     [Description("Search the bank's frequently asked questions (cards, transfers, limits, fees, disputes, opening hours).")]
     public static FaqResult SearchFaq([Description("The customer's question")] string query) => Faq.Search(query);

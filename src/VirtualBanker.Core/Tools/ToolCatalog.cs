@@ -16,6 +16,8 @@ public static class ToolCatalog
         Pack(ToolRegistry.KnowledgeCapsule, "Knowledge base (FAQ)", "Answers to frequent questions about cards, transfers, limits, fees and disputes."),
         Pack(ToolRegistry.CardsCapsule, "Cards",
             "The customer's cards: list them, freeze and unfreeze one, report one lost or stolen. Every action runs only after the customer confirms it."),
+        Pack(ToolRegistry.DisputesCapsule, "Disputes and fraud",
+            "The customer's verdict on suspicious payments (confirmed fraud freezes the card and opens a dispute) and disputes of payments. Runs only after the customer confirms."),
         Pack(ToolRegistry.PaymentsCapsule, "Payments",
             "Transfers between the customer's accounts, payments to saved payees, and paying the credit card. Every payment runs only after the customer confirms it."),
     ];

@@ -27,6 +27,8 @@ public static class ToolNames
     public const string ReportLostCard = "report_lost_card";
     public const string TransferFunds = "transfer_funds";
     public const string PayCreditCard = "pay_credit_card";
+    public const string ResolveFraudAlert = "resolve_fraud_alert";
+    public const string OpenDispute = "open_dispute";
 }
 
 /// <summary>
@@ -73,6 +75,7 @@ public static class ToolRegistry
     public const string KnowledgeCapsule = "knowledge-base";
     public const string CardsCapsule = "cards";
     public const string PaymentsCapsule = "payments";
+    public const string DisputesCapsule = "disputes";
 
     public static readonly JsonSerializerOptions SerializerOptions = new(AIJsonUtilities.DefaultOptions) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -96,6 +99,8 @@ public static class ToolRegistry
         new(ToolNames.ReportLostCard, CardsCapsule, Method<CardTools>(nameof(CardTools.ReportLostCardAsync)), isAction: true),
         new(ToolNames.TransferFunds, PaymentsCapsule, Method<TransferTools>(nameof(TransferTools.TransferFundsAsync)), isAction: true),
         new(ToolNames.PayCreditCard, PaymentsCapsule, Method<TransferTools>(nameof(TransferTools.PayCreditCardAsync)), isAction: true),
+        new(ToolNames.ResolveFraudAlert, DisputesCapsule, Method<DisputeTools>(nameof(DisputeTools.ResolveFraudAlertAsync)), isAction: true),
+        new(ToolNames.OpenDispute, DisputesCapsule, Method<DisputeTools>(nameof(DisputeTools.OpenDisputeAsync)), isAction: true),
     ];
 
     public static readonly FrozenDictionary<string, ToolDefinition> ByName = All.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);

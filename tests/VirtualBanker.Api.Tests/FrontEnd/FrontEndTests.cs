@@ -84,11 +84,13 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
         Assert.Equal(total, balances["result"]!["total_balance"]!.GetValue<decimal>());
 
         // The ticket the page confirmed exists, for this customer, in the session the widget opened after consent.
-        var ticketId = Guid.Parse(page["ticket_id"]!.GetValue<string>());
+        var reference = page["ticket_reference"]!.GetValue<string>();
+        Assert.Matches("^DB-[0-9A-HJKMNP-TV-Z]{6}[0-9A-HJKMNP-TV-Z*~$=U]$", reference);
         using var scope = factory.Services.CreateScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("demo-bank");
         var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
-        var ticket = await db.Tickets.SingleAsync(t => t.Id == ticketId);
+        var ticket = await db.Tickets.SingleAsync(t => t.Reference == reference);
+        Assert.Equal("high", ticket.Priority); // "my card was stolen"
         var session = await db.Sessions.SingleAsync(s => s.Id == ticket.SessionId);
         Assert.Equal(await db.Users.Where(u => u.Email == "alex@bankbot.dev").Select(u => u.Id).SingleAsync(), ticket.UserId);
         Assert.NotNull(session.ExternalUserId);

@@ -21,6 +21,9 @@ internal static class CustomerApi
         customer.MapGroup("/cards").WithTags("Cards").MapCardEndpoints();
         customer.MapGroup("/payees").WithTags("Transfers").MapPayeeEndpoints();
         customer.MapGroup("/transfers").WithTags("Transfers").MapTransferEndpoints();
+        customer.MapGroup("/ai/fraud/alerts").WithTags("AI Intelligence").MapFraudResolution();
+        customer.MapGroup("/disputes").WithTags("Disputes").MapDisputeEndpoints();
+        customer.MapGroup("/tickets").WithTags("Tickets").MapTicketEndpoints();
         customer.MapGroup("/notifications").WithTags("Notifications").MapNotificationEndpoints();
         api.MapGroup("").WithTags("Observability").MapObservabilityEndpoints();
         return app;

@@ -13,7 +13,7 @@ namespace VirtualBanker.Core.Agents.Builtin;
 /// the tool's result comes back it answers from that result only, streamed in short chunks. Small talk
 /// has fixed answers; anything out of scope gets a polite refusal and the offer of a ticket.
 /// </summary>
-public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider clock) : IChatClient
+public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeProvider clock) : IChatClient
 {
     public const string ProviderName = "builtin";
 
@@ -38,6 +38,9 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
         ["card_lost"] = ToolNames.ReportLostCard,
         ["transfer"] = ToolNames.TransferFunds,
         ["pay_card"] = ToolNames.PayCreditCard,
+        ["fraud_not_me"] = ToolNames.ResolveFraudAlert,
+        ["fraud_was_me"] = ToolNames.ResolveFraudAlert,
+        ["dispute"] = ToolNames.OpenDispute,
     };
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -87,7 +90,7 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
                 yield break;
             }
 
-            var call = new FunctionCallContent($"call_{Guid.NewGuid():N}", tool, Arguments(tool, entities, text));
+            var call = new FunctionCallContent($"call_{Guid.NewGuid():N}", tool, Arguments(tool, entities, text, intent));
             yield return new ChatResponseUpdate(ChatRole.Assistant, [call]) { ModelId = ProviderName };
             yield break;
         }
@@ -108,17 +111,24 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
     {
     }
 
-    private static Dictionary<string, object?> Arguments(string tool, Entities e, string text) => tool switch
+    private static Dictionary<string, object?> Arguments(string tool, Entities e, string text, string intent) => tool switch
     {
         ToolNames.SearchTransactions => new() { ["merchant"] = e.Merchant, ["category"] = e.Category, ["period"] = e.Period?.Label, ["limit"] = 5 },
         ToolNames.SpendingSummary => new() { ["period"] = e.Period?.Label, ["category"] = e.Category },
         ToolNames.Forecast => new() { ["months"] = e.Months ?? 1 },
         ToolNames.SimulatePurchase => new() { ["amount"] = e.Amount, ["merchant"] = e.Merchant, ["category"] = e.Category },
-        ToolNames.CreateTicket => new() { ["subject"] = "Customer asked for help from the assistant", ["description"] = text.Length > 500 ? text[..500] : text },
+        ToolNames.CreateTicket => new()
+        {
+            ["subject"] = "Customer asked for help from the assistant",
+            ["description"] = text.Length > 500 ? text[..500] : text,
+            ["priority"] = Urgent().IsMatch(text) ? "high" : "normal",
+        },
         ToolNames.FreezeCard or ToolNames.UnfreezeCard => new() { ["card"] = CardHint(text) },
         ToolNames.ReportLostCard => new() { ["card"] = CardHint(text), ["stolen"] = text.Contains("stole", StringComparison.OrdinalIgnoreCase) },
         ToolNames.TransferFunds => new() { ["amount"] = e.Amount, ["from"] = After(text, "from"), ["to"] = After(text, "to") ?? After(text, "into") ?? After(text, "pay") },
         ToolNames.PayCreditCard => new() { ["amount"] = e.Amount, ["from"] = After(text, "from") },
+        ToolNames.ResolveFraudAlert => new() { ["alert"] = e.Merchant ?? text, ["genuine"] = intent == "fraud_was_me" },
+        ToolNames.OpenDispute => new() { ["transaction"] = e.Merchant ?? text, ["reason"] = text.Length > 500 ? text[..500] : text },
         _ => [],
     };
 
@@ -129,6 +139,9 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
     private static string? After(string text, string word) =>
         System.Text.RegularExpressions.Regex.Matches(text, $@"\b{word}\s+(?:my\s+|the\s+)?(?:\$?[\d,.]+k?\s+(?:dollars\s+)?(?:to\s+)?)?(?<what>[\p{{L}}][\p{{L}}\s'-]*?)(?:\s+account)?(?=\s+(?:from|to|into|for|please|now)\b|\s+[$\d]|[.?!,]|$)",
             System.Text.RegularExpressions.RegexOptions.IgnoreCase).LastOrDefault() is { } m ? m.Groups["what"].Value.Trim() : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(stolen|stole|lost|fraud|scam|hacked|urgent|emergency|didn't make|did not make)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex Urgent();
 
     /// <summary>Which card the customer means, in words the card tools resolve: four digits, "credit" or "debit".</summary>
     private static string? CardHint(string text) =>
@@ -194,9 +207,14 @@ public sealed class BuiltinChatClient(IntentClassifier classifier, TimeProvider 
                     + string.Join("; ", r.Alerts.Where(a => a.Status == "pending").Select(a => $"{a.Merchant} {M(a.Amount)} (risk {a.RiskScore.ToString("0", Invariant)})"))
                     + ". If you don't recognise them, I can freeze your card.",
                 SimulationResult r => $"{r.Verdict switch { "affordable" => "Yes, you can afford it.", "caution" => "You can, but be careful.", _ => "I wouldn't recommend it right now." }} Spending {M(r.Amount)} would leave a balance of {M(r.BalanceAfter)}. {r.Explanation}",
-                TicketResult r => $"I've opened support ticket {r.TicketId.ToString()[..8]} for you. A colleague will get back to you soon.",
+                TicketResult r => $"I've opened support ticket {r.Reference} for you{(r.Priority == "high" ? ", marked urgent" : "")}. A colleague will get back to you soon.",
                 CardsResult { Cards.Count: 0 } => "You have no cards with us.",
                 CardsResult r => "Your cards: " + string.Join("; ", r.Cards.Select(c => $"{c.Card}, {c.Status}")) + ".",
+                FraudVerdictResult { Status: "dismissed" } r => $"Thank you: the {r.Payment} is confirmed as yours and the alert is closed.",
+                FraudVerdictResult r => $"Done: the {r.Payment} is reported as fraud."
+                    + (r.FrozenCards.Count > 0 ? $" Your {string.Join(" and ", r.FrozenCards)} is frozen." : "")
+                    + (r.DisputeReference is { } reference ? $" Dispute {reference} is open; we will be in touch." : ""),
+                DisputeResult r => $"Done: the {r.Payment} is disputed under reference {r.Reference}. The bank will investigate it and get back to you.",
                 TransferToolResult r => (r.Action == "card_paid" ? $"Done: {M(r.Amount)} paid to your {r.To} from {r.From}." : $"Done: {M(r.Amount)} moved from {r.From} to {r.To}.")
                     + " New balances: " + string.Join(", ", r.Balances.Select(b => $"{b.Name} {M(b.Balance)}")) + ".",
                 CardActionResult r => r.Action switch

@@ -362,7 +362,7 @@ export class Widget {
     } else if (name === 'create_ticket' && typeof result.ticket_id === 'string') {
       card = h('div', { class: 'tool', 'data-testid': 'ticket-card', role: 'group', 'aria-label': 'Support ticket opened' },
         h('h3', {}, 'Support ticket opened'),
-        h('div', { class: 'line' }, h('span', {}, 'Reference'), h('span', { 'data-testid': 'ticket-id' }, result.ticket_id)),
+        h('div', { class: 'line' }, h('span', {}, 'Reference'), h('span', { 'data-testid': 'ticket-reference' }, String(result.reference ?? ''))),
         h('div', { class: 'line' }, h('span', {}, 'Subject'), h('span', {}, String(result.subject ?? ''))),
         h('div', { class: 'line' }, h('span', {}, 'Status'), h('span', {}, String(result.status ?? ''))));
     }

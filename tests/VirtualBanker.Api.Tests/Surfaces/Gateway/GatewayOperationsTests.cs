@@ -45,7 +45,7 @@ public sealed class GatewayOperationsTests(VirtualBankerFactory factory) : IClas
         using var bank = await Admin.CreateTenantAsync(factory, platform, "capsule-bank");
 
         var catalog = JsonNode.Parse(await bank.GetStringAsync("/v1/capsules"))!.AsArray();
-        Assert.Equal(["banking", "cards", "knowledge-base", "payments", "ticketing"], catalog.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.Equal(["banking", "cards", "disputes", "knowledge-base", "payments", "ticketing"], catalog.Select(c => c!["id"]!.GetValue<string>()));
         Assert.All(catalog, c => Assert.False(c!["installed"]!.GetValue<bool>()));
 
         var installed = await bank.PostAsync("/v1/capsules/knowledge-base/install", null);
