@@ -10,9 +10,9 @@ namespace VirtualBanker.Api.Tests.Durability;
 
 /// <summary>
 /// The server process is killed (SIGKILL, no shutdown) five times in the middle of a stream of transaction
-/// ingests and chat messages, each with its own idempotency key; the client retries whatever it did not see
+/// ingests, transfers and chat messages, each with its own idempotency key; the client retries whatever it did not see
 /// acknowledged, as a real client would. Afterwards every key is stored exactly once and the database's own
-/// checker finds nothing wrong — on SQLite and on PostgreSQL, which is also stopped with
+/// checker finds nothing wrong, and every transfer's ledger entries balance — on SQLite and on PostgreSQL, which is also stopped with
 /// <c>pg_ctl stop -m immediate</c> while the server is under load. Each test brings its own stores.
 /// </summary>
 public sealed class CrashTests(ITestOutputHelper output)
@@ -116,13 +116,15 @@ internal sealed class CrashRun
     private string _customer = "";
     private string _admin = "";
     private string _userId = "";
+    private string _checking = "";
+    private string _savings = "";
 
     private CrashRun(Func<Task<ServerNode>> start) => _start = start;
 
     /// <summary>How the attempts went, for the test's output: e.g. how many retries found their write already stored (200 rather than 201).</summary>
     public string Summary => string.Join(", ", _outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key}: {o.Value}"));
 
-    private sealed record Work(string Key, string? SessionId);
+    private sealed record Work(string Key, string? SessionId, bool Transfer = false);
 
     public static async Task<CrashRun> StartAsync(Func<Task<ServerNode>> start)
     {
@@ -131,8 +133,11 @@ internal sealed class CrashRun
         run._admin = await run._node.AdminTokenAsync();
         using var customer = run._node.Client(run._customer);
         run._userId = JsonNode.Parse(await customer.GetStringAsync("/api/auth/me"))!["user_id"]!.GetValue<string>();
+        var accounts = JsonNode.Parse(await customer.GetStringAsync("/api/dashboard/overview"))!["accounts"]!.AsArray();
+        string Account(string type) => accounts.Single(a => a!["type"]!.GetValue<string>() == type)!["id"]!.GetValue<string>();
+        (run._checking, run._savings) = (Account("checking"), Account("savings"));
 
-        // Three conversations to write into; then the work, four ingests to each chat message.
+        // Three conversations to write into; then the work: of every five writes, three ingests, a transfer and a chat message.
         var sessions = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -142,7 +147,7 @@ internal sealed class CrashRun
 
         for (var i = 0; i < Total; i++)
         {
-            run._pending.Enqueue(new Work($"{Prefix}{i:D4}-{Guid.NewGuid():N}", i % 5 == 4 ? sessions[i % 3] : null));
+            run._pending.Enqueue(new Work($"{Prefix}{i:D4}-{Guid.NewGuid():N}", i % 5 == 4 ? sessions[i % 3] : null, Transfer: i % 5 == 3));
         }
 
         return run;
@@ -205,6 +210,7 @@ internal sealed class CrashRun
         {
             $"SELECT \"ExternalId\", COUNT(*) FROM \"Transactions\" WHERE \"ExternalId\" LIKE '{Prefix}%' GROUP BY \"ExternalId\"",
             $"SELECT \"IdempotencyKey\", COUNT(*) FROM \"ConversationEvents\" WHERE \"IdempotencyKey\" LIKE '{Prefix}%' GROUP BY \"IdempotencyKey\"",
+            $"SELECT \"IdempotencyKey\", COUNT(*) FROM \"ActionAudits\" WHERE \"IdempotencyKey\" LIKE '{Prefix}%' GROUP BY \"IdempotencyKey\"",
         })
         {
             await using var command = connection.CreateCommand();
@@ -219,6 +225,11 @@ internal sealed class CrashRun
         Assert.Equal(Total, _acknowledged.Count);
         Assert.Equal(_acknowledged.Keys.Order(), stored.Keys.Order());
         Assert.All(stored, s => Assert.Equal(1, s.Value));
+
+        // One transfer per acknowledged transfer key, each on two ledger entries that balance.
+        Assert.Equal(Total / 5, long.Parse(await CrashTests.ScalarAsync(connection, "SELECT COUNT(*) FROM \"Transfers\"") ?? "", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0", await CrashTests.ScalarAsync(connection,
+            "SELECT COUNT(*) FROM (SELECT \"TransferId\" FROM \"LedgerEntries\" GROUP BY \"TransferId\" HAVING SUM(\"AmountMinor\") <> 0 OR COUNT(*) <> 2) unbalanced"));
     }
 
     private async Task WorkAsync(ServerNode node, CancellationToken stop)
@@ -230,14 +241,20 @@ internal sealed class CrashRun
         {
             try
             {
-                using var response = work.SessionId is null
+                using var response = work.Transfer
+                    ? await chat.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/transfers")
+                    {
+                        Headers = { { "Idempotency-Key", work.Key } },
+                        Content = JsonContent.Create(new { from_account_id = _checking, to_account_id = _savings, amount = 1.00m }),
+                    }, stop)
+                    : work.SessionId is null
                     ? await ingest.PostAsJsonAsync("/api/transactions", new { external_id = work.Key, user_id = _userId, merchant = "Crash Test Store", amount = -1.25m }, stop)
                     : await chat.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/session/message")
                     {
                         Headers = { { "Idempotency-Key", work.Key } },
                         Content = JsonContent.Create(new { session_id = work.SessionId, message = $"What is my balance? ({work.Key[..10]})" }),
                     }, stop);
-                _outcomes.AddOrUpdate($"{(work.SessionId is null ? "ingest" : "chat")} {(int)response.StatusCode}", 1, (_, n) => n + 1);
+                _outcomes.AddOrUpdate($"{(work.Transfer ? "transfer" : work.SessionId is null ? "ingest" : "chat")} {(int)response.StatusCode}", 1, (_, n) => n + 1);
                 if (response.IsSuccessStatusCode)
                 {
                     _acknowledged.AddOrUpdate(work.Key, 1, (_, n) => n + 1);
