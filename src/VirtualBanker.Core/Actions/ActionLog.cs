@@ -19,10 +19,20 @@ public sealed partial class ActionLog(VirtualBankerDbContext db, TimeProvider cl
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // SQLite has one writer at a time. Left to its busy handler, waiting transactions poll with sleeps and the unlucky
+    // wait for seconds; queued here they take turns in order (this process is SQLite's only writer).
+    private static readonly SemaphoreSlim SqliteWriter = new(1, 1);
+
     public async Task<T> RunAsync<T>(ActionContext context, string action, object request, Func<Task<(T Result, Guid? Target, long? AmountMinor)>> work,
         CancellationToken cancellationToken) where T : class
     {
         var requestJson = JsonSerializer.Serialize(request, Json);
+        var gate = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" ? SqliteWriter : null;
+        if (gate is not null)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
         try
         {
             // Through the provider's execution strategy: PostgreSQL's retries a transient failure, and then runs the whole
@@ -55,6 +65,10 @@ public sealed partial class ActionLog(VirtualBankerDbContext db, TimeProvider cl
             db.ChangeTracker.Clear();
             return await ReplayAsync<T>(context.UserId, context.IdempotencyKey, action, requestJson, cancellationToken)
                 ?? throw new AppException(AppError.Conflict("The request is being processed. Retry shortly."));
+        }
+        finally
+        {
+            gate?.Release();
         }
     }
 
