@@ -109,6 +109,45 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
     }
 
     [Fact]
+    public async Task Dashboard_FraudAlertsFirst_NotMeFreezesAndDisputes_CardsUnfreeze_AndMoneyMoves()
+    {
+        // A customer of their own: these actions change cards and balances the other scenarios read.
+        var fixture = await Surfaces.Customer.CustomerFixture.CreateAsync(factory);
+        using var scope = factory.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("demo-bank");
+        var db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+        var chipotle = await db.Transactions.SingleAsync(t => t.UserId == fixture.UserId && t.Merchant == "Chipotle");
+        db.FraudAlerts.Add(new Core.Banking.FraudAlert { UserId = fixture.UserId, TransactionId = chipotle.Id, RiskScore = 88, Details = "Unusual time", CreatedAt = DateTime.UtcNow });
+        await db.SaveChangesAsync();
+
+        var page = await RunAsync("dashboard-actions.mjs", new JsonObject
+        {
+            ["customer"] = new JsonObject { ["email"] = fixture.Email, ["password"] = Surfaces.Customer.CustomerFixture.Password },
+        });
+
+        Assert.Equal("fraud", page["first_card"]!.GetValue<string>());
+        Assert.Equal(1, page["pending_before"]!.GetValue<int>());
+        Assert.Equal(0, page["pending_after"]!.GetValue<int>());
+        Assert.Equal("Reported as fraud", page["alert_label"]!.GetValue<string>());
+        var frozen = page["cards_after_fraud"]!.AsArray().Single(c => c!["status"]!.GetValue<string>() == "frozen")!;
+        Assert.Equal(fixture.DebitCardId.ToString(), frozen["id"]!.GetValue<string>()); // the card of the payment's account
+        var dispute = await db.Disputes.AsNoTracking().SingleAsync(d => d.UserId == fixture.UserId);
+        Assert.Equal(dispute.TransactionId, chipotle.Id);
+        Assert.Equal([dispute.Reference], Strings(page["disputes"]!));
+        Assert.All(Strings(page["cards_after_unfreeze"]!), s => Assert.Equal("active", s));
+
+        // The page's balances after the transfer are the API's, and 25.00 moved between the two accounts chosen.
+        using var api = factory.CreateClient(fixture.AccessToken);
+        var accounts = (await GetAsync(api, "/api/dashboard/overview"))["accounts"]!.AsArray();
+        Assert.Equal(accounts.Select(a => a!["balance"]!.GetValue<decimal>()), page["balances"]!.AsArray().Select(b => b!.GetValue<decimal>()));
+        var transfer = await db.Transfers.AsNoTracking().SingleAsync(t => t.UserId == fixture.UserId);
+        Assert.Equal(2500, transfer.AmountMinor);
+        Assert.Equal(page["from"]!.GetValue<string>(), transfer.FromAccountId.ToString());
+        Assert.Equal(page["to"]!.GetValue<string>(), transfer.ToAccountId.ToString());
+        Assert.StartsWith("Moved $25.00.", page["transfer_message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Widget_WithWebSocketsBlocked_BacksOff_AnswersOverHttp_ThenResumesWithoutRepeatingAndAddsTheToolCard()
     {
         var page = await RunAsync("widget-fallback.mjs", new JsonObject { ["customer"] = Customer() });

@@ -6,7 +6,7 @@ import { dateTime, fields, h, money, replace } from '../shared/dom';
 import { signInCard } from '../shared/login';
 import { Session } from '../shared/session';
 import { barChart, doughnutChart, lineChart } from './charts';
-import type { FraudAnalysis, HealthScore, Me, Notifications, Overview, Prediction, Scenarios, Simulation, TransactionPage } from './types';
+import type { Cards, Disputes, FraudAnalysis, HealthScore, Me, Notifications, Overview, Payees, Prediction, Scenarios, Simulation, Tickets, TransactionPage, TransferResult } from './types';
 
 const CATEGORIES = ['Cash', 'Dining', 'Groceries', 'Health', 'Housing', 'Income', 'Other', 'Shopping', 'Subscriptions', 'Transfer', 'Transport', 'Travel', 'Utilities'];
 const DIMENSIONS: Record<string, string> = {
@@ -57,13 +57,17 @@ async function showDashboard(): Promise<void> {
     showLogin('You are signed out.');
   });
 
+  // Fraud alerts come first: a customer with a suspicious payment should see it before anything else.
   const cards = {
+    fraud: card('fraud', 'Fraud alerts'),
     balances: card('balances', 'Balances'),
     cashFlow: card('cash-flow', 'Cash flow'),
     spending: card('spending', 'Spending by category'),
     health: card('health', 'Financial health'),
     forecast: card('forecast', 'Forecast'),
-    fraud: card('fraud', 'Fraud alerts'),
+    paymentCards: card('cards', 'Your cards'),
+    transfer: card('transfer', 'Move money'),
+    cases: card('cases', 'Disputes and tickets'),
     notifications: card('notifications', 'Notifications'),
     simulator: card('simulator', 'Can I afford it?'),
     transactions: card('transactions', 'Transactions', true),
@@ -74,16 +78,24 @@ async function showDashboard(): Promise<void> {
       h('p', { class: 'muted', 'data-testid': 'personality' }, `Your money personality: ${me.financial_personality}`),
       h('div', { class: 'grid' }, Object.values(cards))));
 
+  const loadOverview = (transferred?: Node): Promise<void> => load(cards.balances, () => session.call<Overview>('/api/dashboard/overview'), (overview) => {
+    renderBalances(cards.balances, overview);
+    renderCashFlow(cards.cashFlow, overview);
+    renderSpending(cards.spending, overview);
+    renderTransfer(cards.transfer, overview, loadOverview, transferred);
+  });
+  const loadFraud = (): Promise<void> => load(cards.fraud, () => session.call<FraudAnalysis>('/api/ai/fraud/analysis'),
+    (fraud) => renderFraud(cards.fraud, fraud, async () => {
+      await Promise.all([loadFraud(), loadCards(cards.paymentCards), loadCases(cards.cases)]);
+    }));
   await Promise.all([
-    load(cards.balances, () => session.call<Overview>('/api/dashboard/overview'), (overview) => {
-      renderBalances(cards.balances, overview);
-      renderCashFlow(cards.cashFlow, overview);
-      renderSpending(cards.spending, overview);
-    }),
+    loadOverview(undefined),
+    loadCards(cards.paymentCards),
+    loadCases(cards.cases),
     load(cards.health, () => session.call<HealthScore>('/api/ai/coaching/score'), (score) => renderHealth(cards.health, score)),
     load(cards.forecast, () => Promise.all([session.call<Prediction>('/api/ai/twin/predict'), session.call<Scenarios>('/api/ai/twin/scenarios?months=6')]),
       ([prediction, scenarios]) => renderForecast(cards.forecast, prediction, scenarios)),
-    load(cards.fraud, () => session.call<FraudAnalysis>('/api/ai/fraud/analysis'), (fraud) => renderFraud(cards.fraud, fraud)),
+    loadFraud(),
     loadNotifications(cards.notifications),
     loadTransactions(cards.transactions, 1, '', ''),
   ]);
@@ -175,17 +187,117 @@ function renderForecast(target: HTMLElement, prediction: Prediction, scenarios: 
   ]);
 }
 
-function renderFraud(target: HTMLElement, fraud: FraudAnalysis): void {
+function renderFraud(target: HTMLElement, fraud: FraudAnalysis, reload: () => Promise<void>): void {
+  const verdict = (id: string, genuine: boolean, merchant: string) => {
+    const button = h('button', { type: 'button', class: genuine ? 'secondary' : 'danger', 'aria-label': `${genuine ? 'It was me' : 'Not me'}: ${merchant}` },
+      genuine ? 'It was me' : 'Not me');
+    button.addEventListener('click', async () => {
+      target.setAttribute('aria-busy', 'true');
+      try {
+        await session.call(`/api/ai/fraud/alerts/${id}/resolve`, { json: { genuine } });
+      } catch (error) {
+        target.append(h('p', { class: 'notice error', role: 'alert' }, (error as Error).message));
+      }
+      await reload();
+    });
+    return button;
+  };
   body(target,
-    h('p', {}, h('span', { 'data-testid': 'fraud-count' }, fraud.total_alerts), ' alerts, ', fraud.pending_reviews, ' awaiting review'),
+    h('p', {}, h('span', { 'data-testid': 'fraud-count' }, fraud.total_alerts), ' alerts, ', h('span', { 'data-testid': 'fraud-pending' }, fraud.pending_reviews), ' awaiting review'),
     fraud.alerts.length === 0 ? h('p', { class: 'muted' }, 'Nothing unusual. We keep watching.') :
       h('table', {},
-        h('thead', {}, h('tr', {}, h('th', {}, 'Transaction'), h('th', { class: 'num' }, 'Amount'), h('th', { class: 'num' }, 'Risk'))),
+        h('thead', {}, h('tr', {}, h('th', {}, 'Payment'), h('th', { class: 'num' }, 'Amount'), h('th', {}, 'Yours?'))),
         h('tbody', {}, fraud.alerts.map((a) =>
-          h('tr', { 'data-testid': 'fraud-alert', 'data-transaction-id': a.transaction_id },
+          h('tr', { 'data-testid': 'fraud-alert', 'data-transaction-id': a.transaction_id, 'data-id': a.fraud_log_id, 'data-status': a.status },
             h('td', {}, h('strong', {}, a.merchant), h('br'), h('span', { class: 'muted' }, dateTime(a.timestamp)), h('br'), a.details),
             h('td', { class: 'num' }, money(a.amount)),
-            h('td', { class: 'num' }, h('span', { class: 'badge alert' }, Math.round(a.risk_score))))))));
+            h('td', {}, a.status === 'pending'
+              ? h('span', { class: 'actions' }, verdict(a.fraud_log_id, true, a.merchant), ' ', verdict(a.fraud_log_id, false, a.merchant))
+              : h('span', { class: 'badge' }, a.status === 'confirmed' ? 'Reported as fraud' : 'Confirmed as yours')))))));
+}
+
+/** The customer's cards, with freeze/unfreeze and report lost (a second press confirms: it cannot be undone). */
+async function loadCards(target: HTMLElement): Promise<void> {
+  await load(target, () => session.call<Cards>('/api/cards'), (list) => {
+    const change = (path: string, json?: unknown) => async () => {
+      target.setAttribute('aria-busy', 'true');
+      try {
+        await session.call(path, { method: 'POST', json });
+      } catch (error) {
+        target.append(h('p', { class: 'notice error', role: 'alert' }, (error as Error).message));
+        return;
+      }
+      await loadCards(target);
+    };
+    body(target, list.cards.length === 0 ? h('p', { class: 'muted' }, 'You have no cards with us.') :
+      h('ul', { class: 'plain', 'aria-label': 'Cards' }, list.cards.map((c) => {
+        const label = `${c.type === 'credit' ? 'Credit' : 'Debit'} card ending ${c.last4}`;
+        const buttons: HTMLElement[] = [];
+        if (c.status === 'active' || c.status === 'frozen') {
+          const toggle = h('button', { type: 'button', class: 'secondary', 'aria-label': `${c.status === 'active' ? 'Freeze' : 'Unfreeze'} ${label}` },
+            c.status === 'active' ? 'Freeze' : 'Unfreeze');
+          toggle.addEventListener('click', change(`/api/cards/${c.id}/${c.status === 'active' ? 'freeze' : 'unfreeze'}`));
+          const lost = h('button', { type: 'button', class: 'danger', 'aria-label': `Report ${label} lost or stolen` }, 'Report lost');
+          lost.addEventListener('click', () => {
+            const sure = h('button', { type: 'button', class: 'danger', 'aria-label': `Yes, block ${label} for good and send a new card` }, 'Yes, block it and send a new card');
+            sure.addEventListener('click', change(`/api/cards/${c.id}/report-lost`, { stolen: false }));
+            lost.replaceWith(sure);
+            sure.focus();
+          });
+          buttons.push(toggle, lost);
+        }
+        return h('li', { class: 'row', 'data-testid': 'card', 'data-id': c.id, 'data-status': c.status },
+          h('span', {}, h('strong', {}, label), ' ', h('span', { class: `badge ${c.status === 'active' ? '' : 'alert'}` }, c.status)),
+          h('span', { class: 'actions' }, ...buttons));
+      })));
+  });
+}
+
+/** A transfer between the customer's accounts or to a saved payee; the balances (and this form) reload after it, with its outcome. */
+function renderTransfer(target: HTMLElement, overview: Overview, reload: (transferred: Node) => Promise<void>, transferred?: Node): void {
+  const output = h('div', { 'aria-live': 'polite', 'data-testid': 'transfer-result' }, transferred ?? null);
+  const accountOptions = () => overview.accounts.map((a) => h('option', { value: a.id }, `${a.name} (${money(a.balance)})`));
+  const to = h('select', { name: 'to', required: true }, accountOptions());
+  const form = h('form', { class: 'stack', 'aria-label': 'Move money' },
+    h('label', {}, 'From', h('select', { name: 'from', required: true }, accountOptions())),
+    h('label', {}, 'To', to),
+    h('label', {}, 'Amount', h('input', { name: 'amount', type: 'number', min: '0.01', step: '0.01', required: true })),
+    h('label', {}, 'Note', h('input', { name: 'memo', maxlength: 140 })),
+    h('button', { type: 'submit' }, 'Move money'));
+  void session.call<Payees>('/api/payees').then((list) => {
+    if (list.payees.length > 0) to.append(h('optgroup', { label: 'Payees' }, list.payees.map((p) => h('option', { value: `payee:${p.id}` }, `${p.name} (${p.account_number})`))));
+  }).catch(() => undefined);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const f = fields(form);
+    const destination = f.to.startsWith('payee:') ? { payee_id: f.to.slice(6) } : { to_account_id: f.to };
+    try {
+      const result = await session.call<TransferResult>('/api/transfers', {
+        json: { from_account_id: f.from, ...destination, amount: Number(f.amount), memo: f.memo || null },
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+      });
+      await reload(h('p', { class: 'notice', role: 'status' }, `Moved ${money(result.transfer.amount)}. `,
+        result.balances.map((b) => `${b.name}: ${money(b.balance)}`).join(', '), '.'));
+    } catch (error) {
+      replace(output, h('p', { class: 'notice error', role: 'alert' }, (error as Error).message));
+    }
+  });
+  body(target, form, output);
+}
+
+/** The customer's disputes and support tickets, each with the reference to quote. */
+async function loadCases(target: HTMLElement): Promise<void> {
+  await load(target, () => Promise.all([session.call<Disputes>('/api/disputes'), session.call<Tickets>('/api/tickets')]), ([disputes, tickets]) => {
+    const items = [
+      ...disputes.disputes.map((d) => h('li', { class: 'row', 'data-testid': 'dispute', 'data-reference': d.reference },
+        h('span', {}, h('strong', {}, `Dispute ${d.reference}`), h('br'), h('span', { class: 'muted' }, `${d.reason} · ${dateTime(d.created_at)}`)),
+        h('span', { class: 'badge' }, d.status.replace('_', ' ')))),
+      ...tickets.tickets.map((t) => h('li', { class: 'row', 'data-testid': 'ticket', 'data-reference': t.reference ?? '' },
+        h('span', {}, h('strong', {}, `Ticket ${t.reference ?? ''}`), h('br'), h('span', { class: 'muted' }, `${t.subject} · ${dateTime(t.created_at)}`)),
+        h('span', { class: `badge ${t.priority === 'high' ? 'alert' : ''}` }, t.status.replace('_', ' ')))),
+    ];
+    body(target, items.length === 0 ? h('p', { class: 'muted' }, 'No disputes or tickets.') : h('ul', { class: 'plain', 'aria-label': 'Disputes and tickets' }, items));
+  });
 }
 
 async function loadNotifications(target: HTMLElement): Promise<void> {

@@ -34,3 +34,12 @@ export interface Simulation {
   forecast_30d_before: number; forecast_30d_after: number; months_of_expenses_after: number; verdict: string; affordable: boolean; explanation: string;
 }
 export interface Me { user_id: string; email: string; name: string; financial_personality: string }
+export interface CardView { id: string; account_id: string; last4: string; type: string; status: string }
+export interface Cards { cards: CardView[] }
+export interface Payee { id: string; name: string; account_number: string; bank_code: string }
+export interface Payees { payees: Payee[] }
+export interface TransferResult { transfer: { id: string; amount: number; currency: string }; balances: { account_id: string; name: string; balance: number; currency: string }[] }
+export interface Dispute { id: string; reference: string; transaction_id: string; status: string; reason: string; created_at: string }
+export interface Disputes { disputes: Dispute[] }
+export interface Ticket { id: string; reference: string | null; subject: string; priority: string; status: string; created_at: string }
+export interface Tickets { tickets: Ticket[] }

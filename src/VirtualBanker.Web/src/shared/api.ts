@@ -13,10 +13,12 @@ export interface RequestOptions {
   json?: unknown;
   form?: Record<string, string>;
   base?: string;
+  /** Extra headers, such as an Idempotency-Key. */
+  headers?: Record<string, string>;
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: BodyInit | undefined;
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.json !== undefined) {

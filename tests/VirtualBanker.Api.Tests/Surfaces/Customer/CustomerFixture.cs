@@ -14,13 +14,15 @@ namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 /// Netflix −15, dining −35 (daytime, weekdays or not); a debit card ending 1111 on checking and a credit card ending 2222
 /// (limit 2,000).
 /// </summary>
-public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid CheckingId, Guid DebitCardId = default, Guid CreditCardId = default)
+public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid CheckingId, Guid DebitCardId = default, Guid CreditCardId = default, string Email = "")
 {
+    public const string Password = "Fixture-Pass-2026";
+
     public static async Task<CustomerFixture> CreateAsync(VirtualBankerFactory factory)
     {
         using var client = factory.CreateClient();
         var email = $"fixture-{Guid.NewGuid():N}@bankbot.dev";
-        var response = await client.PostAsJsonAsync("/api/auth/register", new { email, password = "Fixture-Pass-2026", name = "Fixture Person" });
+        var response = await client.PostAsJsonAsync("/api/auth/register", new { email, password = Password, name = "Fixture Person" });
         response.EnsureSuccessStatusCode();
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         var userId = body.GetProperty("user_id").GetGuid();
@@ -61,7 +63,7 @@ public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid Check
         }
 
         await db.SaveChangesAsync();
-        return new CustomerFixture(userId, body.GetProperty("access_token").GetString()!, checking.Id, debitCard.Id, creditCard.Id);
+        return new CustomerFixture(userId, body.GetProperty("access_token").GetString()!, checking.Id, debitCard.Id, creditCard.Id, email);
     }
 
     /// <summary>The assistant's answer to one message (POST /api/ai/chat, contract 001).</summary>
