@@ -23,10 +23,22 @@ public sealed partial class ActionLog(VirtualBankerDbContext db, TimeProvider cl
     // wait for seconds; queued here they take turns in order (this process is SQLite's only writer).
     private static readonly SemaphoreSlim SqliteWriter = new(1, 1);
 
+    /// <summary>
+    /// Runs <paramref name="work"/> (the action's writes; it may throw an <see cref="AppException"/> to refuse) with its audit
+    /// row in one transaction. Do the action's reads before: on SQLite the transaction holds the database's one write lock.
+    /// </summary>
     public async Task<T> RunAsync<T>(ActionContext context, string action, object request, Func<Task<(T Result, Guid? Target, long? AmountMinor)>> work,
         CancellationToken cancellationToken) where T : class
     {
         var requestJson = JsonSerializer.Serialize(request, Json);
+
+        // A key seen before is answered before queueing for the writer; a key racing in on another request meanwhile
+        // is caught by the key's unique index (DbUpdateException below).
+        if (context.IdempotencyKey is { } seenKey && await ReplayAsync<T>(context.UserId, seenKey, action, requestJson, cancellationToken) is { } replayed)
+        {
+            return replayed;
+        }
+
         var gate = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" ? SqliteWriter : null;
         if (gate is not null)
         {
@@ -40,11 +52,6 @@ public sealed partial class ActionLog(VirtualBankerDbContext db, TimeProvider cl
             return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
                 db.ChangeTracker.Clear();
-                if (context.IdempotencyKey is { } key && await ReplayAsync<T>(context.UserId, key, action, requestJson, cancellationToken) is { } replayed)
-                {
-                    return replayed;
-                }
-
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var (result, target, amount) = await work();
                 db.ActionAudits.Add(Audit(context, action, target, amount, "ok", requestJson, JsonSerializer.Serialize(result, Json), context.IdempotencyKey));

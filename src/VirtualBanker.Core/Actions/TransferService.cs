@@ -90,12 +90,15 @@ public sealed partial class TransferService(VirtualBankerDbContext db, ActionLog
         }
 
         var limit = (await tenants.FindAsync(db.Tenant.TenantId!, cancellationToken))?.Settings.Policy.DailyTransferLimit ?? new TenantPolicy().DailyTransferLimit;
-        var result = await log.RunAsync(context, Action, request with { Memo = memo }, () => MoveAsync(context.UserId, request, memo, limit * 100L, cancellationToken), cancellationToken);
+        var (from, to, payee) = await PartiesAsync(context.UserId, request, cancellationToken);
+        var result = await log.RunAsync(context, Action, request with { Memo = memo }, () => MoveAsync(context.UserId, from, to, payee, request.AmountMinor, memo, limit * 100L, cancellationToken),
+            cancellationToken);
         await cache.InvalidateAsync(db.Tenant.TenantId!, context.UserId, cancellationToken);
         return result;
     }
 
-    private async Task<(TransferResult, Guid?, long?)> MoveAsync(Guid userId, TransferRequest request, string memo, long dailyLimitMinor, CancellationToken cancellationToken)
+    /// <summary>The customer's own accounts and payee the request names (another customer's are a 404), read before the write transaction.</summary>
+    private async Task<(Account From, Account? To, Payee? Payee)> PartiesAsync(Guid userId, TransferRequest request, CancellationToken cancellationToken)
     {
         var accounts = await db.Accounts.AsNoTracking().Where(a => a.UserId == userId).ToListAsync(cancellationToken);
         var from = accounts.FirstOrDefault(a => a.Id == request.FromAccountId) ?? throw new AppException(AppError.NotFound("No such account."));
@@ -108,7 +111,12 @@ public sealed partial class TransferService(VirtualBankerDbContext db, ActionLog
             throw new AppException(AppError.Validation("to_account_id", "The accounts are in different currencies."));
         }
 
-        var amount = request.AmountMinor;
+        return (from, to, payee);
+    }
+
+    private async Task<(TransferResult, Guid?, long?)> MoveAsync(Guid userId, Account from, Account? to, Payee? payee, long amount, string memo, long dailyLimitMinor,
+        CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         if (payee is not null && !await CountTowardsDailyLimitAsync(userId, DateOnly.FromDateTime(now), amount, dailyLimitMinor, cancellationToken))
         {
