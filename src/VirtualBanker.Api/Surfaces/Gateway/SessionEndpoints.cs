@@ -62,6 +62,15 @@ internal static class SessionEndpoints
         SessionActionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, HttpRequest http, CancellationToken cancellationToken)
     {
         var session = await SessionAsync(request.SessionId, request.PersonaId, principal, sessions, cancellationToken);
+
+        // The customer's answer to a proposed action (confirmation_required): "confirm" or "cancel" with metadata.confirmation_id.
+        // Only the customer's own token or portal session may give it; an integrator's API key gets a 404.
+        if (request.Action is "confirm" or "cancel" && request.Metadata?["confirmation_id"] is JsonValue id && Guid.TryParse(id.ToString(), out var confirmationId))
+        {
+            var (_, answer) = await conversations.AnswerConfirmationAsync(session, confirmationId, request.Action == "confirm", principal, "gateway", cancellationToken);
+            return TypedResults.Ok(new SessionEventResponse(session.Id, answer.Sequence.ToString(CultureInfo.InvariantCulture)));
+        }
+
         var inbound = await conversations.SendAsync(session, EventTypes.Action, request.Action!, IdempotencyKey(http), cancellationToken,
             new JsonObject { ["metadata"] = request.Metadata?.DeepClone() });
         return TypedResults.Ok(new SessionEventResponse(session.Id, inbound.Sequence.ToString(CultureInfo.InvariantCulture)));

@@ -173,6 +173,45 @@ public sealed class CardActionTests(VirtualBankerFactory factory) : IClassFixtur
         Assert.Equal(ConfirmationStatus.Executed, (await db.Confirmations.AsNoTracking().SingleAsync(c => c.Id == id)).Status);
     }
 
+    [Fact]
+    public async Task Gateway_ConfirmAction_RunsTheProposedAction()
+    {
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+        var sent = await client.PostAsJsonAsync("/v1/session/message", new { message = "Freeze my debit card" });
+        var sessionId = (await JsonAsync(sent)).GetProperty("session_id").GetString();
+        var confirmation = await EventuallyAsync(async db => await db.Confirmations.AsNoTracking().FirstOrDefaultAsync(c => c.SessionId == sessionId));
+        Assert.Equal(CardStatus.Active, await StatusAsync(fixture.DebitCardId));
+
+        object Answer(string action) => new { session_id = sessionId, action, metadata = new { confirmation_id = confirmation.Id } };
+        var confirmed = await client.PostAsJsonAsync("/v1/session/action", Answer("confirm"));
+        var again = await client.PostAsJsonAsync("/v1/session/action", Answer("cancel"));
+
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(CardStatus.Frozen, await EventuallyAsync(async db =>
+            await db.Cards.AsNoTracking().Where(c => c.Id == fixture.DebitCardId && c.Status == CardStatus.Frozen).Select(c => (CardStatus?)c.Status).FirstOrDefaultAsync()));
+    }
+
+    /// <summary>Polls the database until <paramref name="read"/> finds something (the agent runs after the HTTP answer), for up to 10 s.</summary>
+    private async Task<T> EventuallyAsync<T>(Func<VirtualBankerDbContext, Task<T?>> read)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            await using (var scope = Scope(out var db))
+            {
+                if (await read(db) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("Nothing found within 10 s.");
+    }
+
     private async Task<CardStatus> StatusAsync(Guid cardId)
     {
         await using var scope = Scope(out var db);
