@@ -35,7 +35,7 @@ start_throwaway_postgres() {
   PG_BIN=$bin
   "${run[@]}" "$bin/initdb" -D "$PG_TMP/data" -U vb -A trust --no-sync -E UTF8 >"$PG_TMP/initdb.log" 2>&1
   "${run[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP -c fsync=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_TMP -c fsync=off -c full_page_writes=off -c max_connections=500" start >/dev/null
   export VB_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=vb;Database=postgres;Pooling=true"
   echo "test.sh: throwaway PostgreSQL on 127.0.0.1:$PG_PORT"
 }

@@ -40,12 +40,12 @@ internal sealed class DisputeConfiguration : IEntityTypeConfiguration<Dispute>
 
 /// <summary>
 /// Human-readable references: a prefix, six random Crockford base-32 characters (no I, L, O or U to misread) and a check
-/// character (the characters' values, weighted by position, mod 37) that catches a mistyped or swapped character.
+/// character from the same alphabet (the characters' values weighted by position, mod 31, a prime), which catches most
+/// mistyped or swapped characters and stays easy to read out.
 /// </summary>
 public static class References
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    private const string CheckAlphabet = Alphabet + "*~$=U";
 
     public static string New(string prefix)
     {
@@ -55,8 +55,11 @@ public static class References
             body[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
         }
 
-        return $"{prefix}-{body}{Check(body)}";
+        return WithCheck(prefix, body);
     }
+
+    /// <summary>A reference from its prefix and six-character body, with the body's check character.</summary>
+    public static string WithCheck(string prefix, ReadOnlySpan<char> body) => $"{prefix}-{body}{Check(body)}";
 
     /// <summary>A tenant's reference prefix: the initials of its id's words ("demo-bank" → "DB"), or its first two letters.</summary>
     public static string PrefixFor(string tenantId)
@@ -74,6 +77,6 @@ public static class References
             sum += (i + 1) * Alphabet.IndexOf(body[i], StringComparison.Ordinal);
         }
 
-        return CheckAlphabet[sum % 37];
+        return Alphabet[sum % 31];
     }
 }
