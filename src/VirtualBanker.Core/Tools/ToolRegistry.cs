@@ -38,6 +38,8 @@ public static class ToolNames
 /// </summary>
 public sealed class ToolDefinition
 {
+    private readonly Lazy<AIFunction> _function;
+
     internal ToolDefinition(string name, string capsule, MethodInfo method, bool isAction)
     {
         Name = name;
@@ -47,10 +49,15 @@ public sealed class ToolDefinition
         ResultType = method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
             ? method.ReturnType.GetGenericArguments()[0]
             : method.ReturnType;
-        var options = new AIFunctionFactoryOptions { Name = name, SerializerOptions = ToolRegistry.SerializerOptions };
-        Function = method.IsStatic
-            ? AIFunctionFactory.Create(method, target: null, options)
-            : AIFunctionFactory.Create(method, arguments => ToolRun.Of(arguments).Target(method.DeclaringType!), options);
+        // Built at the first agent run, not when the list is first read (settings validation, the seed): a server that
+        // answers no chat (or not yet) holds no schemas.
+        _function = new(() =>
+        {
+            var options = new AIFunctionFactoryOptions { Name = name, SerializerOptions = ToolRegistry.SerializerOptions };
+            return method.IsStatic
+                ? AIFunctionFactory.Create(method, target: null, options)
+                : AIFunctionFactory.Create(method, arguments => ToolRun.Of(arguments).Target(method.DeclaringType!), options);
+        });
     }
 
     public string Name { get; }
@@ -61,7 +68,7 @@ public sealed class ToolDefinition
     /// <summary>The record the tool returns: what the builtin assistant reads its answers from.</summary>
     public Type ResultType { get; }
 
-    internal AIFunction Function { get; }
+    internal AIFunction Function => _function.Value;
 }
 
 /// <summary>
