@@ -36,23 +36,44 @@ internal sealed record ChatDialect(string MessageType, string ContentField, bool
 internal static class ChatSocket
 {
     /// <summary>
-    /// Runs the socket until the client leaves. Call it after <see cref="ConversationSockets.RejectUnlessWebSocketAsync"/>
-    /// and after the session is found, so that a refusal is still an HTTP answer. <paramref name="session"/> is the socket's
-    /// one session, followed from <paramref name="after"/>; with a per-frame dialect it is null and
-    /// <paramref name="sessionOf"/> finds each frame's session, followed from its first use.
+    /// Runs the socket until the client leaves. A plain HTTP request is refused first (400, no side effect). A socket of
+    /// one session finds it with <paramref name="open"/> (its session and the id to stream from when the client does not
+    /// resume; refusals are HTTP answers, before the upgrade); a socket of several sessions finds each frame's with
+    /// <paramref name="sessionOf"/> and follows it from its first use.
     /// </summary>
-    public static async Task RunAsync(HttpContext context, ICurrentPrincipal principal, ChatDialect dialect, Session? session, long after,
+    /// <remarks>
+    /// This is the socket's only long-lived frame: endpoints return its task instead of awaiting it, and
+    /// <paramref name="open"/> is let go once used. Thousands of sockets are idle, and each byte they hold counts.
+    /// </remarks>
+    public static async Task RunAsync(HttpContext context, ICurrentPrincipal principal, ChatDialect dialect,
+        Func<IServiceProvider, CancellationToken, Task<(Session Session, long Current)>>? open,
         Func<IServiceProvider, JsonObject, CancellationToken, Task<Session>>? sessionOf = null)
     {
+        if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
+        {
+            return;
+        }
+
         var services = context.RequestServices;
+        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        var resume = ConversationSockets.ResumePoint(context.Request);
+        Session? session = null;
+        var after = 0L;
+        if (open is not null)
+        {
+            // Each database use in a scope of its own: the socket outlives the request's services (see InScopeAsync).
+            (session, after) = await ConversationSockets.InScopeAsync(scopes, s => open(s, context.RequestAborted));
+            after = resume ?? after;
+            open = null;
+        }
+
         using var accepted = await ConversationSockets.AcceptAsync(context, principal);
         if (accepted is null)
         {
             return;
         }
 
-        services.GetRequiredService<MetricsCollector>().RecordWebSocketConnect(reconnect: ConversationSockets.ResumePoint(context.Request) is not null);
-        var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        services.GetRequiredService<MetricsCollector>().RecordWebSocketConnect(reconnect: resume is not null);
         var stream = services.GetRequiredService<ConversationStream>();
         var channel = accepted.Channel;
         using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)

@@ -65,26 +65,17 @@ internal static class ChatEndpoints
     /// parameter; user_id, when given, must be the caller's own. A reconnect passes last_event_id (or
     /// Last-Event-ID) and first receives what it missed.
     /// </summary>
-    public static async Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes)
-    {
-        if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
+    public static Task ChatSocketAsync(HttpContext context, ICurrentPrincipal principal) =>
+        ChatSocket.RunAsync(context, principal, ChatDialect.Customer, async (services, cancellationToken) =>
         {
-            return;
-        }
+            if (context.Request.Query.TryGetValue("user_id", out var asked) && !string.Equals(asked, principal.UserId?.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new AppException(AppError.Forbidden("user_id must be your own."));
+            }
 
-        if (context.Request.Query.TryGetValue("user_id", out var asked) && !string.Equals(asked, principal.UserId?.ToString(), StringComparison.OrdinalIgnoreCase))
-        {
-            await ErrorRenderer.WriteAsync(context, AppError.Forbidden("user_id must be your own."));
-            return;
-        }
-
-        var (session, current) = await ConversationSockets.InScopeAsync(scopes, async services =>
-        {
-            var session = await SessionAsync(principal, services.GetRequiredService<ChatSessionService>(), context.RequestAborted);
+            var session = await SessionAsync(principal, services.GetRequiredService<ChatSessionService>(), cancellationToken);
             return (session, services.GetRequiredService<ConversationService>().CurrentId(session));
         });
-        await ChatSocket.RunAsync(context, principal, ChatDialect.Customer, session, ConversationSockets.ResumePoint(context.Request) ?? current);
-    }
 
     private static Task<Session> SessionAsync(ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken) =>
         principal.IsSessionToken

@@ -69,21 +69,12 @@ internal static class TriggerEndpoints
     /// Real-time text chat of contract 003. Client frames: <c>{"type":"message","content":"Hello","user_id":"..."}</c>
     /// or <c>{"type":"ping"}</c>; server frames are the pipeline's events (chat_start, chat_chunk, chat_end, error).
     /// </summary>
-    public static async Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes)
-    {
-        if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
-        {
-            return;
-        }
-
-        // Each database use in a scope of its own: the socket outlives the request's services (see InScopeAsync).
-        var (session, current) = await ConversationSockets.InScopeAsync(scopes, async services =>
+    public static Task ChatSocketAsync(string sessionId, HttpContext context, ICurrentPrincipal principal) =>
+        ChatSocket.RunAsync(context, principal, ChatDialect.Management, async (services, cancellationToken) =>
         {
             var conversations = services.GetRequiredService<ConversationService>();
-            var session = await services.GetRequiredService<ChatSessionService>().GetOrCreateExternalAsync(principal.TenantId!, sessionId, null, null, context.RequestAborted);
+            var session = await services.GetRequiredService<ChatSessionService>().GetOrCreateExternalAsync(principal.TenantId!, sessionId, null, null, cancellationToken);
             conversations.EnsureOpen(session);
             return (session, conversations.CurrentId(session));
         });
-        await ChatSocket.RunAsync(context, principal, ChatDialect.Management, session, ConversationSockets.ResumePoint(context.Request) ?? current);
-    }
 }

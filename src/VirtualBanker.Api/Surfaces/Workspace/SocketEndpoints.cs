@@ -21,20 +21,12 @@ internal static class SocketEndpoints
     /// its session (the user's own; their default chat session when omitted); the socket streams every
     /// session it has been used with, each server frame carrying its session_id.
     /// </summary>
-    public static async Task WorkspaceSocketAsync(HttpContext context, ICurrentPrincipal principal)
-    {
-        if (await ConversationSockets.RejectUnlessWebSocketAsync(context))
-        {
-            return;
-        }
-
-        var userId = principal.UserId!.Value;
-        await ChatSocket.RunAsync(context, principal, ChatDialect.Workspace, session: null, after: 0, async (services, frame, cancellationToken) =>
+    public static Task WorkspaceSocketAsync(HttpContext context, ICurrentPrincipal principal) =>
+        ChatSocket.RunAsync(context, principal, ChatDialect.Workspace, open: null, async (services, frame, cancellationToken) =>
         {
             var sessions = services.GetRequiredService<ChatSessionService>();
             return frame.Text("session_id") is { } sessionId
                 ? await sessions.GetForCallerAsync(sessionId, principal, cancellationToken)
-                : await sessions.GetOrCreateCustomerSessionAsync(userId, cancellationToken);
+                : await sessions.GetOrCreateCustomerSessionAsync(principal.UserId!.Value, cancellationToken);
         });
-    }
 }
