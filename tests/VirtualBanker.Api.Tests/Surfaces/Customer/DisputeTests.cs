@@ -100,6 +100,12 @@ public sealed class DisputeTests(VirtualBankerFactory factory) : IClassFixture<V
         Assert.Matches("^DB-", listed.GetProperty("reference").GetString());
         Assert.Equal("high", listed.GetProperty("priority").GetString());
         Assert.Contains(listed.GetProperty("reference").GetString()!, ticket, StringComparison.Ordinal);
+
+        // Another customer sees neither the ticket nor the dispute.
+        var other = await CustomerFixture.CreateAsync(factory);
+        using var otherClient = factory.CreateClient(other.AccessToken);
+        Assert.Empty((await JsonAsync(await otherClient.GetAsync("/api/tickets"))).GetProperty("tickets").EnumerateArray());
+        Assert.Empty((await JsonAsync(await otherClient.GetAsync("/api/disputes"))).GetProperty("disputes").EnumerateArray());
     }
 
     private async Task<Guid> AlertAsync(Guid userId, string merchant)

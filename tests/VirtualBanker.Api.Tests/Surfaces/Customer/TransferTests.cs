@@ -111,6 +111,13 @@ public sealed class TransferTests(VirtualBankerFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.BadRequest, badName.StatusCode);
         Assert.Single((await JsonAsync(await client.GetAsync("/api/payees"))).GetProperty("payees").EnumerateArray());
 
+        // Another customer neither sees this payee nor pays it.
+        var other = await CustomerFixture.CreateAsync(factory);
+        using var otherClient = factory.CreateClient(other.AccessToken);
+        var (othersChecking, _, _) = await AccountsAsync(other.UserId);
+        Assert.Empty((await JsonAsync(await otherClient.GetAsync("/api/payees"))).GetProperty("payees").EnumerateArray());
+        Assert.Equal(HttpStatusCode.NotFound, (await otherClient.PostAsJsonAsync("/api/transfers", new { from_account_id = othersChecking, payee_id = payee, amount = 1m })).StatusCode);
+
         // A daily limit of 3,000 for payments to payees (transfers between own accounts do not count).
         using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
         (await admin.PutAsJsonAsync("/api/v1/clients/demo-bank", new { settings = new { policy = new { daily_transfer_limit = 3000 } } })).EnsureSuccessStatusCode();
