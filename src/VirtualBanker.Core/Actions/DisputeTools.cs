@@ -106,9 +106,21 @@ public sealed class DisputeTools(DisputeService disputes, VirtualBankerDbContext
         };
     }
 
-    /// <summary>The merchant is named by the hint ("Luxe") or in it ("I didn't make the Luxe Watches purchase").</summary>
-    private static bool Mentions(string merchant, string hint) =>
-        merchant.Contains(hint.Trim(), StringComparison.OrdinalIgnoreCase) || hint.Contains(merchant, StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// The merchant is named by the hint ("Luxe") or in it, by its first word at least ("I didn't make the Luxe Watches
+    /// purchase" for "Luxe Watches Geneva"). Fuzzier matching over the customer's own merchants is the NLU's (#23).
+    /// </summary>
+    private static bool Mentions(string merchant, string hint)
+    {
+        if (merchant.Contains(hint.Trim(), StringComparison.OrdinalIgnoreCase) || hint.Contains(merchant, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var first = merchant.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(w => w.Length >= 3 && !w.Equals("the", StringComparison.OrdinalIgnoreCase));
+        return first is not null && System.Text.RegularExpressions.Regex.IsMatch(hint, $@"\b{System.Text.RegularExpressions.Regex.Escape(first)}\b",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+    }
 
     private static string Payment(string merchant, long amountMinor, DateTime when) =>
         $"{(-amountMinor / 100m).ToString("$#,##0.00", CultureInfo.InvariantCulture)} payment to {merchant} on {when.ToString("d MMM", CultureInfo.InvariantCulture)}";

@@ -108,6 +108,19 @@ public sealed class DisputeTests(VirtualBankerFactory factory) : IClassFixture<V
         Assert.Empty((await JsonAsync(await otherClient.GetAsync("/api/disputes"))).GetProperty("disputes").EnumerateArray());
     }
 
+    [Fact]
+    public async Task Assistant_FindsTheAlert_ByTheMerchantsFirstWord()
+    {
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var client = factory.CreateClient(fixture.AccessToken);
+        await AlertAsync(fixture.UserId, "Parkview Apartments");
+        await AlertAsync(fixture.UserId, "Netflix");
+
+        var offer = await CustomerFixture.AskAsync(client, "I didn't make the Parkview payment");
+
+        Assert.StartsWith("Report the $1,200.00 payment to Parkview Apartments on ", offer, StringComparison.Ordinal);
+    }
+
     private async Task<Guid> AlertAsync(Guid userId, string merchant)
     {
         await using var scope = Scope(out var db);
