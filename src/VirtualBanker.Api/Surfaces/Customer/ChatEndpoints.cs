@@ -1,14 +1,11 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Conversations;
-using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
-using VirtualBanker.Core.Observability;
 using VirtualBanker.Core.Sessions;
 
 namespace VirtualBanker.Api.Surfaces.Customer;

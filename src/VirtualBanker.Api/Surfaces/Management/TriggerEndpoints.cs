@@ -1,9 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Conversations;
-using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Realtime;

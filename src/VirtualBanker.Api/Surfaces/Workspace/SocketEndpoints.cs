@@ -1,8 +1,5 @@
-using System.Text.Json.Nodes;
 using VirtualBanker.Api.Hosting;
-using VirtualBanker.Core.Conversations;
 using VirtualBanker.Core.Data;
-using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Sessions;
 
