@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Data;
-using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 
@@ -224,13 +223,7 @@ public sealed class CardActionTests(VirtualBankerFactory factory) : IClassFixtur
         return await db.ActionAudits.CountAsync(a => a.UserId == userId && a.Result == result);
     }
 
-    private AsyncServiceScope Scope(out VirtualBankerDbContext db)
-    {
-        var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("demo-bank");
-        db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
-        return scope;
-    }
+    private AsyncServiceScope Scope(out VirtualBankerDbContext db) => CustomerFixture.Database(factory, out db);
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    private static Task<JsonElement> JsonAsync(HttpResponseMessage response) => CustomerFixture.JsonAsync(response);
 }

@@ -66,6 +66,17 @@ public sealed record CustomerFixture(Guid UserId, string AccessToken, Guid Check
         return new CustomerFixture(userId, body.GetProperty("access_token").GetString()!, checking.Id, debitCard.Id, creditCard.Id, email);
     }
 
+    /// <summary>A scope of the server's services in the demo tenant, for reading and arranging the database directly.</summary>
+    public static AsyncServiceScope Database(VirtualBankerFactory factory, out VirtualBankerDbContext db)
+    {
+        var scope = factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("demo-bank");
+        db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
+        return scope;
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
     /// <summary>The assistant's answer to one message (POST /api/ai/chat, contract 001).</summary>
     public static async Task<string> AskAsync(HttpClient client, string message) =>
         JsonDocument.Parse(await (await client.PostAsJsonAsync("/api/ai/chat", new { message })).Content.ReadAsStringAsync())

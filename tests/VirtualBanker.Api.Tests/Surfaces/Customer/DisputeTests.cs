@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Data;
-using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 
@@ -137,13 +136,7 @@ public sealed class DisputeTests(VirtualBankerFactory factory) : IClassFixture<V
         return (await db.Transactions.FirstAsync(t => t.UserId == userId && t.Merchant == merchant)).Id;
     }
 
-    private AsyncServiceScope Scope(out VirtualBankerDbContext db)
-    {
-        var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("demo-bank");
-        db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
-        return scope;
-    }
+    private AsyncServiceScope Scope(out VirtualBankerDbContext db) => CustomerFixture.Database(factory, out db);
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    private static Task<JsonElement> JsonAsync(HttpResponseMessage response) => CustomerFixture.JsonAsync(response);
 }

@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Data;
-using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 
@@ -217,13 +216,7 @@ public sealed class TransferTests(VirtualBankerFactory factory) : IClassFixture<
         return await db.Accounts.Where(a => a.Id == accountId).Select(a => a.BalanceMinor).SingleAsync();
     }
 
-    private AsyncServiceScope Scope(out VirtualBankerDbContext db)
-    {
-        var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().UseTenant("demo-bank");
-        db = scope.ServiceProvider.GetRequiredService<VirtualBankerDbContext>();
-        return scope;
-    }
+    private AsyncServiceScope Scope(out VirtualBankerDbContext db) => CustomerFixture.Database(factory, out db);
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    private static Task<JsonElement> JsonAsync(HttpResponseMessage response) => CustomerFixture.JsonAsync(response);
 }
