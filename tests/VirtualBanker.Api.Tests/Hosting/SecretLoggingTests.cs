@@ -11,6 +11,12 @@ namespace VirtualBanker.Api.Tests.Hosting;
 /// <summary>After a full sign-in life cycle, no token, refresh token, API-key secret or password appears in any log line or anywhere in the database.</summary>
 public sealed class SecretLoggingTests(VirtualBankerFactory factory) : IClassFixture<VirtualBankerFactory>
 {
+    /// <summary>
+    /// A JWT: base64url JSON header and payload (both start with <c>eyJ</c>, "{\"") joined by a dot. "eyJ" alone also turns
+    /// up by chance inside random base64url values (token hashes, keys): one of session 12's runs failed on such a hash.
+    /// </summary>
+    private const string Jwt = @"eyJ[A-Za-z0-9_-]*\.eyJ";
+
     [Fact]
     public async Task AuthLifeCycle_WritesNoSecretToTheLogs()
     {
@@ -39,7 +45,7 @@ public sealed class SecretLoggingTests(VirtualBankerFactory factory) : IClassFix
         var dump = await DumpDatabaseAsync();
 
         Assert.NotEmpty(factory.Logs);
-        Assert.DoesNotContain("eyJ", logs, StringComparison.Ordinal);
+        Assert.DoesNotMatch(Jwt, logs);
         Assert.DoesNotContain(password, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(refresh, logs, StringComparison.Ordinal);
         Assert.DoesNotContain("BankBot2026!", logs, StringComparison.Ordinal);
@@ -47,7 +53,8 @@ public sealed class SecretLoggingTests(VirtualBankerFactory factory) : IClassFix
         Assert.DoesNotContain(keySecret, logs, StringComparison.Ordinal);
 
         Assert.Contains("quiet@bankbot.dev", dump, StringComparison.Ordinal); // the dump does hold the data
-        foreach (var secret in new[] { "eyJ", password, refresh, keySecret, VirtualBankerFactory.AdminPassword, "BankBot2026!" })
+        Assert.DoesNotMatch(Jwt, dump);
+        foreach (var secret in new[] { password, refresh, keySecret, VirtualBankerFactory.AdminPassword, "BankBot2026!" })
         {
             Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
         }
