@@ -25,7 +25,7 @@ public sealed class CardTools(CardService cards, ToolRun run) : IActionTool
         [Description("Which card: its id, its last four digits, or 'debit' or 'credit'")] string? card = null, CancellationToken cancellationToken = default)
     {
         var chosen = await ResolveAsync(ToolNames.FreezeCard, card, cancellationToken);
-        var view = await cards.FreezeAsync(Context(), chosen.Id, cancellationToken);
+        var view = await cards.FreezeAsync(run.ActionContext(), chosen.Id, cancellationToken);
         return new CardActionResult("frozen", chosen.Label, view.Status);
     }
 
@@ -34,7 +34,7 @@ public sealed class CardTools(CardService cards, ToolRun run) : IActionTool
         [Description("Which card: its id, its last four digits, or 'debit' or 'credit'")] string? card = null, CancellationToken cancellationToken = default)
     {
         var chosen = await ResolveAsync(ToolNames.UnfreezeCard, card, cancellationToken);
-        var view = await cards.UnfreezeAsync(Context(), chosen.Id, cancellationToken);
+        var view = await cards.UnfreezeAsync(run.ActionContext(), chosen.Id, cancellationToken);
         return new CardActionResult("unfrozen", chosen.Label, view.Status);
     }
 
@@ -45,7 +45,7 @@ public sealed class CardTools(CardService cards, ToolRun run) : IActionTool
         CancellationToken cancellationToken = default)
     {
         var chosen = await ResolveAsync(ToolNames.ReportLostCard, card, cancellationToken);
-        var result = await cards.ReportLostAsync(Context(), chosen.Id, stolen, cancellationToken);
+        var result = await cards.ReportLostAsync(run.ActionContext(), chosen.Id, stolen, cancellationToken);
         return new CardActionResult(stolen ? "reported_stolen" : "reported_lost", chosen.Label, result.Card.Status, $"{result.Replacement.Type} card ending {result.Replacement.Last4}");
     }
 
@@ -73,8 +73,6 @@ public sealed class CardTools(CardService cards, ToolRun run) : IActionTool
             _ => $"Report your {card.Label} {(stolen ? "stolen" : "lost")}: it will be blocked for good and a replacement card issued",
         }, normalized);
     }
-
-    private ActionContext Context() => new(run.UserId, run.UserId, run.Channel, run.Approved?.Id.ToString());
 
     private async Task<Card> ResolveAsync(string action, string? hint, CancellationToken cancellationToken)
     {

@@ -25,7 +25,7 @@ public sealed class DisputeTools(DisputeService disputes, VirtualBankerDbContext
         CancellationToken cancellationToken = default)
     {
         var (alertId, payment) = await AlertAsync(alert, cancellationToken);
-        var result = await disputes.ResolveAlertAsync(Context(), alertId, genuine, cancellationToken);
+        var result = await disputes.ResolveAlertAsync(run.ActionContext(), alertId, genuine, cancellationToken);
         return new FraudVerdictResult(result.Status, payment, [.. result.FrozenCards.Select(c => $"{c.Type} card ending {c.Last4}")], result.Dispute?.Reference);
     }
 
@@ -36,7 +36,7 @@ public sealed class DisputeTools(DisputeService disputes, VirtualBankerDbContext
         CancellationToken cancellationToken = default)
     {
         var (transactionId, payment) = await PaymentAsync(transaction, cancellationToken);
-        var dispute = await disputes.OpenAsync(Context(), transactionId, reason, cancellationToken);
+        var dispute = await disputes.OpenAsync(run.ActionContext(), transactionId, reason, cancellationToken);
         return new DisputeResult(dispute.Reference, payment, dispute.Status);
     }
 
@@ -64,8 +64,6 @@ public sealed class DisputeTools(DisputeService disputes, VirtualBankerDbContext
             return ActionProposal.Refused(ex.Error.Message);
         }
     }
-
-    private ActionContext Context() => new(run.UserId, run.UserId, run.Channel, run.Approved?.Id.ToString());
 
     private async Task<(Guid Id, string Payment)> AlertAsync(string? hint, CancellationToken cancellationToken)
     {

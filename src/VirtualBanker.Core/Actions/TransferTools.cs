@@ -69,7 +69,7 @@ public sealed class TransferTools(TransferService transfers, VirtualBankerDbCont
 
     private async Task<TransferToolResult> RunAsync(Plan plan, string? memo, CancellationToken cancellationToken)
     {
-        var result = await transfers.TransferAsync(new ActionContext(run.UserId, run.UserId, run.Channel, run.Approved?.Id.ToString()),
+        var result = await transfers.TransferAsync(run.ActionContext(),
             new TransferRequest(plan.From.Id, plan.To?.Id, plan.Payee?.Id, (long)Math.Round(plan.Amount * 100m), memo), cancellationToken);
         return new TransferToolResult(plan.To?.Type == AccountType.Credit ? "card_paid" : "moved", plan.Amount, plan.From.Name, plan.ToName, result.Balances);
     }

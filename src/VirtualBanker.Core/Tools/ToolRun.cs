@@ -28,6 +28,12 @@ public sealed class ToolRun(IServiceProvider services, Guid userId, string sessi
     /// <summary>The confirmation whose action ran in this run.</summary>
     public Confirmation? Executed { get; set; }
 
+    /// <summary>
+    /// Who acts for whom in the action running now: the customer, over the run's channel, under the confirmation's id as
+    /// idempotency key, so a run redelivered after a crash replays the action's first result instead of acting twice.
+    /// </summary>
+    internal ActionContext ActionContext() => new(UserId, UserId, Channel, Executed?.Id.ToString());
+
     internal object Target(Type type)
     {
         lock (_targets)

@@ -116,6 +116,11 @@ public sealed class CardActionTests(VirtualBankerFactory factory) : IClassFixtur
         Assert.Equal("freeze_card", done.Single(f => f["type"]!.GetValue<string>() == "tool_result")["name"]!.GetValue<string>());
         Assert.Equal(CardStatus.Frozen, await StatusAsync(fixture.CreditCardId));
         Assert.Equal(CardStatus.Active, await StatusAsync(fixture.DebitCardId));
+        await using (var scope = Scope(out var db))
+        {
+            // The confirmation's id is the action's idempotency key: a run redelivered after a crash replays, never acts twice.
+            Assert.Equal(required["confirmation_id"]!.GetValue<string>(), (await db.ActionAudits.SingleAsync(a => a.UserId == fixture.UserId)).IdempotencyKey);
+        }
 
         // The same confirmation cannot be used twice.
         await ChatTests.SendAsync(socket, new { type = "confirm", confirmation_id = required["confirmation_id"]!.GetValue<string>() });
