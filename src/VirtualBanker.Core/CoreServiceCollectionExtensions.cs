@@ -66,6 +66,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Actions.TransferService>();
         services.AddScoped<Actions.DisputeService>();
         services.AddScoped<Actions.ConfirmationService>();
+        services.AddScoped<Knowledge.KnowledgeBase>();
 
         services.TryAddSingleton<IEventBus, InProcessEventBus>();
         services.TryAddSingleton<IConversationRelay, SingleNodeRelay>();

@@ -14,10 +14,10 @@ public static partial class Affirmation
         return Yes().IsMatch(normalized) ? true : No().IsMatch(normalized) ? false : null;
     }
 
-    [GeneratedRegex(@"^(yes|yeah|yep|yup|y|sure|ok|okay|confirm|confirmed|correct|go ahead|do it|please do|yes please|yes go ahead|yes do it|yes confirm|ok go ahead|sí|si|ja)( please| thanks| thank you)?$")]
+    [GeneratedRegex(@"^(yes|yeah|yep|yup|y|sure|ok|okay|confirm|confirmed|correct|go ahead|do it|please do|yes please|yes go ahead|yes do it|yes confirm|ok go ahead|sí|si|ja|oui|claro|vale|genau|por favor|sí por favor|ja bitte|oui merci)( please| thanks| thank you)?$")]
     private static partial Regex Yes();
 
-    [GeneratedRegex(@"^(no|nope|nah|n|cancel|stop|don't|dont|do not|no thanks|no thank you|no cancel|no don't|never mind|nevermind|nein)( please| thanks| thank you)?$")]
+    [GeneratedRegex(@"^(no|nope|nah|n|cancel|stop|don't|dont|do not|no thanks|no thank you|no cancel|no don't|never mind|nevermind|nein|non|no gracias|nein danke|non merci)( please| thanks| thank you)?$")]
     private static partial Regex No();
 
     [GeneratedRegex(@"[.!?,;:]+")]

@@ -16,7 +16,7 @@ namespace VirtualBanker.Core.Agents;
 public class ChatClientFactory(
     MetricsCollector metrics, ILoggerFactory loggers, TimeProvider clock, IOptions<NluOptions>? nlu = null, Identity.ISecretProtector? protector = null)
 {
-    private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => Task.Run(() => TrainClassifier(nlu?.Value ?? new NluOptions())));
+    private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => Classifier(nlu?.Value ?? new NluOptions()));
 
     // Built once and shared by every run: the pipelines are stateless per call. An openai profile's client is
     // rebuilt when the profile changes (a new UpdatedAt), so an admin's edit applies to the next message.
@@ -65,23 +65,17 @@ public class ChatClientFactory(
             .UseOpenTelemetry(loggers, MetricsCollector.MeterName)
             .Build();
 
-    /// <summary>The project's own examples plus any <c>text,category</c> CSVs named in <c>Nlu:TrainingFiles</c>.</summary>
-    private static IntentClassifier TrainClassifier(NluOptions options)
+    /// <summary>Banking77 and the project's own examples, plus any <c>text,category</c> CSVs named in <c>Nlu:TrainingFiles</c>.</summary>
+    private static Task<IntentClassifier> Classifier(NluOptions options)
     {
-        using var builtin = IntentClassifier.OpenBuiltinExamples();
-        var examples = IntentClassifier.LoadCsv(builtin).ToList();
+        var examples = IntentClassifier.BuiltinExamples();
         foreach (var file in options.TrainingFiles)
         {
             using var stream = File.OpenRead(file);
             examples.AddRange(IntentClassifier.LoadCsv(stream));
         }
 
-        var classifier = IntentClassifier.Train(examples);
-
-        // Training leaves tens of MiB of garbage behind, once. An aggressive collection hands that memory back
-        // to the system now instead of keeping it committed for the life of the process.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        return classifier;
+        return IntentModelCache.GetAsync(examples, options.ModelCacheDirectory);
     }
 
     /// <summary>Counts each provider call, its failures and its latency to the first streamed update.</summary>
@@ -145,4 +139,7 @@ public sealed class NluOptions
 
     /// <summary>Extra <c>text,category</c> CSV files the builtin classifier also learns from.</summary>
     public string[] TrainingFiles { get; set; } = [];
+
+    /// <summary>Where trained classifiers are kept between starts (one file per training set, about 10 MiB).</summary>
+    public string ModelCacheDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "virtualbanker-nlu");
 }

@@ -20,7 +20,7 @@ internal sealed class FallbackChatClient(IChatClient primary, IChatClient fallba
         var history = messages as IList<ChatMessage> ?? [.. messages];
         using var firstUpdate = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         firstUpdate.CancelAfter(firstUpdateTimeout);
-        var updates = primary.GetStreamingResponseAsync(history, options, firstUpdate.Token).GetAsyncEnumerator(firstUpdate.Token);
+        var updates = primary.GetStreamingResponseAsync(history, WithoutRun(options), firstUpdate.Token).GetAsyncEnumerator(firstUpdate.Token);
         ChatResponseUpdate? first = null;
         var failed = false;
         try
@@ -62,6 +62,19 @@ internal sealed class FallbackChatClient(IChatClient primary, IChatClient fallba
                 yield return updates.Current;
             }
         }
+    }
+
+    /// <summary>The run is for the builtin assistant only: a remote provider never gets it, whatever it does with extra options.</summary>
+    private static ChatOptions? WithoutRun(ChatOptions? options)
+    {
+        if (options?.AdditionalProperties?.ContainsKey(Builtin.BuiltinChatClient.RunKey) != true)
+        {
+            return options;
+        }
+
+        var copy = options.Clone();
+        copy.AdditionalProperties = new(options.AdditionalProperties.Where(p => p.Key != Builtin.BuiltinChatClient.RunKey).ToDictionary());
+        return copy;
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) => primary.GetService(serviceType, serviceKey);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Agents;
+using VirtualBanker.Core.Agents.Builtin;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Tenancy;
@@ -217,7 +218,9 @@ public sealed partial class AgentRunner(
             await SayAsync($"Okay, I've cancelled that. Nothing was changed ({Lower(decided!.Summary)}).");
         }
 
-        var updates = client?.GetStreamingResponseAsync(messages, new ChatOptions { Tools = [.. tools] }, cancellationToken) ?? AsyncEnumerable.Empty<ChatResponseUpdate>();
+        // The builtin assistant reads the run for the customer's own words (their merchants); other providers ignore it.
+        var chatOptions = new ChatOptions { Tools = [.. tools], AdditionalProperties = run is null ? null : new() { [BuiltinChatClient.RunKey] = run } };
+        var updates = client?.GetStreamingResponseAsync(messages, chatOptions, cancellationToken) ?? AsyncEnumerable.Empty<ChatResponseUpdate>();
         var calls = new Dictionary<string, string>(StringComparer.Ordinal);
         await foreach (var update in updates)
         {
@@ -325,7 +328,7 @@ public sealed partial class AgentRunner(
             ["summary"] = confirmation.Summary,
             ["expires_at"] = DateTime.SpecifyKind(confirmation.ExpiresAt, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture),
         }, null, cancellationToken, waitForCommit: false);
-        return $"{confirmation.Summary}. Shall I go ahead? Reply yes to confirm or no to cancel.";
+        return $"{confirmation.Summary}. {Answers.ConfirmationQuestion}";
     }
 
     private static string Channel(ConversationEvent inbound) => JsonNode.Parse(inbound.Payload)?["channel"]?.GetValue<string>() ?? "chat";

@@ -70,6 +70,7 @@ public sealed partial class DemoDataSeeder(
             },
         });
         db.CapsuleInstallations.AddRange(ToolCatalog.Capsules.Select(c => new CapsuleInstallation { TenantId = TenantId, CapsuleId = c.Id, InstalledAt = now }));
+        db.KnowledgeArticles.AddRange(Knowledge.KnowledgeBase.DemoArticles(TenantId, now));
         db.Agents.Add(new Agent
         {
             TenantId = TenantId,

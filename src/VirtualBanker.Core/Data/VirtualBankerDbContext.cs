@@ -48,6 +48,7 @@ public sealed class VirtualBankerDbContext(DbContextOptions<VirtualBankerDbConte
     public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
     public DbSet<TransferDay> TransferDays => Set<TransferDay>();
     public DbSet<Dispute> Disputes => Set<Dispute>();
+    public DbSet<Knowledge.KnowledgeArticle> KnowledgeArticles => Set<Knowledge.KnowledgeArticle>();
 
     internal TenantContext Tenant => _tenant ?? throw new InvalidOperationException("This context is not bound to a tenant scope: resolve it from a service scope.");
 

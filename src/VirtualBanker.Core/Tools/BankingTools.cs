@@ -21,7 +21,11 @@ public sealed record SpendingResult(string Period, decimal Total, IReadOnlyList<
 
 public sealed record CategorySpend(string Category, decimal Amount);
 
-public sealed record SavingsResult(decimal MonthlyIncome, decimal MonthlyExpenses, decimal Saved, double SavingsRatePct);
+public sealed record SavingsResult(decimal MonthlyIncome, decimal MonthlyExpenses, decimal Saved, double SavingsRatePct,
+    IReadOnlyList<CategorySpend> TopCategories, IReadOnlyList<UnusualCharge> Unusual);
+
+/// <summary>A charge that drove spending up: flagged as possible fraud, or a one-off well above the customer's usual payments.</summary>
+public sealed record UnusualCharge(string Merchant, decimal Amount, string Date, bool Flagged);
 
 public sealed record HealthResult(double OverallScore, string Explanation, IReadOnlyList<string> Improvements);
 
@@ -39,7 +43,7 @@ public sealed record TicketResult(Guid TicketId, string? Reference, string Subje
 /// The read tools an agent may call (listed in <see cref="ToolRegistry"/>), each a Core method over the run's customer
 /// only. The user id comes from the run, never from the model's arguments, so no prompt can widen the scope.
 /// </summary>
-public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbContext db, ToolRun run, TimeProvider clock)
+public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbContext db, Knowledge.KnowledgeBase knowledge, ToolRun run, TimeProvider clock)
 {
     private readonly Guid userId = run.UserId;
 
@@ -57,12 +61,13 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         return new AccountStatusResult(data.PendingFraudAlerts > 0 ? "active_review_pending" : "active", data.Accounts.Count, data.PendingFraudAlerts, Balances(data));
     }
 
-    [Description("Search the customer's transactions by merchant, category and period (e.g. 'this month', 'last 3 months').")]
+    [Description("Search the customer's transactions by merchant, category and period (e.g. 'this month', 'in September 2026', 'last 3 months').")]
     public async Task<TransactionSearchResult> SearchTransactionsAsync(
         [Description("Merchant name or part of it")] string? merchant = null,
         [Description("Category such as Groceries or Dining")] string? category = null,
-        [Description("Relative period such as 'last month'")] string? period = null,
+        [Description("Period such as 'last month', 'in September 2026', 'in Q3 2026'")] string? period = null,
         [Description("Maximum transactions to list, 1-20")] int limit = 10,
+        [Description("'largest' for the biggest payments first; newest first otherwise")] string? sort = null,
         CancellationToken cancellationToken = default)
     {
         var data = await customers.LoadRecentAsync(userId, cancellationToken);
@@ -70,11 +75,12 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         var found = data.Transactions
             .Where(t => t.Timestamp >= span.From && t.Timestamp <= span.To)
             .Where(t => merchant is null || t.Merchant.Contains(merchant, StringComparison.OrdinalIgnoreCase))
-            .Where(t => category is null || string.Equals(t.Category, category, StringComparison.OrdinalIgnoreCase))
-            .OrderByDescending(t => t.Timestamp)
-            .ToList();
-        return new TransactionSearchResult(span.Label, found.Count, Money(found.Sum(t => t.AmountMinor)),
-            [.. found.Take(Math.Clamp(limit, 1, 20)).Select(t => new FoundTransaction(t.Timestamp.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), t.Merchant, t.Category, Money(t.AmountMinor)))]);
+            .Where(t => category is null || string.Equals(t.Category, category, StringComparison.OrdinalIgnoreCase));
+        var ordered = sort == "largest"
+            ? found.Where(t => t.IsDebit && !t.IsTransfer).OrderBy(t => t.AmountMinor).ThenByDescending(t => t.Timestamp).ToList()
+            : found.OrderByDescending(t => t.Timestamp).ToList();
+        return new TransactionSearchResult(span.Label, ordered.Count, Money(ordered.Sum(t => t.AmountMinor)),
+            [.. ordered.Take(Math.Clamp(limit, 1, 20)).Select(t => new FoundTransaction(Day(t.Timestamp), t.Merchant, t.Category, Money(t.AmountMinor)))]);
     }
 
     [Description("Spending by category over a period (default: the last 30 days).")]
@@ -93,11 +99,23 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         return new SpendingResult(span.Label, spending.Sum(c => c.Amount), spending);
     }
 
-    [Description("Income, spending and savings rate over the last 30 days.")]
+    [Description("Income, spending and savings rate over the last 30 days, with what drove spending: the top categories and unusual charges.")]
     public async Task<SavingsResult> SavingsRateAsync(CancellationToken cancellationToken = default)
     {
-        var flow = CashFlow.Trailing30Days(await customers.LoadRecentAsync(userId, cancellationToken));
-        return new SavingsResult(Money(flow.IncomeMinor), Money(flow.ExpensesMinor), Money(flow.SavingsMinor), Math.Round(flow.SavingsRate * 100, 1));
+        var data = await customers.LoadRecentAsync(userId, cancellationToken);
+        var flow = CashFlow.Trailing30Days(data);
+        var recent = data.Since(data.Now.AddDays(-30)).Where(t => t.IsDebit).ToList();
+        var top = recent.GroupBy(t => t.Category).Select(g => new CategorySpend(g.Key, Money(-g.Sum(t => t.AmountMinor))))
+            .OrderByDescending(c => c.Amount).Take(3).ToList();
+
+        // Flagged: the customer's pending fraud alerts. One-offs: a merchant paid once in the data, for at least a tenth of the month's spending.
+        var flagged = (await customers.FraudAlertsAsync(userId, cancellationToken)).Where(a => a.Status == "pending" && a.Timestamp >= data.Now.AddDays(-30))
+            .Select(a => a.TransactionId).ToHashSet();
+        var paidOnce = data.External.Where(t => t.IsDebit).CountBy(t => t.Merchant).Where(p => p.Value == 1).Select(p => p.Key).ToHashSet();
+        var unusual = recent.Where(t => flagged.Contains(t.Id) || (paidOnce.Contains(t.Merchant) && -t.AmountMinor * 10 >= flow.ExpensesMinor))
+            .OrderBy(t => t.AmountMinor).Take(4)
+            .Select(t => new UnusualCharge(t.Merchant, Money(-t.AmountMinor), Day(t.Timestamp), flagged.Contains(t.Id))).ToList();
+        return new SavingsResult(Money(flow.IncomeMinor), Money(flow.ExpensesMinor), Money(flow.SavingsMinor), Math.Round(flow.SavingsRate * 100, 1), top, unusual);
     }
 
     [Description("The customer's financial health score (0-100) with an explanation and improvements.")]
@@ -171,10 +189,16 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         await db.Tickets.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt).Take(20)
             .Select(t => new TicketResult(t.Id, t.Reference, t.Subject, t.Priority, t.Status)).ToListAsync(cancellationToken);
 
-    [Description("Search the bank's frequently asked questions (cards, transfers, limits, fees, disputes, opening hours).")]
-    public static FaqResult SearchFaq([Description("The customer's question")] string query) => Faq.Search(query);
+    [Description("Search the bank's knowledge base (cards, transfers, limits, fees, disputes, identity, opening hours) and return the best articles.")]
+    public Task<Knowledge.KnowledgeResult> SearchFaqAsync(
+        [Description("The customer's question")] string query,
+        [Description("The intent the question was classified as, e.g. card_arrival, if known")] string? topic = null,
+        CancellationToken cancellationToken = default) =>
+        knowledge.SearchAsync(query, topic, 3, cancellationToken);
 
     private static decimal Money(long minor) => minor / 100m;
+
+    private static string Day(DateTime timestamp) => timestamp.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static List<AccountBalance> Balances(FinancialData data) =>
         [.. data.Accounts.Select(a => new AccountBalance(a.Name, a.Type.ToString().ToLowerInvariant(), Money(a.BalanceMinor), a.Currency))];

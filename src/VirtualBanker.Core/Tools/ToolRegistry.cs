@@ -99,7 +99,7 @@ public static class ToolRegistry
         Read(ToolNames.SimulatePurchase, BankingCapsule, nameof(BankingTools.SimulatePurchaseAsync)),
         Read(ToolNames.CreateTicket, TicketingCapsule, nameof(BankingTools.CreateTicketAsync)),
         Read(ToolNames.ListTickets, TicketingCapsule, nameof(BankingTools.ListTicketsAsync)),
-        Read(ToolNames.SearchFaq, KnowledgeCapsule, nameof(BankingTools.SearchFaq)),
+        Read(ToolNames.SearchFaq, KnowledgeCapsule, nameof(BankingTools.SearchFaqAsync)),
         new(ToolNames.ListCards, CardsCapsule, Method<CardTools>(nameof(CardTools.ListCardsAsync)), isAction: false),
         new(ToolNames.FreezeCard, CardsCapsule, Method<CardTools>(nameof(CardTools.FreezeCardAsync)), isAction: true),
         new(ToolNames.UnfreezeCard, CardsCapsule, Method<CardTools>(nameof(CardTools.UnfreezeCardAsync)), isAction: true),

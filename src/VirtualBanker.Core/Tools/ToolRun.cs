@@ -34,6 +34,13 @@ public sealed class ToolRun(IServiceProvider services, Guid userId, string sessi
     /// </summary>
     internal ActionContext ActionContext() => new(UserId, UserId, Channel, Executed?.Id.ToString());
 
+    /// <summary>The merchants in the customer's recent history, for the builtin assistant to recognise ("netflx" is Netflix).</summary>
+    public async Task<IReadOnlyList<string>> MerchantsAsync(CancellationToken cancellationToken)
+    {
+        var data = await services.GetRequiredService<Banking.CustomerDataService>().LoadRecentAsync(UserId, cancellationToken);
+        return [.. data.Transactions.Select(t => t.Merchant).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
     internal object Target(Type type)
     {
         lock (_targets)

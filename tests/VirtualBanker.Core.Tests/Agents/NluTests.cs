@@ -1,10 +1,11 @@
+using VirtualBanker.Core.Agents;
 using VirtualBanker.Core.Agents.Builtin;
 
 namespace VirtualBanker.Core.Tests.Agents;
 
 public sealed class NluTests
 {
-    private static readonly Lazy<IntentClassifier> Classifier = new(IntentClassifier.TrainBuiltin);
+    private static readonly Lazy<IntentClassifier> Classifier = new(() => IntentModelCache.GetAsync(IntentClassifier.BuiltinExamples(), new NluOptions().ModelCacheDirectory).GetAwaiter().GetResult());
     private static readonly DateTime Now = new(2026, 11, 20, 12, 0, 0, DateTimeKind.Utc);
 
     // Phrasings that are not in the examples file.

@@ -1,47 +1,26 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using VirtualBanker.Core.Actions;
-using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Tools;
 
 namespace VirtualBanker.Core.Agents.Builtin;
 
 /// <summary>
-/// The offline provider, always available. For a customer message it classifies the intent, extracts
-/// entities and asks for the matching tool (a function call the function-invocation layer runs). When
-/// the tool's result comes back it answers from that result only, streamed in short chunks. Small talk
-/// has fixed answers; anything out of scope gets a polite refusal and the offer of a ticket.
+/// The offline provider, always available. For a customer message it refuses probes, answers other languages in kind,
+/// takes yes/no as the answer to its last offer, then understands the message in the conversation's context
+/// (<see cref="Dialogue"/>) and does what the intent map says: asks for a tool (a function call the function-invocation
+/// layer runs, an action being confirmed first), the knowledge base, a colleague, or says honestly what it can't do.
+/// When the tool's result comes back it answers from that result only, streamed in short chunks.
 /// </summary>
 public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeProvider clock) : IChatClient
 {
     public const string ProviderName = "builtin";
 
-    /// <summary>Below this confidence a message is treated as out of scope rather than guessed at.</summary>
-    public const float MinConfidence = 0.15f;
+    /// <summary>Where the agent runner puts the run's <see cref="ToolRun"/> in <see cref="ChatOptions.AdditionalProperties"/>.</summary>
+    public const string RunKey = "vb.run";
 
-    private static readonly Dictionary<string, string> ToolForIntent = new(StringComparer.Ordinal)
-    {
-        ["balance"] = ToolNames.GetBalances,
-        ["account_status"] = ToolNames.GetAccountStatus,
-        ["transactions"] = ToolNames.SearchTransactions,
-        ["spending"] = ToolNames.SpendingSummary,
-        ["savings"] = ToolNames.SavingsRate,
-        ["health"] = ToolNames.HealthScore,
-        ["forecast"] = ToolNames.Forecast,
-        ["fraud"] = ToolNames.FraudAlerts,
-        ["simulate"] = ToolNames.SimulatePurchase,
-        ["ticket"] = ToolNames.CreateTicket,
-        ["cards"] = ToolNames.ListCards,
-        ["card_freeze"] = ToolNames.FreezeCard,
-        ["card_unfreeze"] = ToolNames.UnfreezeCard,
-        ["card_lost"] = ToolNames.ReportLostCard,
-        ["transfer"] = ToolNames.TransferFunds,
-        ["pay_card"] = ToolNames.PayCreditCard,
-        ["fraud_not_me"] = ToolNames.ResolveFraudAlert,
-        ["fraud_was_me"] = ToolNames.ResolveFraudAlert,
-        ["dispute"] = ToolNames.OpenDispute,
-    };
+    private readonly Dialogue _dialogue = new(classifier);
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
@@ -51,56 +30,40 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
     {
         var history = messages as IList<ChatMessage> ?? [.. messages];
         var last = history.LastOrDefault();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var merchants = options?.AdditionalProperties?.TryGetValue(RunKey, out var value) == true && value is ToolRun run
+            ? await run.MerchantsAsync(cancellationToken)
+            : null;
+
         if (last?.Contents.OfType<FunctionResultContent>().FirstOrDefault() is { } result)
         {
+            // The tool ran: answer the question that asked for it, understood as it was then.
             var call = history.SelectMany(m => m.Contents.OfType<FunctionCallContent>()).LastOrDefault(c => c.CallId == result.CallId);
-            foreach (var chunk in Chunk(Answers.FromTool(call?.Name ?? "", result)))
+            var question = UserTexts(history).LastOrDefault() ?? "";
+            var turn = Understand(UserTexts(history).SkipLast(1), question, now, merchants);
+            var offer = Affirmation.Read(question) == true ? Answers.OfferIn(LastAnswer(history)) : null;
+            var answer = offer?.Language is { } language && ToolRegistry.ReadResult(ToolNames.CreateTicket, result.Result) is TicketResult { Reference: { } reference }
+                ? HonestLimits.HandedOff(language, reference)
+                : Answers.FromTool(call?.Name ?? "", result, turn, question);
+            foreach (var chunk in Chunk(answer))
             {
-                yield return new ChatResponseUpdate(ChatRole.Assistant, chunk) { ModelId = ProviderName };
+                yield return Text(chunk);
             }
 
             yield break;
         }
 
-        var text = last?.Text ?? "";
-        var prediction = classifier.Predict(text);
-        var intent = prediction.Confidence < MinConfidence ? "out_of_scope" : prediction.Intent;
-        var entities = EntityExtractor.Extract(text, clock.GetUtcNow().UtcDateTime);
-        var tools = options?.Tools?.OfType<AIFunction>().Select(t => t.Name).ToHashSet(StringComparer.Ordinal) ?? [];
-
-        if (ToolForIntent.TryGetValue(intent, out var tool))
+        var reply = Respond(history, last?.Text ?? "", options, now, merchants);
+        if (reply.Call is { } functionCall)
         {
-            if (!tools.Contains(tool))
-            {
-                foreach (var chunk in Chunk($"I'm sorry, I can't help with that here: this assistant is not allowed to use {tool.Replace('_', ' ')}. I can open a support ticket if you'd like."))
-                {
-                    yield return new ChatResponseUpdate(ChatRole.Assistant, chunk) { ModelId = ProviderName };
-                }
-
-                yield break;
-            }
-
-            if (tool == ToolNames.SimulatePurchase && entities.Amount is null)
-            {
-                foreach (var chunk in Chunk("How much would the purchase cost? Tell me the amount, for example \"Can I afford a $1,200 laptop?\""))
-                {
-                    yield return new ChatResponseUpdate(ChatRole.Assistant, chunk) { ModelId = ProviderName };
-                }
-
-                yield break;
-            }
-
-            var call = new FunctionCallContent($"call_{Guid.NewGuid():N}", tool, Arguments(tool, entities, text, intent));
-            yield return new ChatResponseUpdate(ChatRole.Assistant, [call]) { ModelId = ProviderName };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [functionCall]) { ModelId = ProviderName };
             yield break;
         }
 
-        foreach (var chunk in Chunk(Answers.SmallTalk(intent)))
+        foreach (var chunk in Chunk(reply.Text!))
         {
-            yield return new ChatResponseUpdate(ChatRole.Assistant, chunk) { ModelId = ProviderName };
+            yield return Text(chunk);
         }
-
-        await Task.CompletedTask;
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
@@ -111,41 +74,165 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
     {
     }
 
-    private static Dictionary<string, object?> Arguments(string tool, Entities e, string text, string intent) => tool switch
+    private readonly record struct Reply(string? Text, FunctionCallContent? Call)
     {
-        ToolNames.SearchTransactions => new() { ["merchant"] = e.Merchant, ["category"] = e.Category, ["period"] = e.Period?.Label, ["limit"] = 5 },
-        ToolNames.SpendingSummary => new() { ["period"] = e.Period?.Label, ["category"] = e.Category },
-        ToolNames.Forecast => new() { ["months"] = e.Months ?? 1 },
-        ToolNames.SimulatePurchase => new() { ["amount"] = e.Amount, ["merchant"] = e.Merchant, ["category"] = e.Category },
-        ToolNames.CreateTicket => new()
+        public static implicit operator Reply(string text) => new(text, null);
+    }
+
+    private Reply Respond(IList<ChatMessage> history, string text, ChatOptions? options, DateTime now, IReadOnlyCollection<string>? merchants)
+    {
+        if (HonestLimits.IsProbe(text))
         {
-            ["subject"] = "Customer asked for help from the assistant",
-            ["description"] = text.Length > 500 ? text[..500] : text,
-            ["priority"] = Urgent().IsMatch(text) ? "high" : "normal",
-        },
-        ToolNames.FreezeCard or ToolNames.UnfreezeCard => new() { ["card"] = CardHint(text) },
-        ToolNames.ReportLostCard => new() { ["card"] = CardHint(text), ["stolen"] = text.Contains("stole", StringComparison.OrdinalIgnoreCase) },
-        ToolNames.TransferFunds => new() { ["amount"] = e.Amount, ["from"] = After(text, "from"), ["to"] = After(text, "to") ?? After(text, "into") ?? After(text, "pay") },
-        ToolNames.PayCreditCard => new() { ["amount"] = e.Amount, ["from"] = After(text, "from") },
-        ToolNames.ResolveFraudAlert => new() { ["alert"] = e.Merchant ?? text, ["genuine"] = intent == "fraud_was_me" },
-        ToolNames.OpenDispute => new() { ["transaction"] = e.Merchant ?? text, ["reason"] = text.Length > 500 ? text[..500] : text },
-        _ => [],
-    };
+            return HonestLimits.ProbeRefusal;
+        }
+
+        var earlier = UserTexts(history).SkipLast(1).ToList();
+        if (Affirmation.Read(text) is { } yes)
+        {
+            var lastAnswer = LastAnswer(history);
+            if (lastAnswer?.EndsWith(Answers.ConfirmationQuestion, StringComparison.Ordinal) == true)
+            {
+                return "That request is no longer open (a confirmation lasts five minutes and is answered once), so nothing was changed. Ask me again if you still want it.";
+            }
+
+            if (Answers.OfferIn(lastAnswer) is not { } offer)
+            {
+                return yes ? "I'm not sure what you'd like me to go ahead with. What can I do for you?" : "Okay. Is there anything else I can help you with?";
+            }
+
+            if (!yes)
+            {
+                return offer.Language is null ? "Okay, I won't. Is there anything else I can help you with?" : "Okay.";
+            }
+
+            // Yes to the offer: do what it offered, for the message that led to it.
+            var asked = earlier.LastOrDefault() ?? "";
+            var turn = Understand(earlier.SkipLast(1), asked, now, merchants) with { Intent = offer.Intent, FollowUp = false };
+            return offer.Language is { } language
+                ? Call(ToolNames.CreateTicket, new()
+                {
+                    ["subject"] = $"Customer asked for help in {HonestLimits.LanguageName(language)}",
+                    ["description"] = Truncate(asked, 500),
+                    ["priority"] = "normal",
+                }, options)
+                : Act(turn, asked, options);
+        }
+
+        if (HonestLimits.Language(text) is { } foreign)
+        {
+            return HonestLimits.Unsupported(foreign);
+        }
+
+        return Act(Understand(earlier, text, now, merchants, Answers.AsksForMore(LastAnswer(history))), text, options);
+    }
+
+    private Turn Understand(IEnumerable<string> earlier, string text, DateTime now, IReadOnlyCollection<string>? merchants, bool answersQuestion = false) =>
+        _dialogue.Understand(text, _dialogue.Context(earlier, now, merchants), now, merchants, answersQuestion);
+
+    /// <summary>What the intent map says to do for an understood message.</summary>
+    private static Reply Act(Turn turn, string text, ChatOptions? options)
+    {
+        var route = turn.Route;
+        var tool = route.Kind switch
+        {
+            IntentKind.Knowledge => ToolNames.SearchFaq,
+            IntentKind.Handoff => ToolNames.CreateTicket,
+            IntentKind.Tool or IntentKind.Action => route.Target,
+            _ => null,
+        };
+
+        // "How much did I spend at Amazon?": a merchant's spending is a search of its payments.
+        if (tool == ToolNames.SpendingSummary && turn.Entities.Merchant is not null)
+        {
+            tool = ToolNames.SearchTransactions;
+        }
+
+        if (tool is null)
+        {
+            // A banking need the chat can't meet gets a colleague's help on offer; a question about the weather does not.
+            return route.Kind != IntentKind.Unsupported ? Answers.SmallTalk(turn.Intent, null)
+                : turn.Intent == "out_of_scope" ? route.Target! : $"{route.Target} {Answers.TicketOffer}";
+        }
+
+        if (tool == ToolNames.SimulatePurchase && turn.Entities.Amount is null)
+        {
+            return "How much would the purchase cost? Tell me the amount, for example \"Can I afford a $1,200 laptop?\"";
+        }
+
+        return Call(tool, Arguments(tool, turn, turn.FollowUp && route.Kind == IntentKind.Action ? turn.Text : text), options);
+    }
+
+    private static Reply Call(string tool, Dictionary<string, object?> arguments, ChatOptions? options)
+    {
+        var allowed = options?.Tools?.OfType<AIFunction>().Any(t => t.Name == tool) == true;
+        return allowed
+            ? new Reply(null, new FunctionCallContent($"call_{Guid.NewGuid():N}", tool, arguments))
+            : $"I'm sorry, I can't help with that here: this assistant is not allowed to use {tool.Replace('_', ' ')}. Please contact the bank directly.";
+    }
+
+    private static Dictionary<string, object?> Arguments(string tool, Turn turn, string text)
+    {
+        var e = turn.Entities;
+        return tool switch
+        {
+            ToolNames.SearchTransactions => new()
+            {
+                ["merchant"] = e.Merchant, ["category"] = e.Category, ["period"] = e.Period?.Label, ["limit"] = e.Sort is null ? 5 : 20, ["sort"] = e.Sort,
+            },
+            ToolNames.SpendingSummary => new() { ["period"] = e.Period?.Label, ["category"] = e.Category },
+            ToolNames.Forecast => new() { ["months"] = e.Months ?? 1 },
+            ToolNames.SimulatePurchase => new() { ["amount"] = e.Amount, ["merchant"] = e.Merchant, ["category"] = e.Category },
+            ToolNames.SearchFaq => new() { ["query"] = Truncate(text, 500), ["topic"] = turn.Route.Kind == IntentKind.Knowledge ? turn.Intent : null },
+            ToolNames.CreateTicket => new()
+            {
+                ["subject"] = turn.Route.TicketSubject ?? "Customer asked for help",
+                ["description"] = Truncate(text, 500),
+                ["priority"] = turn.Route.Priority ?? (Urgent().IsMatch(text) ? "high" : "normal"),
+            },
+            ToolNames.FreezeCard or ToolNames.UnfreezeCard => new() { ["card"] = CardHint(text) },
+            ToolNames.ReportLostCard => new() { ["card"] = CardHint(text), ["stolen"] = text.Contains("stole", StringComparison.OrdinalIgnoreCase) },
+            ToolNames.TransferFunds => new() { ["amount"] = e.Amount, ["from"] = After(text, "from"), ["to"] = After(text, "to") ?? After(text, "into") ?? After(text, "pay") },
+            ToolNames.PayCreditCard => new() { ["amount"] = e.Amount, ["from"] = After(text, "from") },
+            ToolNames.ResolveFraudAlert => new() { ["alert"] = e.Merchant ?? text, ["genuine"] = turn.Intent == "fraud_was_me" },
+            ToolNames.OpenDispute => new() { ["transaction"] = e.Merchant ?? text, ["reason"] = Truncate(text, 500) },
+            _ => [],
+        };
+    }
+
+    /// <summary>The assistant's answer before the customer's last message.</summary>
+    private static string? LastAnswer(IList<ChatMessage> history)
+    {
+        var lastUser = history.Count - 1;
+        while (lastUser >= 0 && !(history[lastUser].Role == ChatRole.User && history[lastUser].Text.Length > 0))
+        {
+            lastUser--;
+        }
+
+        return history.Take(Math.Max(lastUser, 0)).LastOrDefault(m => m.Role == ChatRole.Assistant && m.Text.Length > 0)?.Text;
+    }
+
+    /// <summary>The customer's messages in the history, oldest first.</summary>
+    private static IEnumerable<string> UserTexts(IList<ChatMessage> history) =>
+        history.Where(m => m.Role == ChatRole.User && m.Text.Length > 0).Select(m => m.Text);
+
+    private static ChatResponseUpdate Text(string chunk) => new(ChatRole.Assistant, chunk) { ModelId = ProviderName };
+
+    private static string Truncate(string text, int max) => text.Length > max ? text[..max] : text;
 
     /// <summary>
     /// The words after the last "from", "to" or "pay" up to the next such word, without "my"/"the"/"account": what the transfer
     /// tools resolve ("I want to transfer money to savings": the last "to" is the destination).
     /// </summary>
     private static string? After(string text, string word) =>
-        System.Text.RegularExpressions.Regex.Matches(text, $@"\b{word}\s+(?:my\s+|the\s+)?(?:\$?[\d,.]+k?\s+(?:dollars\s+)?(?:to\s+)?)?(?<what>[\p{{L}}][\p{{L}}\s'-]*?)(?:\s+account)?(?=\s+(?:from|to|into|for|please|now)\b|\s+[$\d]|[.?!,]|$)",
-            System.Text.RegularExpressions.RegexOptions.IgnoreCase).LastOrDefault() is { } m ? m.Groups["what"].Value.Trim() : null;
+        Regex.Matches(text, $@"\b{word}\s+(?:my\s+|the\s+)?(?:\$?[\d,.]+k?\s+(?:dollars\s+)?(?:to\s+)?)?(?<what>[\p{{L}}][\p{{L}}\s'-]*?)(?:\s+account)?(?=\s+(?:from|to|into|for|please|now)\b|\s+[$\d]|[.?!,]|$)",
+            RegexOptions.IgnoreCase).LastOrDefault() is { } m ? m.Groups["what"].Value.Trim() : null;
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(stolen|stole|lost|fraud|scam|hacked|urgent|emergency|didn't make|did not make)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex Urgent();
+    [GeneratedRegex(@"\b(stolen|stole|lost|fraud|scam|hacked|urgent|emergency|didn't make|did not make)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Urgent();
 
     /// <summary>Which card the customer means, in words the card tools resolve: four digits, "credit" or "debit".</summary>
     private static string? CardHint(string text) =>
-        System.Text.RegularExpressions.Regex.Match(text, @"\b\d{4}\b") is { Success: true } digits ? digits.Value
+        Regex.Match(text, @"\b\d{4}\b") is { Success: true } digits ? digits.Value
         : text.Contains("credit", StringComparison.OrdinalIgnoreCase) ? "credit"
         : text.Contains("debit", StringComparison.OrdinalIgnoreCase) ? "debit"
         : null;
@@ -159,74 +246,5 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
             var end = Math.Min(i + 3, words.Length);
             yield return string.Join(' ', words[i..end]) + (end < words.Length ? " " : "");
         }
-    }
-
-    /// <summary>Templates that turn a tool result into an answer; every figure comes from the result.</summary>
-    private static class Answers
-    {
-        private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-
-        public static string SmallTalk(string intent) => intent switch
-        {
-            "greeting" => "Hello! I'm your virtual banker. I can check balances, find transactions, summarise spending, forecast your balance, review fraud alerts or open a ticket. What would you like to know?",
-            "thanks" => "You're welcome! Is there anything else I can help you with?",
-            "goodbye" => "Goodbye! Come back any time you need help with your money.",
-            "help" => "I can tell you your balances and account status, search your transactions, summarise your spending by category, give your savings rate and financial health score, forecast your balance, review suspicious transactions, check whether you can afford a purchase, or open a support ticket.",
-            _ => "I'm sorry, that's outside what I can help with: I'm here for your accounts, spending, savings and security. Would you like me to open a support ticket so a colleague can help?",
-        };
-
-        public static string FromTool(string tool, FunctionResultContent result)
-        {
-            const string Unavailable = "I couldn't get that information right now. Please try again in a moment, or I can open a support ticket for you.";
-            if (result.Exception is not null)
-            {
-                return result.Exception switch
-                {
-                    AppException refused => $"I couldn't do that: {refused.Error.Message}",
-                    ActionNotConfirmedException => "I can only do that once you have confirmed it. Nothing was changed.",
-                    _ => Unavailable,
-                };
-            }
-
-            return ToolRegistry.ReadResult(tool, result.Result) switch
-            {
-                BalancesResult r => $"Your total balance is {M(r.TotalBalance)}. " + string.Join(" ", r.Accounts.Select(a => $"{a.Name}: {M(a.Balance)}.")),
-                AccountStatusResult r => $"Your {r.Accounts} accounts are active." + (r.PendingFraudAlerts > 0
-                    ? $" {r.PendingFraudAlerts} suspicious transactions are waiting for your review."
-                    : " There is nothing waiting for your review."),
-                TransactionSearchResult { Count: 0 } r => $"I found no matching transactions {r.Period}.",
-                TransactionSearchResult r => $"I found {r.Count} matching transactions {r.Period}, totalling {M(r.Total)}. "
-                    + string.Join(" ", r.Transactions.Select(t => $"{t.Date}: {t.Merchant} {M(t.Amount)}.")),
-                SpendingResult { Categories.Count: 0 } r => $"You have no spending {r.Period}.",
-                SpendingResult r => $"You spent {M(r.Total)} {r.Period}: " + string.Join(", ", r.Categories.Take(5).Select(c => $"{c.Category} {M(c.Amount)}")) + ".",
-                SavingsResult r => $"Over the last 30 days your income was {M(r.MonthlyIncome)} and your spending {M(r.MonthlyExpenses)}, so your savings rate is {r.SavingsRatePct.ToString("0.#", Invariant)}%.",
-                HealthResult r => $"Your financial health score is {r.OverallScore.ToString("0.#", Invariant)}/100. {r.Explanation}" + (r.Improvements.Count > 0 ? $" Tip: {r.Improvements[0]}" : ""),
-                ForecastToolResult r => $"In {r.Months} {(r.Months == 1 ? "month" : "months")} your balance is expected to be about {M(r.ExpectedBalance)} (between {M(r.Conservative)} and {M(r.Optimistic)}, {r.Confidence} confidence). Today it is {M(r.CurrentBalance)}.",
-                FraudResult { PendingReviews: 0 } => "There are no suspicious transactions waiting for review.",
-                FraudResult r => $"{r.PendingReviews} suspicious transactions are waiting for your review: "
-                    + string.Join("; ", r.Alerts.Where(a => a.Status == "pending").Select(a => $"{a.Merchant} {M(a.Amount)} (risk {a.RiskScore.ToString("0", Invariant)})"))
-                    + ". If you don't recognise them, I can freeze your card.",
-                SimulationResult r => $"{r.Verdict switch { "affordable" => "Yes, you can afford it.", "caution" => "You can, but be careful.", _ => "I wouldn't recommend it right now." }} Spending {M(r.Amount)} would leave a balance of {M(r.BalanceAfter)}. {r.Explanation}",
-                TicketResult r => $"I've opened support ticket {r.Reference} for you{(r.Priority == "high" ? ", marked urgent" : "")}. A colleague will get back to you soon.",
-                CardsResult { Cards.Count: 0 } => "You have no cards with us.",
-                CardsResult r => "Your cards: " + string.Join("; ", r.Cards.Select(c => $"{c.Card}, {c.Status}")) + ".",
-                FraudVerdictResult { Status: "dismissed" } r => $"Thank you: the {r.Payment} is confirmed as yours and the alert is closed.",
-                FraudVerdictResult r => $"Done: the {r.Payment} is reported as fraud."
-                    + (r.FrozenCards.Count > 0 ? $" Your {string.Join(" and ", r.FrozenCards)} is frozen." : "")
-                    + (r.DisputeReference is { } reference ? $" Dispute {reference} is open; we will be in touch." : ""),
-                DisputeResult r => $"Done: the {r.Payment} is disputed under reference {r.Reference}. The bank will investigate it and get back to you.",
-                TransferToolResult r => (r.Action == "card_paid" ? $"Done: {M(r.Amount)} paid to your {r.To} from {r.From}." : $"Done: {M(r.Amount)} moved from {r.From} to {r.To}.")
-                    + " New balances: " + string.Join(", ", r.Balances.Select(b => $"{b.Name} {M(b.Balance)}")) + ".",
-                CardActionResult r => r.Action switch
-                {
-                    "frozen" => $"Done: your {r.Card} is now frozen. New payments with it will be declined until you unfreeze it.",
-                    "unfrozen" => $"Done: your {r.Card} is active again.",
-                    _ => $"Done: your {r.Card} is blocked and reported {(r.Action == "reported_stolen" ? "stolen" : "lost")}. Your replacement {r.Replacement} is on its way.",
-                },
-                _ => Unavailable,
-            };
-        }
-
-        private static string M(decimal value) => (value < 0 ? "-" : "") + Math.Abs(value).ToString("$#,##0.00", Invariant);
     }
 }

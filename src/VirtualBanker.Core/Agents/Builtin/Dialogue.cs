@@ -1,0 +1,97 @@
+using System.Text.RegularExpressions;
+using VirtualBanker.Core.Actions;
+
+namespace VirtualBanker.Core.Agents.Builtin;
+
+/// <summary>One understood customer message: its intent, what it names, and whether it continued the one before.</summary>
+/// <param name="Text">What the intent was understood from: the message, or for an action's follow-up ("the debit one") the request and the follow-up.</param>
+public sealed record Turn(string Intent, float Confidence, Entities Entities, string Text, bool FollowUp = false)
+{
+    public IntentRoute Route => IntentMap.For(Intent);
+}
+
+/// <summary>
+/// The builtin assistant's dialogue state. It is not stored anywhere: it is rebuilt from the conversation's own history
+/// (the turns the runner gives every model, from the event log), so it is the same on every channel, on every node
+/// and after a reconnect. A follow-up ("and the month before?", "what about groceries?", "only last month") keeps the
+/// question it continues and changes only what it names; small talk, corrections and yes/no keep the question too.
+/// </summary>
+public sealed partial class Dialogue(IntentClassifier classifier)
+{
+    /// <summary>Below this confidence a message is treated as out of scope rather than guessed at.</summary>
+    public const float MinConfidence = 0.15f;
+
+    /// <summary>The customer's earlier messages, oldest first, replayed to the question the last of them is about.</summary>
+    public Turn? Context(IEnumerable<string> earlierMessages, DateTime now, IReadOnlyCollection<string>? merchants)
+    {
+        Turn? context = null;
+        foreach (var text in earlierMessages.Where(t => Affirmation.Read(t) is null))
+        {
+            context = Next(Understand(text, context, now, merchants), context);
+        }
+
+        return context;
+    }
+
+    /// <summary>What a message means, given the question the conversation is on (null at its start).</summary>
+    /// <param name="answersQuestion">The assistant's last answer asked for something an action lacks ("which card?").</param>
+    public Turn Understand(string text, Turn? context, DateTime now, IReadOnlyCollection<string>? merchants, bool answersQuestion = false)
+    {
+        var prediction = classifier.Predict(text);
+        var intent = prediction.Confidence < MinConfidence ? "out_of_scope" : prediction.Intent;
+        var entities = EntityExtractor.Extract(text, now, merchants);
+        if (context is { Route.Kind: IntentKind.Tool } && !entities.IsEmpty && IsFollowUp(text, intent, prediction.Confidence, context))
+        {
+            return new Turn(context.Intent, prediction.Confidence, Inherit(context.Entities, entities, now), text, FollowUp: true);
+        }
+
+        // The answer to the action's question ("which card?": "the debit one"; "how much?": "200"): the request, completed.
+        if (answersQuestion && context is { Route.Kind: IntentKind.Action } && Word().Matches(text).Count <= 5)
+        {
+            var combined = $"{context.Text} {text}";
+            return new Turn(context.Intent, prediction.Confidence, EntityExtractor.Extract(combined, now, merchants), combined, FollowUp: true);
+        }
+
+        return new Turn(intent, prediction.Confidence, entities, text);
+    }
+
+    /// <summary>The question the conversation is on after <paramref name="turn"/>: yes/no, small talk and corrections don't change it.</summary>
+    public static Turn? Next(Turn turn, Turn? context) =>
+        turn.Route.Kind == IntentKind.SmallTalk ? context : turn;
+
+    /// <summary>
+    /// A fragment that names something new for the question before: a cue ("and", "what about", "only") or too few words
+    /// to be a question of its own, and not a confident request for something else ("what about moving $200 to savings?").
+    /// </summary>
+    private static bool IsFollowUp(string text, string intent, float confidence, Turn context)
+    {
+        var words = Word().Matches(text).Count;
+        var route = IntentMap.For(intent);
+        if (intent != context.Intent && confidence >= 0.5f && route.Kind is IntentKind.Action or IntentKind.Handoff && words > 3)
+        {
+            return false;
+        }
+
+        return Cue().IsMatch(text) ? words <= 8 : words <= 4 || (words <= 6 && (confidence < 0.5f || route.Kind != IntentKind.Tool));
+    }
+
+    /// <summary>The question before, with what the follow-up names instead: a merchant replaces a category and the other way round.</summary>
+    private static Entities Inherit(Entities before, Entities now, DateTime clock)
+    {
+        var period = now.Period ?? (now.PeriodBefore
+            ? (before.Period ?? new Period("in the last 30 days", clock.AddDays(-30), clock)).Previous(clock)
+            : before.Period);
+        var (merchant, category) = now.Merchant is not null || now.Category is not null ? (now.Merchant, now.Category) : (before.Merchant, before.Category);
+        return new Entities(now.Amount ?? before.Amount, merchant, category, period, now.Months ?? before.Months)
+        {
+            Account = now.Account ?? before.Account,
+            Sort = now.Sort ?? before.Sort,
+        };
+    }
+
+    [GeneratedRegex(@"^\s*(?:and|also|but|ok(?:ay)?,?\s+(?:and|what|how)|now|then|what about|how about|what of|same (?:for|with)|only|just|instead|for|in|at|on|from|by)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Cue();
+
+    [GeneratedRegex(@"[\p{L}\p{N}$']+")]
+    private static partial Regex Word();
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace VirtualBanker.Core.Agents.Builtin;
+
+/// <summary>
+/// The builtin classifier, trained once per machine and training set. Banking77 and the project's examples take some
+/// 25 s to train on two cores, so the trained model is saved in <c>Nlu:ModelCacheDirectory</c> under the hash of
+/// what it learnt from; every later start (and every test host) loads it in about a second. A process shares one
+/// instance per training set, and a file lock keeps two processes from training the same model at once.
+/// </summary>
+public static class IntentModelCache
+{
+    private static readonly ConcurrentDictionary<string, Lazy<Task<IntentClassifier>>> Loaded = new(StringComparer.Ordinal);
+
+    public static Task<IntentClassifier> GetAsync(IReadOnlyList<IntentExample> examples, string directory)
+    {
+        var key = Hash(examples);
+        return Loaded.GetOrAdd(key, _ => new Lazy<Task<IntentClassifier>>(() => Task.Run(() => LoadOrTrain(examples, directory, key)))).Value;
+    }
+
+    private static IntentClassifier LoadOrTrain(IReadOnlyList<IntentExample> examples, string directory, string key)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"intents-{key}.zip");
+        using var exclusive = Lock(path + ".lock");
+        if (File.Exists(path))
+        {
+            try
+            {
+                using var saved = File.OpenRead(path);
+                return IntentClassifier.Load(saved);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or InvalidDataException)
+            {
+                File.Delete(path); // damaged (a crash mid-write cannot do it, see below, but a full disk can): train again
+            }
+        }
+
+        // Written to a temporary file and renamed: a crash mid-write leaves no half model under the real name.
+        var temporary = path + ".tmp";
+        IntentClassifier classifier;
+        using (var file = File.Create(temporary))
+        {
+            classifier = IntentClassifier.Train(examples, file);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+
+        // Training leaves tens of MiB of garbage behind, once: hand it back to the system now.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return classifier;
+    }
+
+    /// <summary>An exclusive lock on a file (an advisory lock on Linux): held by the process that trains.</summary>
+    private static FileStream Lock(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                Thread.Sleep(100); // another process is training: its model will be there when it lets go
+            }
+        }
+    }
+
+    private static string Hash(IReadOnlyList<IntentExample> examples)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(IntentClassifier.Version + "\n"));
+        foreach (var e in examples)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes($"{e.Text}\t{e.Category}\t{e.Weight:R}\n"));
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+}
