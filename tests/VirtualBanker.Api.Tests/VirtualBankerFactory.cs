@@ -47,6 +47,9 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        // The builtin classifier is trained once per machine (some 30 s on a fresh one) and shared by every host of the
+        // process: waiting for it here keeps the first chat of a run from timing out behind the training.
+        Core.Agents.Builtin.IntentModelCache.BuiltinAsync(new Core.Agents.NluOptions()).GetAwaiter().GetResult();
         builder.UseEnvironment(Environment);
         builder.UseSetting("Database:DataDirectory", _dataDirectory);
         builder.UseSetting("Demo:AdminPassword", AdminPassword);

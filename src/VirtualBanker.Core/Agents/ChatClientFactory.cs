@@ -16,7 +16,7 @@ namespace VirtualBanker.Core.Agents;
 public class ChatClientFactory(
     MetricsCollector metrics, ILoggerFactory loggers, TimeProvider clock, IOptions<NluOptions>? nlu = null, Identity.ISecretProtector? protector = null)
 {
-    private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => Classifier(nlu?.Value ?? new NluOptions()));
+    private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => IntentModelCache.BuiltinAsync(nlu?.Value ?? new NluOptions()));
 
     // Built once and shared by every run: the pipelines are stateless per call. An openai profile's client is
     // rebuilt when the profile changes (a new UpdatedAt), so an admin's edit applies to the next message.
@@ -64,19 +64,6 @@ public class ChatClientFactory(
             .UseFunctionInvocation(loggers, f => f.MaximumIterationsPerRequest = 3)
             .UseOpenTelemetry(loggers, MetricsCollector.MeterName)
             .Build();
-
-    /// <summary>Banking77 and the project's own examples, plus any <c>text,category</c> CSVs named in <c>Nlu:TrainingFiles</c>.</summary>
-    private static Task<IntentClassifier> Classifier(NluOptions options)
-    {
-        var examples = IntentClassifier.BuiltinExamples();
-        foreach (var file in options.TrainingFiles)
-        {
-            using var stream = File.OpenRead(file);
-            examples.AddRange(IntentClassifier.LoadCsv(stream));
-        }
-
-        return IntentModelCache.GetAsync(examples, options.ModelCacheDirectory);
-    }
 
     /// <summary>Counts each provider call, its failures and its latency to the first streamed update.</summary>
     private sealed class MeteredChatClient(IChatClient inner, string provider, MetricsCollector metrics) : DelegatingChatClient(inner)

@@ -288,7 +288,7 @@ public static partial class EntityExtractor
     [GeneratedRegex(@"\bfrom\s+(?<from>\d{4}-\d{2}-\d{2})\s+to\s+(?<to>\d{4}-\d{2}-\d{2})\b")]
     private static partial Regex RangePattern();
 
-    [GeneratedRegex(@"\b(?:(?<which>this|current|last|previous|first|second|third|fourth)\s+quarter|q(?<which>[1-4])(?:\s*(?<year>20\d{2}))?)\b")]
+    [GeneratedRegex(@"\b(?:(?<which>this|current|last|previous|first|second|third|fourth)\s+quarter|q(?<which>[1-4]))(?:\s+(?:of\s+)?(?<year>20\d{2}))?\b")]
     private static partial Regex QuarterPattern();
 
     // "May" only after in/during/for/of/since or before a year: "may I ask" is not a month.

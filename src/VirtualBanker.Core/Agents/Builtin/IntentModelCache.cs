@@ -14,6 +14,19 @@ public static class IntentModelCache
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<IntentClassifier>>> Loaded = new(StringComparer.Ordinal);
 
+    /// <summary>The builtin assistant's classifier: Banking77 and the project's own examples, plus any <c>text,category</c> CSVs named in <c>Nlu:TrainingFiles</c>.</summary>
+    public static Task<IntentClassifier> BuiltinAsync(NluOptions options)
+    {
+        var examples = IntentClassifier.BuiltinExamples();
+        foreach (var file in options.TrainingFiles)
+        {
+            using var stream = File.OpenRead(file);
+            examples.AddRange(IntentClassifier.LoadCsv(stream));
+        }
+
+        return GetAsync(examples, options.ModelCacheDirectory);
+    }
+
     public static Task<IntentClassifier> GetAsync(IReadOnlyList<IntentExample> examples, string directory)
     {
         var key = Hash(examples);
