@@ -33,10 +33,13 @@ internal static partial class Answers
         _ => null,
     };
 
-    /// <summary>Whether an answer asked the customer for something a request lacks ("Which card...?"), not a yes/no question.</summary>
+    /// <summary>
+    /// Whether an answer asked for something an action lacks: the action tools ask "Which card ...?", "Which one do you
+    /// mean ...?" or "How much should I move?", never a yes/no question.
+    /// </summary>
     public static bool AsksForMore(string? answer) =>
-        answer is not null && answer.Contains('?', StringComparison.Ordinal) && OfferIn(answer) is null && !answer.EndsWith(ConfirmationQuestion, StringComparison.Ordinal)
-        && !answer.EndsWith("What can I help you with?", StringComparison.Ordinal) && !answer.EndsWith("anything else I can help you with?", StringComparison.Ordinal);
+        answer is not null && (answer.StartsWith("Which ", StringComparison.Ordinal) || answer.StartsWith("How much ", StringComparison.Ordinal))
+        && answer.Contains('?', StringComparison.Ordinal);
 
     public static string SmallTalk(string intent, Turn? context) => intent switch
     {
@@ -114,7 +117,7 @@ internal static partial class Answers
         return asked.Count switch
         {
             0 when account is not null => $"You have no {account} account with us. Your total balance is {M(r.TotalBalance)}.",
-            0 => $"Your total balance is {M(r.TotalBalance)}: " + string.Join(", ", r.Accounts.Select(a => $"{a.Name} {M(a.Balance)}")) + ".",
+            0 => $"Your total balance is {M(r.TotalBalance)}. " + string.Join(" ", r.Accounts.Select(a => $"{a.Name}: {M(a.Balance)}.")),
             _ => string.Join(" ", asked.Select(a => a.Type == "credit" && a.Balance < 0
                 ? $"You owe {M(-a.Balance)} on your {a.Name}."
                 : $"Your {a.Name} balance is {M(a.Balance)}.")),
@@ -152,7 +155,7 @@ internal static partial class Answers
     private static string Savings(SavingsResult r, string question)
     {
         var rate = r.SavingsRatePct.ToString("0.#", Invariant);
-        var text = $"In the last 30 days your income was {M(r.MonthlyIncome)} and your spending {M(r.MonthlyExpenses)}, so your savings rate is {rate}%";
+        var text = $"Over the last 30 days your income was {M(r.MonthlyIncome)} and your spending {M(r.MonthlyExpenses)}, so your savings rate is {rate}%";
         if (r.SavingsRatePct >= 0 && !Why().IsMatch(question))
         {
             return text + $" ({M(r.Saved)} saved).";

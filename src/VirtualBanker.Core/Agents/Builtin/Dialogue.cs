@@ -46,7 +46,11 @@ public sealed partial class Dialogue(IntentClassifier classifier)
         }
 
         // The answer to the action's question ("which card?": "the debit one"; "how much?": "200"): the request, completed.
-        if (answersQuestion && context is { Route.Kind: IntentKind.Action } && Word().Matches(text).Count <= 5)
+        // Up to three words are an answer whatever they resemble ("the debit one" is not a direct debit); up to five, unless they
+        // confidently ask for something else ("I lost my card").
+        var length = Word().Matches(text).Count;
+        if (answersQuestion && context is { Route.Kind: IntentKind.Action } && (length <= 3 || (length <= 5
+            && (intent == context.Intent || prediction.Confidence < 0.8f || IntentMap.For(intent).Kind is IntentKind.SmallTalk or IntentKind.Unsupported))))
         {
             var combined = $"{context.Text} {text}";
             return new Turn(context.Intent, prediction.Confidence, EntityExtractor.Extract(combined, now, merchants), combined, FollowUp: true);

@@ -51,7 +51,7 @@ public sealed class GatewayTests(VirtualBankerFactory factory) : IClassFixture<V
         var second = await ChatTests.ReceiveUntilAsync(socket, "chat_end");
 
         Assert.StartsWith("Hello!", greeting[^1]["content"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal("You spent $150.00 in the last 30 days: Groceries $150.00.", second[^1]["content"]!.GetValue<string>());
+        Assert.Equal("You spent $150.00 on Groceries in the last 30 days.", second[^1]["content"]!.GetValue<string>());
         Assert.True(second[0]["id"]!.GetValue<long>() > greeting[^1]["id"]!.GetValue<long>());
     }
 
