@@ -99,7 +99,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         return new SpendingResult(span.Label, spending.Sum(c => c.Amount), spending);
     }
 
-    [Description("Income, spending and savings rate over the last 30 days, with what drove spending: the top categories and unusual charges.")]
+    [Description("Income, spending and savings rate over the last 30 days, with what drove spending: the top categories and, when spending exceeded income, unusual charges.")]
     public async Task<SavingsResult> SavingsRateAsync(CancellationToken cancellationToken = default)
     {
         var data = await customers.LoadRecentAsync(userId, cancellationToken);
@@ -108,7 +108,13 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         var top = recent.GroupBy(t => t.Category).Select(g => new CategorySpend(g.Key, Money(-g.Sum(t => t.AmountMinor))))
             .OrderByDescending(c => c.Amount).Take(3).ToList();
 
-        // Flagged: the customer's pending fraud alerts. One-offs: a merchant paid once in the data, for at least a tenth of the month's spending.
+        // Only when spending exceeded income (they explain why): flagged ones, the customer's pending fraud alerts; one-offs, a
+        // merchant paid once in the data, for at least a tenth of the month's spending.
+        if (flow.SavingsMinor >= 0)
+        {
+            return new SavingsResult(Money(flow.IncomeMinor), Money(flow.ExpensesMinor), Money(flow.SavingsMinor), Math.Round(flow.SavingsRate * 100, 1), top, []);
+        }
+
         var flagged = (await customers.FraudAlertsAsync(userId, cancellationToken)).Where(a => a.Status == "pending" && a.Timestamp >= data.Now.AddDays(-30))
             .Select(a => a.TransactionId).ToHashSet();
         var paidOnce = data.External.Where(t => t.IsDebit).CountBy(t => t.Merchant).Where(p => p.Value == 1).Select(p => p.Key).ToHashSet();

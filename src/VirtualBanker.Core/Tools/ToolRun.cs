@@ -34,11 +34,14 @@ public sealed class ToolRun(IServiceProvider services, Guid userId, string sessi
     /// </summary>
     internal ActionContext ActionContext() => new(UserId, UserId, Channel, Executed?.Id.ToString());
 
+    // One index per load of a customer's data (cached for a minute), not one per message.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Insights.FinancialData, Agents.Builtin.MerchantIndex> MerchantIndexes = [];
+
     /// <summary>The merchants in the customer's recent history, for the builtin assistant to recognise ("netflx" is Netflix).</summary>
-    public async Task<IReadOnlyList<string>> MerchantsAsync(CancellationToken cancellationToken)
+    public async Task<Agents.Builtin.MerchantIndex> MerchantsAsync(CancellationToken cancellationToken)
     {
         var data = await services.GetRequiredService<Banking.CustomerDataService>().LoadRecentAsync(UserId, cancellationToken);
-        return [.. data.Transactions.Select(t => t.Merchant).Distinct(StringComparer.OrdinalIgnoreCase)];
+        return MerchantIndexes.GetValue(data, d => Agents.Builtin.MerchantIndex.Of(d.Transactions.Select(t => t.Merchant)));
     }
 
     internal object Target(Type type)

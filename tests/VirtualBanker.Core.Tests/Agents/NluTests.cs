@@ -11,7 +11,7 @@ public sealed class NluTests
 {
     private static readonly Lazy<IntentClassifier> Classifier = new(() => IntentModelCache.BuiltinAsync(new NluOptions()).GetAwaiter().GetResult());
     private static readonly DateTime Now = new(2026, 11, 20, 12, 0, 0, DateTimeKind.Utc);
-    private static readonly string[] Merchants = ["Netflix", "Whole Foods", "Olive Garden", "Uber", "Amazon", "Trader Joe's", "Transfer to Savings", "Card Payment"];
+    private static readonly MerchantIndex Merchants = MerchantIndex.Of(["Netflix", "Whole Foods", "Olive Garden", "Uber", "Amazon", "Trader Joe's", "Transfer to Savings", "Card Payment"]);
 
     // Phrasings that are in neither the project's examples nor Banking77's training file.
     [Theory]

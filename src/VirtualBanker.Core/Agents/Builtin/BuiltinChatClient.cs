@@ -22,6 +22,9 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
 
     private readonly Dialogue _dialogue = new(classifier);
 
+    // The understood question behind each call, for the answer once its result is back (same run, same call object).
+    private static readonly ConditionalWeakTable<FunctionCallContent, Turn> Asked = [];
+
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
         await GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
 
@@ -40,7 +43,7 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
             // The tool ran: answer the question that asked for it, understood as it was then.
             var call = history.SelectMany(m => m.Contents.OfType<FunctionCallContent>()).LastOrDefault(c => c.CallId == result.CallId);
             var question = UserTexts(history).LastOrDefault() ?? "";
-            var turn = Understand(UserTexts(history).SkipLast(1), question, now, merchants);
+            var turn = call is not null && Asked.TryGetValue(call, out var asked) ? asked : Understand(UserTexts(history).SkipLast(1), question, now, merchants);
             var offer = Affirmation.Read(question) == true ? Answers.OfferIn(LastAnswer(history)) : null;
             var answer = offer?.Language is { } language && ToolRegistry.ReadResult(ToolNames.CreateTicket, result.Result) is TicketResult { Reference: { } reference }
                 ? HonestLimits.HandedOff(language, reference)
@@ -56,6 +59,11 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
         var reply = Respond(history, last?.Text ?? "", options, now, merchants);
         if (reply.Call is { } functionCall)
         {
+            if (reply.Turn is { } understood)
+            {
+                Asked.AddOrUpdate(functionCall, understood);
+            }
+
             yield return new ChatResponseUpdate(ChatRole.Assistant, [functionCall]) { ModelId = ProviderName };
             yield break;
         }
@@ -74,12 +82,12 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
     {
     }
 
-    private readonly record struct Reply(string? Text, FunctionCallContent? Call)
+    private readonly record struct Reply(string? Text, FunctionCallContent? Call, Turn? Turn = null)
     {
         public static implicit operator Reply(string text) => new(text, null);
     }
 
-    private Reply Respond(IList<ChatMessage> history, string text, ChatOptions? options, DateTime now, IReadOnlyCollection<string>? merchants)
+    private Reply Respond(IList<ChatMessage> history, string text, ChatOptions? options, DateTime now, MerchantIndex? merchants)
     {
         if (HonestLimits.IsProbe(text))
         {
@@ -126,8 +134,11 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
         return Act(Understand(earlier, text, now, merchants, Answers.AsksForMore(LastAnswer(history))), text, options);
     }
 
-    private Turn Understand(IEnumerable<string> earlier, string text, DateTime now, IReadOnlyCollection<string>? merchants, bool answersQuestion = false) =>
-        _dialogue.Understand(text, _dialogue.Context(earlier, now, merchants), now, merchants, answersQuestion);
+    private Turn Understand(IEnumerable<string> earlier, string text, DateTime now, MerchantIndex? merchants, bool answersQuestion = false)
+    {
+        var context = new Lazy<Turn?>(() => _dialogue.Context(earlier, now, merchants), LazyThreadSafetyMode.None);
+        return _dialogue.Understand(text, () => context.Value, now, merchants, answersQuestion);
+    }
 
     /// <summary>What the intent map says to do for an understood message.</summary>
     private static Reply Act(Turn turn, string text, ChatOptions? options)
@@ -150,7 +161,7 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
         if (tool is null)
         {
             // A banking need the chat can't meet gets a colleague's help on offer; a question about the weather does not.
-            return route.Kind != IntentKind.Unsupported ? Answers.SmallTalk(turn.Intent, null)
+            return route.Kind != IntentKind.Unsupported ? Answers.SmallTalk(turn.Intent, turn.Corrects)
                 : turn.Intent == "out_of_scope" ? route.Target! : $"{route.Target} {Answers.TicketOffer}";
         }
 
@@ -159,7 +170,7 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
             return "How much would the purchase cost? Tell me the amount, for example \"Can I afford a $1,200 laptop?\"";
         }
 
-        return Call(tool, Arguments(tool, turn, turn.FollowUp && route.Kind == IntentKind.Action ? turn.Text : text), options);
+        return Call(tool, Arguments(tool, turn, turn.FollowUp && route.Kind == IntentKind.Action ? turn.Text : text), options) with { Turn = turn };
     }
 
     private static Reply Call(string tool, Dictionary<string, object?> arguments, ChatOptions? options)

@@ -7,6 +7,9 @@ namespace VirtualBanker.Core.Agents.Builtin;
 /// <param name="Text">What the intent was understood from: the message, or for an action's follow-up ("the debit one") the request and the follow-up.</param>
 public sealed record Turn(string Intent, float Confidence, Entities Entities, string Text, bool FollowUp = false)
 {
+    /// <summary>For a correction ("that's wrong"): the question it corrects.</summary>
+    public Turn? Corrects { get; init; }
+
     public IntentRoute Route => IntentMap.For(Intent);
 }
 
@@ -22,7 +25,7 @@ public sealed partial class Dialogue(IntentClassifier classifier)
     public const float MinConfidence = 0.15f;
 
     /// <summary>The customer's earlier messages, oldest first, replayed to the question the last of them is about.</summary>
-    public Turn? Context(IEnumerable<string> earlierMessages, DateTime now, IReadOnlyCollection<string>? merchants)
+    public Turn? Context(IEnumerable<string> earlierMessages, DateTime now, MerchantIndex? merchants)
     {
         Turn? context = null;
         foreach (var text in earlierMessages.Where(t => Affirmation.Read(t) is null))
@@ -35,25 +38,37 @@ public sealed partial class Dialogue(IntentClassifier classifier)
 
     /// <summary>What a message means, given the question the conversation is on (null at its start).</summary>
     /// <param name="answersQuestion">The assistant's last answer asked for something an action lacks ("which card?").</param>
-    public Turn Understand(string text, Turn? context, DateTime now, IReadOnlyCollection<string>? merchants, bool answersQuestion = false)
+    public Turn Understand(string text, Turn? context, DateTime now, MerchantIndex? merchants, bool answersQuestion = false) =>
+        Understand(text, () => context, now, merchants, answersQuestion);
+
+    /// <summary>
+    /// As above, with the context worked out only when the message could continue it: one that names something, answers
+    /// an action's question or corrects the last answer. Most messages don't, and the replay of the history is skipped.
+    /// </summary>
+    public Turn Understand(string text, Func<Turn?> context, DateTime now, MerchantIndex? merchants, bool answersQuestion = false)
     {
         var prediction = classifier.Predict(text);
         var intent = prediction.Confidence < MinConfidence ? "out_of_scope" : prediction.Intent;
         var entities = EntityExtractor.Extract(text, now, merchants);
-        if (context is { Route.Kind: IntentKind.Tool } && !entities.IsEmpty && IsFollowUp(text, intent, prediction.Confidence, context))
+        if (!entities.IsEmpty && context() is { Route.Kind: IntentKind.Tool } question && IsFollowUp(text, intent, prediction.Confidence, question))
         {
-            return new Turn(context.Intent, prediction.Confidence, Inherit(context.Entities, entities, now), text, FollowUp: true);
+            return new Turn(question.Intent, prediction.Confidence, Inherit(question.Entities, entities, now), text, FollowUp: true);
         }
 
         // The answer to the action's question ("which card?": "the debit one"; "how much?": "200"): the request, completed.
         // Up to three words are an answer whatever they resemble ("the debit one" is not a direct debit); up to five, unless they
         // confidently ask for something else ("I lost my card").
         var length = Word().Matches(text).Count;
-        if (answersQuestion && context is { Route.Kind: IntentKind.Action } && (length <= 3 || (length <= 5
-            && (intent == context.Intent || prediction.Confidence < 0.8f || IntentMap.For(intent).Kind is IntentKind.SmallTalk or IntentKind.Unsupported))))
+        if (answersQuestion && context() is { Route.Kind: IntentKind.Action } request && (length <= 3 || (length <= 5
+            && (intent == request.Intent || prediction.Confidence < 0.8f || IntentMap.For(intent).Kind is IntentKind.SmallTalk or IntentKind.Unsupported))))
         {
-            var combined = $"{context.Text} {text}";
-            return new Turn(context.Intent, prediction.Confidence, EntityExtractor.Extract(combined, now, merchants), combined, FollowUp: true);
+            var combined = $"{request.Text} {text}";
+            return new Turn(request.Intent, prediction.Confidence, EntityExtractor.Extract(combined, now, merchants), combined, FollowUp: true);
+        }
+
+        if (intent == "correction")
+        {
+            return new Turn(intent, prediction.Confidence, entities, text) { Corrects = context() };
         }
 
         return new Turn(intent, prediction.Confidence, entities, text);

@@ -108,6 +108,9 @@ public static partial class EntityExtractor
         "credit", "debit", "you", "someone", "a person", "human",
     };
 
+    // Category words long enough to be recognised misspelt ("grocceries"): a short word one letter off is another word.
+    private static readonly string[] TypoCandidates = [.. CategoryWords.Keys.Where(k => k.Length >= 6 && !k.Contains(' '))];
+
     private static readonly string[] MonthNames = CultureInfo.InvariantCulture.DateTimeFormat.MonthNames[..12];
 
     // All category words in one pattern, built once: a pattern per word per message overflowed Regex's
@@ -117,7 +120,7 @@ public static partial class EntityExtractor
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <param name="merchants">The customer's own merchants, from their history; null when unknown.</param>
-    public static Entities Extract(string text, DateTime now, IReadOnlyCollection<string>? merchants = null)
+    public static Entities Extract(string text, DateTime now, MerchantIndex? merchants = null)
     {
         var period = ExtractPeriod(text, now);
         var months = MonthsPattern().Match(text) is { Success: true } m ? Math.Clamp(int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture), 1, 60)
@@ -152,7 +155,7 @@ public static partial class EntityExtractor
 
         foreach (var token in Words().Matches(text).Select(t => t.Value.ToLowerInvariant()).Where(t => t.Length >= 6))
         {
-            if (CategoryWords.Keys.FirstOrDefault(k => k.Length >= 6 && !k.Contains(' ') && MerchantMatcher.Distance(token, k) <= 2) is { } close)
+            if (TypoCandidates.FirstOrDefault(k => MerchantMatcher.Within(token, k, 2)) is { } close)
             {
                 return CategoryWords[close];
             }

@@ -108,7 +108,27 @@ public sealed class IntentClassifier
 
     public const float ProjectExampleWeight = 4f;
 
+    // A conversation's earlier messages are read again at each turn (the dialogue state is rebuilt from them): their
+    // predictions are kept, up to a bound, instead of running the model again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IntentPrediction> _recent = new(StringComparer.Ordinal);
+    private const int RecentLimit = 8192;
+
     public IntentPrediction Predict(string text)
+    {
+        if (_recent.TryGetValue(text, out var known))
+        {
+            return known;
+        }
+
+        if (_recent.Count >= RecentLimit)
+        {
+            _recent.Clear();
+        }
+
+        return _recent[text] = Score(text);
+    }
+
+    private IntentPrediction Score(string text)
     {
         float[] scores;
         lock (_lock)

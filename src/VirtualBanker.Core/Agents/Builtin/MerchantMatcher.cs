@@ -16,22 +16,18 @@ public static partial class MerchantMatcher
         "savings", "checking", "my", "foods",
     };
 
-    public static string? Find(string text, IEnumerable<string> merchants)
+    public static string? Find(string text, IEnumerable<string> merchants) => Find(text, MerchantIndex.Of(merchants));
+
+    public static string? Find(string text, MerchantIndex merchants)
     {
         var words = Word().Matches(text.ToLowerInvariant()).Select(m => m.Value.Trim('\'')).Where(w => w.Length > 0).ToArray();
         string? best = null;
         var bestScore = 0;
-        foreach (var merchant in merchants)
+        foreach (var (merchant, name) in merchants.Entries)
         {
-            var name = Word().Matches(merchant.ToLowerInvariant()).Select(m => m.Value.Trim('\'')).Where(w => w.Length > 0).Take(2).ToArray();
-            if (name.Length == 0 || (name.Length == 1 && (Common.Contains(name[0]) || name[0].Length < 3)))
-            {
-                continue;
-            }
-
             // The first word must match; a second one counts when it matches too (Whole Foods over Whole Earth).
             var first = Array.FindIndex(words, w => Close(w, name[0]));
-            if (first < 0 || Common.Contains(name[0]))
+            if (first < 0)
             {
                 continue;
             }
@@ -49,43 +45,75 @@ public static partial class MerchantMatcher
     private static bool Close(string word, string target) =>
         word == target
         || word.TrimEnd('s') == target.TrimEnd('s')
-        || (word.Length >= 5 && target.Length >= 5 && Distance(word, target) <= (target.Length >= 8 ? 2 : 1));
+        || (word.Length >= 5 && target.Length >= 5 && Within(word, target, target.Length >= 8 ? 2 : 1));
 
-    /// <summary>Optimal string alignment distance (Levenshtein plus swapped neighbours), on short words.</summary>
-    public static int Distance(string a, string b)
+    /// <summary>
+    /// Whether two words are at most <paramref name="max"/> edits apart (optimal string alignment: Levenshtein plus swapped
+    /// neighbours). Words that differ in length by more, or share neither their first nor their last letter, are rejected
+    /// before any table is filled: nearly every pair a message meets.
+    /// </summary>
+    public static bool Within(string a, string b, int max)
     {
-        if (Math.Abs(a.Length - b.Length) > 2)
+        if (Math.Abs(a.Length - b.Length) > max || a.Length == 0 || b.Length == 0 || (a[0] != b[0] && a[^1] != b[^1]))
         {
-            return 3;
+            return false;
         }
 
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
+        // Three rows of the table are enough: the one before the previous is read for swaps.
+        Span<int> twoBack = stackalloc int[b.Length + 1], previous = stackalloc int[b.Length + 1], current = stackalloc int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
         {
-            d[0, j] = j;
+            previous[j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
+            current[0] = i;
+            var best = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                var value = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                    value = Math.Min(value, twoBack[j - 2] + 1);
                 }
+
+                current[j] = value;
+                best = Math.Min(best, value);
             }
+
+            if (best > max)
+            {
+                return false; // every alignment is already too far apart
+            }
+
+            var spare = twoBack;
+            twoBack = previous;
+            previous = current;
+            current = spare;
         }
 
-        return d[a.Length, b.Length];
+        return previous[b.Length] <= max;
     }
 
     [GeneratedRegex(@"[\p{L}\p{N}'&+]+")]
-    private static partial Regex Word();
+    internal static partial Regex Word();
+
+    internal static bool IsCommon(string word) => Common.Contains(word);
+}
+
+/// <summary>A customer's merchants with their first two words, worked out once per load of their history, not per message.</summary>
+public sealed class MerchantIndex
+{
+    private MerchantIndex(IReadOnlyList<(string Name, string[] Words)> entries) => Entries = entries;
+
+    internal IReadOnlyList<(string Name, string[] Words)> Entries { get; }
+
+    public int Count => Entries.Count;
+
+    public static MerchantIndex Of(IEnumerable<string> merchants) =>
+        new([.. merchants.Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(m => (Name: m, Words: MerchantMatcher.Word().Matches(m.ToLowerInvariant()).Select(w => w.Value.Trim('\'')).Where(w => w.Length > 0).Take(2).ToArray()))
+            .Where(m => m.Words.Length > 0 && !MerchantMatcher.IsCommon(m.Words[0]) && (m.Words.Length > 1 || m.Words[0].Length >= 3))]);
 }
