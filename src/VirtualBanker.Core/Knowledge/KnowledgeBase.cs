@@ -2,12 +2,16 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using VirtualBanker.Core.Data;
+using VirtualBanker.Core.Errors;
 
 namespace VirtualBanker.Core.Knowledge;
 
 public sealed record ArticleHit(string Title, string Body);
 
 public sealed record KnowledgeResult(string Query, IReadOnlyList<ArticleHit> Articles);
+
+/// <summary>An article as an admin writes it: topics are intent names (<c>card_arrival</c>), which the article answers first.</summary>
+public sealed record ArticleInput(string Title, string Body, IReadOnlyList<string> Topics);
 
 /// <summary>
 /// Searches the tenant's knowledge base. The builtin assistant's classifier has already read the question's meaning
@@ -22,11 +26,52 @@ public sealed partial class KnowledgeBase(VirtualBankerDbContext db)
 
     public async Task<KnowledgeResult> SearchAsync(string query, string? topic, int limit, CancellationToken cancellationToken)
     {
-        var articles = await db.Set<KnowledgeArticle>().AsNoTracking().OrderBy(a => a.Title).ToListAsync(cancellationToken);
+        var articles = await db.KnowledgeArticles.AsNoTracking().OrderBy(a => a.Title).ToListAsync(cancellationToken);
         var tagged = topic is null ? [] : articles.Where(a => a.Topics.Split(' ').Contains(topic, StringComparer.Ordinal)).ToList();
-        var found = tagged.Count > 0 ? tagged : Rank(query, articles);
+        var found = tagged.Count > 0 ? [.. Rank(query, tagged).Union(tagged)] : Rank(query, articles); // tagged ones: the best worded first
         return new KnowledgeResult(query, [.. found.Take(Math.Clamp(limit, 1, 5)).Select(a => new ArticleHit(a.Title, a.Body))]);
     }
+
+    public async Task<IReadOnlyList<KnowledgeArticle>> ListAsync(CancellationToken cancellationToken) =>
+        await db.KnowledgeArticles.AsNoTracking().OrderBy(a => a.Title).ToListAsync(cancellationToken);
+
+    public async Task<KnowledgeArticle> CreateAsync(ArticleInput input, DateTime now, CancellationToken cancellationToken)
+    {
+        var article = new KnowledgeArticle { Title = input.Title.Trim(), Body = input.Body.Trim(), Topics = Topics(input.Topics), UpdatedAt = now };
+        db.KnowledgeArticles.Add(article);
+        await db.SaveChangesAsync(cancellationToken);
+        return article;
+    }
+
+    public async Task<KnowledgeArticle> UpdateAsync(Guid id, ArticleInput input, DateTime now, CancellationToken cancellationToken)
+    {
+        var article = await db.KnowledgeArticles.FirstOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new AppException(AppError.NotFound("No such article."));
+        (article.Title, article.Body, article.Topics, article.UpdatedAt) = (input.Title.Trim(), input.Body.Trim(), Topics(input.Topics), now);
+        await db.SaveChangesAsync(cancellationToken);
+        return article;
+    }
+
+    public async Task DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await db.KnowledgeArticles.Where(a => a.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            throw new AppException(AppError.NotFound("No such article."));
+        }
+    }
+
+    /// <summary>Topics are intent names: letters, digits, underscores (Banking77 has one with a question mark), at most 20.</summary>
+    private static string Topics(IReadOnlyList<string> topics)
+    {
+        if (topics.Count > 20 || topics.Any(t => !TopicPattern().IsMatch(t)))
+        {
+            throw new AppException(AppError.Validation("topics", "topics are at most 20 intent names such as card_arrival."));
+        }
+
+        return string.Join(' ', topics.Distinct(StringComparer.Ordinal));
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9_?]{1,64}$")]
+    private static partial Regex TopicPattern();
 
     /// <summary>Articles by BM25 score for the query's terms, best first; those that share no term with it are left out.</summary>
     internal static List<KnowledgeArticle> Rank(string query, IReadOnlyList<KnowledgeArticle> articles)

@@ -14,6 +14,7 @@ internal static class GatewayApi
         v1.MapGroup("/session").WithTags("Sessions").RequireAuthorization(AuthPolicies.Gateway).MapSessionEndpoints();
         v1.MapGroup("/requeue").WithTags("Requeue").RequireAuthorization(AuthPolicies.GatewayAdmin).MapRequeueEndpoints();
         v1.MapGroup("").WithTags("Model profiles").RequireAuthorization(AuthPolicies.GatewayAdmin).MapModelProfileEndpoints();
+        v1.MapGroup("/knowledge/articles").WithTags("Knowledge base").RequireAuthorization(AuthPolicies.GatewayAdmin).MapKnowledgeEndpoints();
         v1.MapOperationsEndpoints();
 
         app.MapGroup("").WithGroupName(ApiSurface.Gateway.DocumentName()).WithTags("Legacy")
