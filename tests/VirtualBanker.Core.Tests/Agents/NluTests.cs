@@ -194,6 +194,15 @@ public sealed class NluTests
         var only = Say("only last month");
         Assert.Equal(("spending", "Uber", "last month"), (only.Intent, only.Entities.Merchant, only.Entities.Period!.Label));
 
+        var other = Say("What's my checking balance?"); // a confident question of its own, though it names an account
+        Assert.Equal(("balance", false, "checking"), (other.Intent, other.FollowUp, other.Entities.Account));
+        var unrelated = Say("what are my subscriptions costing me"); // a category means nothing to a balance
+        Assert.Equal(("spending", false), (unrelated.Intent, unrelated.FollowUp));
+
+        Say("what will my balance be in 3 months");
+        var longer = Say("and in 6?");
+        Assert.Equal(("forecast", 6), (longer.Intent, longer.Entities.Months));
+
         var fresh = Say("what's my balance?");
         Assert.Equal(("balance", false), (fresh.Intent, fresh.FollowUp));
         var savings = Say("what about savings?");

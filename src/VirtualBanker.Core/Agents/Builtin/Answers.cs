@@ -147,9 +147,12 @@ internal static partial class Answers
         }
 
         var listed = string.Join(" ", r.Transactions.Select(t => $"{t.Date}: {t.Merchant} {M(t.Amount)}."));
-        return r.Total < 0 && r.Transactions.All(t => t.Amount < 0)
+        return what.Length > 0 && r.Total < 0 && r.Transactions.All(t => t.Amount < 0) && e.Category != Banking.Categories.Income
             ? $"You spent {M(-r.Total)}{what} {r.Period}, in {r.Count} {(r.Count == 1 ? "payment" : "payments")}{(r.Count > r.Transactions.Count ? $" (the latest {r.Transactions.Count} below)" : "")}. {listed}"
-            : $"I found {r.Count} transactions{what} {r.Period}, {M(r.Total)} in total{(r.Count > r.Transactions.Count ? $" (the latest {r.Transactions.Count} below)" : "")}. {listed}";
+            : e.Category == Banking.Categories.Income
+                ? $"You received {M(r.Total)} in income {r.Period}, in {r.Count} {(r.Count == 1 ? "payment" : "payments")}. {listed}"
+                : what.Length > 0 ? $"I found {r.Count} transactions{what} {r.Period}, {M(r.Total)} in total{(r.Count > r.Transactions.Count ? $" (the latest {r.Transactions.Count} below)" : "")}. {listed}"
+                : $"You have {r.Count} transactions {r.Period}; the latest {r.Transactions.Count}: {listed}";
     }
 
     private static string Savings(SavingsResult r, string question)

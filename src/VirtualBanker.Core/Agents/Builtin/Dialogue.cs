@@ -50,17 +50,18 @@ public sealed partial class Dialogue(IntentClassifier classifier)
         var prediction = classifier.Predict(text);
         var intent = prediction.Confidence < MinConfidence ? "out_of_scope" : prediction.Intent;
         var entities = EntityExtractor.Extract(text, now, merchants);
-        if (!entities.IsEmpty && context() is { Route.Kind: IntentKind.Tool } question && IsFollowUp(text, intent, prediction.Confidence, question))
+        if (!entities.IsEmpty && context() is { Route.Kind: IntentKind.Tool } question && Changes(question.Intent, entities)
+            && IsFollowUp(text, intent, prediction.Confidence, question))
         {
             return new Turn(question.Intent, prediction.Confidence, Inherit(question.Entities, entities, now), text, FollowUp: true);
         }
 
         // The answer to the action's question ("which card?": "the debit one"; "how much?": "200"): the request, completed.
         // Up to three words are an answer whatever they resemble ("the debit one" is not a direct debit); up to five, unless they
-        // confidently ask for something else ("I lost my card").
+        // ask for something else ("I lost my card", "can you cancel my transfer?").
         var length = Word().Matches(text).Count;
         if (answersQuestion && context() is { Route.Kind: IntentKind.Action } request && (length <= 3 || (length <= 5
-            && (intent == request.Intent || prediction.Confidence < 0.8f || IntentMap.For(intent).Kind is IntentKind.SmallTalk or IntentKind.Unsupported))))
+            && (intent == request.Intent || prediction.Confidence < 0.5f || IntentMap.For(intent).Kind is IntentKind.SmallTalk or IntentKind.Unsupported))))
         {
             var combined = $"{request.Text} {text}";
             return new Turn(request.Intent, prediction.Confidence, EntityExtractor.Extract(combined, now, merchants), combined, FollowUp: true);
@@ -86,13 +87,28 @@ public sealed partial class Dialogue(IntentClassifier classifier)
     {
         var words = Word().Matches(text).Count;
         var route = IntentMap.For(intent);
-        if (intent != context.Intent && confidence >= 0.5f && route.Kind is IntentKind.Action or IntentKind.Handoff && words > 3)
+        var cue = Cue().IsMatch(text);
+        var elsewhere = intent != context.Intent && route.Kind is not (IntentKind.SmallTalk or IntentKind.Unsupported);
+
+        // A confident question of another kind is a new question ("what's my checking balance?" after a search), unless a
+        // cue makes it a follow-up ("what about savings?"); even then, a request to act or for a person is one.
+        if (elsewhere && ((!cue && confidence >= 0.5f) || (confidence >= 0.5f && route.Kind is IntentKind.Action or IntentKind.Handoff && words > 3)))
         {
             return false;
         }
 
-        return Cue().IsMatch(text) ? words <= 8 : words <= 4 || (words <= 6 && (confidence < 0.5f || route.Kind != IntentKind.Tool));
+        return cue ? words <= 8 : words <= 6;
     }
+
+    /// <summary>Whether a message names something the question before can take: a category means nothing to a balance.</summary>
+    private static bool Changes(string intent, Entities e) => intent switch
+    {
+        "balance" or "account_status" => e.Account is not null,
+        "forecast" => e.Months is not null,
+        "simulate" => e.Amount is not null,
+        "savings" or "health" or "fraud" or "cards" => false,
+        _ => e.Period is not null || e.PeriodBefore || e.Merchant is not null || e.Category is not null || e.Account is not null || e.Sort is not null,
+    };
 
     /// <summary>The question before, with what the follow-up names instead: a merchant replaces a category and the other way round.</summary>
     private static Entities Inherit(Entities before, Entities now, DateTime clock)

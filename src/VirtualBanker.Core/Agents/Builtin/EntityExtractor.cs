@@ -99,7 +99,8 @@ public static partial class EntityExtractor
         ["flights"] = Categories.Travel, ["hotels"] = Categories.Travel, ["holidays"] = Categories.Travel, ["vacation"] = Categories.Travel,
         ["cash"] = Categories.Cash, ["atm"] = Categories.Cash, ["withdrawals"] = Categories.Cash, ["health"] = Categories.Health,
         ["pharmacy"] = Categories.Health, ["doctor"] = Categories.Health, ["medical"] = Categories.Health,
-        ["income"] = Categories.Income, ["salary"] = Categories.Income, ["paycheck"] = Categories.Income,
+        ["income"] = Categories.Income, ["salary"] = Categories.Income, ["paycheck"] = Categories.Income, ["get paid"] = Categories.Income,
+        ["got paid"] = Categories.Income, ["been paid"] = Categories.Income, ["wages"] = Categories.Income,
     };
 
     private static readonly HashSet<string> NotMerchants = new(StringComparer.OrdinalIgnoreCase)
@@ -301,7 +302,8 @@ public static partial class EntityExtractor
     [GeneratedRegex(@"\b(?:in|during|for|of|since)\s+(?<year>20\d{2})\b")]
     private static partial Regex NamedYearPattern();
 
-    [GeneratedRegex(@"\b(?<n>\d{1,2})\s*months?\b", RegexOptions.IgnoreCase)]
+    // "6 months", or a bare "in 6?" (a forecast's follow-up).
+    [GeneratedRegex(@"\b(?<n>\d{1,2})\s*months?\b|^\W*(?:and\s+)?(?:in|for)\s+(?<n>\d{1,2})\W*$", RegexOptions.IgnoreCase)]
     private static partial Regex MonthsPattern();
 
     [GeneratedRegex(@"\b(a|one) year\b|\byearly\b|\bend of the year\b", RegexOptions.IgnoreCase)]
