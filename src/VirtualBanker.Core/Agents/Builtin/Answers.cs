@@ -93,7 +93,9 @@ internal static partial class Answers
             KnowledgeResult { Articles.Count: 0 } => "I don't have an article about that. " + TicketOffer,
             KnowledgeResult r => $"{r.Articles[0].Body} (From our help article \"{r.Articles[0].Title}\".)",
             CardsResult { Cards.Count: 0 } => "You have no cards with us.",
-            CardsResult r => "Your cards: " + string.Join("; ", r.Cards.Select(c => $"{c.Card}, {c.Status}")) + ".",
+            CardsResult r => Cards(r, question),
+            IReadOnlyList<TicketResult> { Count: 0 } => "You have no support tickets with us.",
+            IReadOnlyList<TicketResult> r => "Your support tickets: " + string.Join("; ", r.Take(5).Select(t => $"{t.Reference} \"{t.Subject}\", {t.Status.Replace('_', ' ')}{(t.Priority == "high" ? ", urgent" : "")}")) + ".",
             FraudVerdictResult { Status: "dismissed" } r => $"Thank you: the {r.Payment} is confirmed as yours and the alert is closed.",
             FraudVerdictResult r => $"Done: the {r.Payment} is reported as fraud."
                 + (r.FrozenCards.Count > 0 ? $" Your {string.Join(" and ", r.FrozenCards)} is frozen." : "")
@@ -109,6 +111,16 @@ internal static partial class Answers
             },
             _ => Unavailable,
         };
+    }
+
+    /// <summary>The card asked about ("is my debit card active?"), or all of them.</summary>
+    private static string Cards(CardsResult r, string question)
+    {
+        var kind = question.Contains("debit", StringComparison.OrdinalIgnoreCase) ? "debit card" : question.Contains("credit", StringComparison.OrdinalIgnoreCase) ? "credit card" : null;
+        var asked = kind is null ? [] : r.Cards.Where(c => c.Card.StartsWith(kind, StringComparison.Ordinal)).ToList();
+        return asked.Count > 0
+            ? string.Join(" ", asked.Select(c => $"Your {c.Card} is {c.Status}."))
+            : "Your cards: " + string.Join("; ", r.Cards.Select(c => $"{c.Card}, {c.Status}")) + ".";
     }
 
     private static string Balances(BalancesResult r, string? account)

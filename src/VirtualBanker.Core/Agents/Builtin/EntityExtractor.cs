@@ -125,6 +125,7 @@ public static partial class EntityExtractor
     {
         var period = ExtractPeriod(text, now);
         var months = MonthsPattern().Match(text) is { Success: true } m ? Math.Clamp(int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture), 1, 60)
+            : EndOfYearPattern().IsMatch(text) ? Math.Max(1, 12 - now.Month) // "by the end of the year": what is left of it
             : YearPattern().IsMatch(text) ? 12 : (int?)null;
         var merchant = merchants is { Count: > 0 } ? MerchantMatcher.Find(text, merchants) : null;
         return new Entities(ExtractAmount(text), merchant ?? ExtractMerchant(text), ExtractCategory(text), period, months)
@@ -306,8 +307,11 @@ public static partial class EntityExtractor
     [GeneratedRegex(@"\b(?<n>\d{1,2})\s*months?\b|^\W*(?:and\s+)?(?:in|for)\s+(?<n>\d{1,2})\W*$", RegexOptions.IgnoreCase)]
     private static partial Regex MonthsPattern();
 
-    [GeneratedRegex(@"\b(a|one) year\b|\byearly\b|\bend of the year\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(a|one) year\b|\byearly\b|\bnext year\b", RegexOptions.IgnoreCase)]
     private static partial Regex YearPattern();
+
+    [GeneratedRegex(@"\bend of (?:the|this) year\b|\byear[- ]end\b", RegexOptions.IgnoreCase)]
+    private static partial Regex EndOfYearPattern();
 
     [GeneratedRegex(@"\b(?<a>checking|current|savings?|credit)(?:\s+(?:account|card))?\b(?!\s+(?:rate|score|goal))", RegexOptions.IgnoreCase)]
     private static partial Regex AccountPattern();
