@@ -119,6 +119,9 @@ public sealed class ConversationTests(VirtualBankerFactory factory) : IClassFixt
         var handedOff = await AskAsync(client, "sí");
         Assert.StartsWith("He abierto la solicitud ", handedOff, StringComparison.Ordinal);
         Assert.Equal(1, await TicketCountAsync(client));
+
+        var reference = (await CustomerFixture.JsonAsync(await client.GetAsync("/api/tickets"))).GetProperty("tickets")[0].GetProperty("reference").GetString()!;
+        Assert.Contains(reference, await AskAsync(client, "what's the status of my ticket?"), StringComparison.Ordinal);
     }
 
     [Fact]
