@@ -34,16 +34,14 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
         var history = messages as IList<ChatMessage> ?? [.. messages];
         var last = history.LastOrDefault();
         var now = clock.GetUtcNow().UtcDateTime;
-        var merchants = options?.AdditionalProperties?.TryGetValue(RunKey, out var value) == true && value is ToolRun run
-            ? await run.MerchantsAsync(cancellationToken)
-            : null;
-
+        var run = options?.AdditionalProperties?.TryGetValue(RunKey, out var value) == true ? value as ToolRun : null;
         if (last?.Contents.OfType<FunctionResultContent>().FirstOrDefault() is { } result)
         {
             // The tool ran: answer the question that asked for it, understood as it was then.
             var call = history.SelectMany(m => m.Contents.OfType<FunctionCallContent>()).LastOrDefault(c => c.CallId == result.CallId);
             var question = UserTexts(history).LastOrDefault() ?? "";
-            var turn = call is not null && Asked.TryGetValue(call, out var asked) ? asked : Understand(UserTexts(history).SkipLast(1), question, now, merchants);
+            var turn = call is not null && Asked.TryGetValue(call, out var asked) ? asked
+                : Understand(UserTexts(history).SkipLast(1), question, now, run is null ? null : await run.MerchantsAsync(cancellationToken));
             var offer = Affirmation.Read(question) == true ? Answers.OfferIn(LastAnswer(history)) : null;
             var answer = offer?.Language is { } language && ToolRegistry.ReadResult(ToolNames.CreateTicket, result.Result) is TicketResult { Reference: { } reference }
                 ? HonestLimits.HandedOff(language, reference)
@@ -56,7 +54,7 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
             yield break;
         }
 
-        var reply = Respond(history, last?.Text ?? "", options, now, merchants);
+        var reply = Respond(history, last?.Text ?? "", options, now, run is null ? null : await run.MerchantsAsync(cancellationToken));
         if (reply.Call is { } functionCall)
         {
             if (reply.Turn is { } understood)

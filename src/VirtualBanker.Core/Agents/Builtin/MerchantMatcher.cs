@@ -16,8 +16,6 @@ public static partial class MerchantMatcher
         "savings", "checking", "my", "foods",
     };
 
-    public static string? Find(string text, IEnumerable<string> merchants) => Find(text, MerchantIndex.Of(merchants));
-
     public static string? Find(string text, MerchantIndex merchants)
     {
         var words = Word().Matches(text.ToLowerInvariant()).Select(m => m.Value.Trim('\'')).Where(w => w.Length > 0).ToArray();
