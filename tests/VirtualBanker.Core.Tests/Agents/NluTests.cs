@@ -63,6 +63,28 @@ public sealed class NluTests
     }
 
     [Fact]
+    public async Task ModelCache_SavesTheTrainedModel_WhichLoadsToTheSamePredictions()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"vb-nlu-test-{Guid.NewGuid():N}");
+        IntentExample[] examples = [new("what is my balance", "balance"), new("how much money do I have", "balance"), new("hello there", "greeting"), new("hi", "greeting")];
+        try
+        {
+            var trained = await IntentModelCache.GetAsync(examples, directory);
+            var saved = Assert.Single(Directory.GetFiles(directory, "intents-*.zip"));
+            await using var stream = File.OpenRead(saved);
+            var loaded = IntentClassifier.Load(stream);
+
+            Assert.Same(trained, await IntentModelCache.GetAsync(examples, directory)); // one instance per process
+            Assert.Equal(trained.Predict("balance please"), loaded.Predict("balance please"));
+            Assert.Equal("greeting", loaded.Predict("hello").Intent);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void LoadCsv_QuotedFieldsWithCommas_AreOneText()
     {
         using var stream = new MemoryStream("text,category\n\"hello, world\",greeting\nplain,other\n\n"u8.ToArray());

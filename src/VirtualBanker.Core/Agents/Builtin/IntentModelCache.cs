@@ -38,6 +38,11 @@ public static class IntentModelCache
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"intents-{key}.zip");
         using var exclusive = Lock(path + ".lock");
+        if (exclusive is null)
+        {
+            return IntentClassifier.Train(examples); // another process held the lock for minutes: don't wait for it any longer
+        }
+
         if (File.Exists(path))
         {
             try
@@ -66,20 +71,22 @@ public static class IntentModelCache
         return classifier;
     }
 
-    /// <summary>An exclusive lock on a file (an advisory lock on Linux): held by the process that trains.</summary>
-    private static FileStream Lock(string path)
+    /// <summary>An exclusive lock on a file (an advisory lock on Linux), held by the process that trains; null after five minutes.</summary>
+    private static FileStream? Lock(string path)
     {
-        for (var attempt = 0; ; attempt++)
+        for (var attempt = 0; attempt < 3000; attempt++)
         {
             try
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (attempt < 600)
+            catch (IOException)
             {
                 Thread.Sleep(100); // another process is training: its model will be there when it lets go
             }
         }
+
+        return null;
     }
 
     private static string Hash(IReadOnlyList<IntentExample> examples)
