@@ -108,20 +108,22 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         var top = recent.GroupBy(t => t.Category).Select(g => new CategorySpend(g.Key, Money(-g.Sum(t => t.AmountMinor))))
             .OrderByDescending(c => c.Amount).Take(3).ToList();
 
-        // Only when spending exceeded income (they explain why): flagged ones, the customer's pending fraud alerts; one-offs, a
-        // merchant paid once in the data, for at least a tenth of the month's spending.
-        if (flow.SavingsMinor >= 0)
-        {
-            return new SavingsResult(Money(flow.IncomeMinor), Money(flow.ExpensesMinor), Money(flow.SavingsMinor), Math.Round(flow.SavingsRate * 100, 1), top, []);
-        }
+        var unusual = flow.SavingsMinor >= 0 ? [] : await UnusualChargesAsync(data, recent, flow.ExpensesMinor, cancellationToken);
+        return new SavingsResult(Money(flow.IncomeMinor), Money(flow.ExpensesMinor), Money(flow.SavingsMinor), Math.Round(flow.SavingsRate * 100, 1), top, unusual);
+    }
 
+    /// <summary>
+    /// What drove spending above income, asked only then: flagged ones, the customer's pending fraud alerts; one-offs, a
+    /// merchant paid once in the data, for at least a tenth of the month's spending.
+    /// </summary>
+    private async Task<List<UnusualCharge>> UnusualChargesAsync(FinancialData data, List<TxData> recent, long expensesMinor, CancellationToken cancellationToken)
+    {
         var flagged = (await customers.FraudAlertsAsync(userId, cancellationToken)).Where(a => a.Status == "pending" && a.Timestamp >= data.Now.AddDays(-30))
             .Select(a => a.TransactionId).ToHashSet();
         var paidOnce = data.External.Where(t => t.IsDebit).CountBy(t => t.Merchant).Where(p => p.Value == 1).Select(p => p.Key).ToHashSet();
-        var unusual = recent.Where(t => flagged.Contains(t.Id) || (paidOnce.Contains(t.Merchant) && -t.AmountMinor * 10 >= flow.ExpensesMinor))
+        return [.. recent.Where(t => flagged.Contains(t.Id) || (paidOnce.Contains(t.Merchant) && -t.AmountMinor * 10 >= expensesMinor))
             .OrderBy(t => t.AmountMinor).Take(4)
-            .Select(t => new UnusualCharge(t.Merchant, Money(-t.AmountMinor), Day(t.Timestamp), flagged.Contains(t.Id))).ToList();
-        return new SavingsResult(Money(flow.IncomeMinor), Money(flow.ExpensesMinor), Money(flow.SavingsMinor), Math.Round(flow.SavingsRate * 100, 1), top, unusual);
+            .Select(t => new UnusualCharge(t.Merchant, Money(-t.AmountMinor), Day(t.Timestamp), flagged.Contains(t.Id)))];
     }
 
     [Description("The customer's financial health score (0-100) with an explanation and improvements.")]

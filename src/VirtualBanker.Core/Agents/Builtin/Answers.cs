@@ -27,9 +27,7 @@ internal static partial class Answers
         null => null,
         _ when answer.EndsWith(TicketOffer, StringComparison.Ordinal) => ("ticket", null),
         _ when answer.EndsWith(FreezeOffer, StringComparison.Ordinal) => ("card_freeze", null),
-        _ when answer == HonestLimits.Unsupported("es") => ("human", "es"),
-        _ when answer == HonestLimits.Unsupported("de") => ("human", "de"),
-        _ when answer == HonestLimits.Unsupported("fr") => ("human", "fr"),
+        _ when HonestLimits.Languages.FirstOrDefault(l => answer == HonestLimits.Unsupported(l)) is { } language => ("human", language),
         _ => null,
     };
 

@@ -93,9 +93,9 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
         }
 
         var earlier = UserTexts(history).SkipLast(1).ToList();
+        var lastAnswer = LastAnswer(history);
         if (Affirmation.Read(text) is { } yes)
         {
-            var lastAnswer = LastAnswer(history);
             if (lastAnswer?.EndsWith(Answers.ConfirmationQuestion, StringComparison.Ordinal) == true)
             {
                 return "That request is no longer open (a confirmation lasts five minutes and is answered once), so nothing was changed. Ask me again if you still want it.";
@@ -113,7 +113,6 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
 
             // Yes to the offer: do what it offered, for the message that led to it.
             var asked = earlier.LastOrDefault() ?? "";
-            var turn = Understand(earlier.SkipLast(1), asked, now, merchants) with { Intent = offer.Intent, FollowUp = false };
             return offer.Language is { } language
                 ? Call(ToolNames.CreateTicket, new()
                 {
@@ -121,7 +120,7 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
                     ["description"] = Truncate(asked, 500),
                     ["priority"] = "normal",
                 }, options)
-                : Act(turn, asked, options);
+                : Act(Understand(earlier.SkipLast(1), asked, now, merchants) with { Intent = offer.Intent, FollowUp = false }, options);
         }
 
         if (HonestLimits.Language(text) is { } foreign)
@@ -129,7 +128,7 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
             return HonestLimits.Unsupported(foreign);
         }
 
-        return Act(Understand(earlier, text, now, merchants, Answers.AsksForMore(LastAnswer(history))), text, options);
+        return Act(Understand(earlier, text, now, merchants, Answers.AsksForMore(lastAnswer)), options);
     }
 
     private Turn Understand(IEnumerable<string> earlier, string text, DateTime now, MerchantIndex? merchants, bool answersQuestion = false)
@@ -138,8 +137,8 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
         return _dialogue.Understand(text, () => context.Value, now, merchants, answersQuestion);
     }
 
-    /// <summary>What the intent map says to do for an understood message.</summary>
-    private static Reply Act(Turn turn, string text, ChatOptions? options)
+    /// <summary>What the intent map says to do for an understood message (its words: <see cref="Turn.Text"/>).</summary>
+    private static Reply Act(Turn turn, ChatOptions? options)
     {
         var route = turn.Route;
         var tool = route.Kind switch
@@ -168,7 +167,7 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
             return "How much would the purchase cost? Tell me the amount, for example \"Can I afford a $1,200 laptop?\"";
         }
 
-        return Call(tool, Arguments(tool, turn, turn.FollowUp && route.Kind == IntentKind.Action ? turn.Text : text), options) with { Turn = turn };
+        return Call(tool, Arguments(tool, turn), options) with { Turn = turn };
     }
 
     private static Reply Call(string tool, Dictionary<string, object?> arguments, ChatOptions? options)
@@ -179,9 +178,9 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
             : $"I'm sorry, I can't help with that here: this assistant is not allowed to use {tool.Replace('_', ' ')}. Please contact the bank directly.";
     }
 
-    private static Dictionary<string, object?> Arguments(string tool, Turn turn, string text)
+    private static Dictionary<string, object?> Arguments(string tool, Turn turn)
     {
-        var e = turn.Entities;
+        var (e, text) = (turn.Entities, turn.Text);
         return tool switch
         {
             ToolNames.SearchTransactions => new()

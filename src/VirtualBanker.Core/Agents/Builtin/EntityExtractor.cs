@@ -128,7 +128,7 @@ public static partial class EntityExtractor
             : EndOfYearPattern().IsMatch(text) ? Math.Max(1, 12 - now.Month) // "by the end of the year": what is left of it
             : YearPattern().IsMatch(text) ? 12 : (int?)null;
         var merchant = merchants is { Count: > 0 } ? MerchantMatcher.Find(text, merchants) : null;
-        return new Entities(ExtractAmount(text), merchant ?? ExtractMerchant(text), ExtractCategory(text), period, months)
+        return new Entities(ExtractAmount(text), merchant ?? ExtractMerchant(text, now), ExtractCategory(text), period, months)
         {
             Account = AccountPattern().Match(text) is { Success: true } account ? account.Groups["a"].Value.ToLowerInvariant() switch
             {
@@ -189,7 +189,7 @@ public static partial class EntityExtractor
         return value > 0 ? value : null;
     }
 
-    internal static string? ExtractMerchant(string text)
+    internal static string? ExtractMerchant(string text, DateTime now)
     {
         foreach (Match match in MerchantPattern().Matches(text))
         {
@@ -197,7 +197,7 @@ public static partial class EntityExtractor
             var firstWord = name.Split(' ')[0];
             if (name.Length >= 2 && !NotMerchants.Contains(firstWord) && !NotMerchants.Contains(name) && !CategoryWords.ContainsKey(name)
                 && !Categories.All.Contains(name, StringComparer.OrdinalIgnoreCase) && !char.IsDigit(name[0]) && name[0] != '$'
-                && ExtractPeriod(name, DateTime.UtcNow) is null)
+                && ExtractPeriod(name, now) is null)
             {
                 return name;
             }

@@ -29,6 +29,9 @@ public static partial class HonestLimits
         return hits >= 2 && hits > english ? language : null;
     }
 
+    /// <summary>The languages answered in kind.</summary>
+    public static IEnumerable<string> Languages => Foreign.Keys;
+
     /// <summary>What the assistant can do and the offer of a colleague, in the customer's language.</summary>
     public static string Unsupported(string language) => language switch
     {

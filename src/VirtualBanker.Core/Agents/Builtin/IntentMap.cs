@@ -44,7 +44,7 @@ public static class IntentMap
         foreach (var row in IntentClassifier.ReadRows(stream).Skip(1))
         {
             var field = (int i) => i < row.Count && row[i].Trim().Length > 0 ? row[i].Trim() : null;
-            var kind = Enum.Parse<IntentKind>(row[1].Replace("smalltalk", "SmallTalk", StringComparison.Ordinal), ignoreCase: true);
+            var kind = Enum.Parse<IntentKind>(row[1], ignoreCase: true);
             routes.Add(row[0].Trim(), new IntentRoute(row[0].Trim(), kind, field(2), field(3), field(4)));
         }
 
