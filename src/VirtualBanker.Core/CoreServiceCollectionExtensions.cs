@@ -24,6 +24,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<LockoutOptions>().BindConfiguration(LockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddOptions<Staff.StaffOptions>().BindConfiguration(Staff.StaffOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NluOptions>().BindConfiguration(NluOptions.Section)
             .Validate(o => o.TrainingFiles.All(File.Exists), "Every Nlu:TrainingFiles entry must be an existing file.").ValidateOnStart();
@@ -67,6 +68,9 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Actions.DisputeService>();
         services.AddScoped<Actions.ConfirmationService>();
         services.AddScoped<Knowledge.KnowledgeBase>();
+        services.AddScoped<Staff.StaffQueue>();
+        services.AddScoped<Staff.TicketDesk>();
+        services.AddHostedService<Staff.HandoffSlaWatcher>();
 
         services.TryAddSingleton<IEventBus, InProcessEventBus>();
         services.TryAddSingleton<IConversationRelay, SingleNodeRelay>();

@@ -67,6 +67,7 @@ public sealed class ServerNode : IAsyncDisposable
             ["Urls"] = $"http://127.0.0.1:{port}",
             ["Database__DataDirectory"] = data,
             ["Demo__AdminPassword"] = VirtualBankerFactory.AdminPassword,
+            ["Demo__StaffPassword"] = VirtualBankerFactory.StaffPassword,
             ["RateLimits__CustomerAuth__Limit"] = "1000",
             ["Logging__LogLevel__Default"] = "Warning",
         };

@@ -15,6 +15,7 @@ namespace VirtualBanker.Api.Tests;
 public class VirtualBankerFactory : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "Admin-Test-Pass-2026!";
+    public const string StaffPassword = "Staff-Test-Pass-2026!";
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "vb-tests", Guid.NewGuid().ToString("N"));
 
     /// <summary>
@@ -53,6 +54,7 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(Environment);
         builder.UseSetting("Database:DataDirectory", _dataDirectory);
         builder.UseSetting("Demo:AdminPassword", AdminPassword);
+        builder.UseSetting("Demo:StaffPassword", StaffPassword);
         builder.UseSetting("RateLimits:CustomerAuth:Limit", "1000");
         builder.UseSetting("Portal:RequireHttpsJwks", "false");
         builder.UseSetting("Portal:AllowPrivateJwksHosts", "true"); // the tests' JWKS servers listen on 127.0.0.1

@@ -106,6 +106,38 @@ internal static class ConversationSockets
     public static JsonObject? OutboundFrame(ConversationEvent e) =>
         e.Type is EventTypes.Message or EventTypes.Action or EventTypes.Confirmation ? null : ToFrame(e);
 
+    /// <summary>
+    /// A session's events after <paramref name="after"/> as Server-Sent Events, each the frame <paramref name="frame"/> makes of it (null
+    /// skips it), named by its type and identified by its id (what <c>Last-Event-ID</c> resumes from). Ends with the session or the token.
+    /// </summary>
+    public static async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<JsonObject>> EventsAsync(ConversationStream stream, string tenantId, string sessionId,
+        long after, Func<ConversationEvent, JsonObject?> frame, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var events = stream.StreamAsync(tenantId, sessionId, after, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            try
+            {
+                if (!await events.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+            catch (Exception ex) when (ex is SessionClosedException or SubscriberOverflowException or OperationCanceledException)
+            {
+                yield break;
+            }
+
+            if (frame(events.Current) is { } framed)
+            {
+                yield return new System.Net.ServerSentEvents.SseItem<JsonObject>(framed, events.Current.Type)
+                {
+                    EventId = events.Current.Sequence.ToString(CultureInfo.InvariantCulture),
+                };
+            }
+        }
+    }
+
     /// <summary>A pipeline event as one JSON object: its payload, its type and its id (what clients resume from).</summary>
     public static JsonObject ToFrame(ConversationEvent e)
     {

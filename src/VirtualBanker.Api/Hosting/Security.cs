@@ -25,6 +25,9 @@ internal static class AuthPolicies
     /// <summary>Contract 002 operations (keys, requeue): a tenant admin or a key with the admin scope.</summary>
     public const string GatewayAdmin = "gateway_admin";
 
+    /// <summary>The staff queue and tickets (contract 003's surface): staff and admins of the tenant.</summary>
+    public const string Staff = "staff";
+
     /// <summary>Contract 003 chat triggers: a tenant admin, or a site's key with the chat scope.</summary>
     public const string ManagementChat = "management_chat";
 
@@ -144,6 +147,7 @@ internal static class SecurityExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.User, p => p.RequireAuthenticatedUser().RequireClaim("sub"))
             .AddPolicy(AuthPolicies.TenantAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.TenantAdmin, Roles.PlatformAdmin))
+            .AddPolicy(AuthPolicies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.Staff, Roles.TenantAdmin, Roles.PlatformAdmin))
             .AddPolicy(AuthPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PlatformAdmin))
             .AddPolicy(AuthPolicies.Gateway, p => p.RequireAssertion(c =>
                 gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions") || HasScope(c.User, TokenService.SessionScope)))

@@ -4,7 +4,7 @@ using Microsoft.Net.Http.Headers;
 namespace VirtualBanker.Api.Hosting;
 
 /// <summary>
-/// The web front end (customer dashboard, admin console, widget, demo portal), built by Vite from
+/// The web front end (customer dashboard, admin console, staff workspace, widget, demo portal), built by Vite from
 /// <c>src/VirtualBanker.Web</c> into <c>wwwroot</c> during <c>dotnet build</c>.
 /// </summary>
 internal static class WebFrontEnd
@@ -18,7 +18,7 @@ internal static class WebFrontEnd
 
     // The top-level paths the front end owns. Only these look at the file system: every other request
     // (the APIs) would otherwise pay a directory and a file look-up before reaching its endpoint.
-    private static readonly string[] Paths = ["/app", "/admin", "/demo", "/assets", "/widget.js", "/index.html"];
+    private static readonly string[] Paths = ["/app", "/admin", "/staff", "/demo", "/assets", "/widget.js", "/index.html"];
 
     public static IApplicationBuilder UseVirtualBankerWeb(this IApplicationBuilder app) =>
         app.UseWhen(IsFrontEnd, web => web.UseDefaultFiles().UseStaticFiles(new StaticFileOptions { OnPrepareResponse = PrepareResponse }));

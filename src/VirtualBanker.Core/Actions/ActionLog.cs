@@ -7,7 +7,11 @@ using VirtualBanker.Core.Errors;
 namespace VirtualBanker.Core.Actions;
 
 /// <summary>Who acts for which customer, over which channel, and under which idempotency key (if any).</summary>
-public sealed record ActionContext(Guid UserId, Guid ActorId, string Channel, string? IdempotencyKey);
+public sealed record ActionContext(Guid UserId, Guid ActorId, string Channel, string? IdempotencyKey)
+{
+    /// <summary>The conversation the action was asked for in, if any (a fraud confirmed there hands that conversation to staff).</summary>
+    public string? SessionId { get; init; }
+}
 
 /// <summary>
 /// Runs every action on a customer's cards or money the same way: in one database transaction with its audit row,

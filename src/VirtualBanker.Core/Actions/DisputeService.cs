@@ -16,7 +16,7 @@ public sealed record FraudResolution(Guid FraudLogId, string Status, IReadOnlyLi
 /// Disputes of payments, and the customer's verdict on a fraud alert: "it was me" closes it; "not me" confirms it as
 /// fraud, freezes the card(s) of the payment's account and opens a dispute, in one step (<see cref="ActionLog"/>).
 /// </summary>
-public sealed class DisputeService(VirtualBankerDbContext db, ActionLog log, UserCache cache, TimeProvider clock)
+public sealed class DisputeService(VirtualBankerDbContext db, ActionLog log, UserCache cache, Staff.StaffQueue queue, TimeProvider clock)
 {
     public Task<List<Dispute>> ListAsync(Guid userId, CancellationToken cancellationToken) =>
         db.Disputes.AsNoTracking().Where(d => d.UserId == userId).OrderByDescending(d => d.CreatedAt).ToListAsync(cancellationToken);
@@ -67,6 +67,12 @@ public sealed class DisputeService(VirtualBankerDbContext db, ActionLog log, Use
             return (new FraudResolution(alert.Id, alert.Status, [.. cards.Select(CardView.Of)], DisputeView.Of(dispute)), alert.Id, (long?)null);
         }, cancellationToken);
         await cache.InvalidateAsync(db.Tenant.TenantId!, context.UserId, cancellationToken);
+        if (!genuine)
+        {
+            // Confirmed fraud is a matter for a person: the customer goes to the staff queue, at high priority.
+            await queue.RequestAsync(context.UserId, context.SessionId, Staff.HandoffReasons.FraudConfirmed, context.Channel, Staff.HandoffPriorities.High, cancellationToken);
+        }
+
         return result;
     }
 

@@ -131,8 +131,9 @@ public sealed partial class AgentRunner(
         var session = await SessionQuery.For(db)(db, message.SessionId, cancellationToken);
         var stored = message.WhenStoredAsync();
         var (inbound, memory) = await conversations.RunInputAsync(message.SessionId, sequence, cancellationToken, stored);
-        // Consent is checked when the message is accepted; a run found without it is not run at all.
-        if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || session.AwaitsConsent)
+        // Consent is checked when the message is accepted; a run found without it is not run at all. A conversation a staff
+        // member has taken over is theirs: the message waits for them (StaffQueue), and the assistant stays silent.
+        if (session is null || inbound is null || session.Status == Sessions.SessionStatus.Ended || session.AwaitsConsent || session.HandledById is not null)
         {
             return;
         }

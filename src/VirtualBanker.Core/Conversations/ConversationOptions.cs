@@ -60,6 +60,9 @@ public static class EventTypes
     public const string ChatEnd = "chat_end";
     public const string Error = "error";
 
+    /// <summary>The conversation changed hands: a staff member joined, handed it back to the assistant, or closed it (outbound; its <c>content</c> says so).</summary>
+    public const string Handoff = "handoff";
+
     /// <summary>Events that end a run: a client waiting for an answer stops at these.</summary>
     public static bool EndsRun(string type) => type is ChatEnd or Error;
 }

@@ -137,6 +137,12 @@ public sealed class ConversationService(
     public async Task<string> AskAsync(Session session, string message, CancellationToken cancellationToken)
     {
         var inbound = await SendAsync(session, EventTypes.Message, message, null, cancellationToken, new JsonObject { ["channel"] = "http" });
+        if (session.HandledByName is { } staff)
+        {
+            // Taken over by a person, who may answer in minutes: the customer hears that now, and the answer comes on the conversation's stream.
+            return $"{staff} has your message and will answer you here.";
+        }
+
         return await WaitForAnswerAsync(session.Id, inbound.Sequence, TimeSpan.FromSeconds(options.Value.AnswerTimeoutSeconds), cancellationToken)
             ?? throw new AppException(new AppError(ErrorCodes.Unavailable, 503, "The assistant could not answer. Please try again."));
     }

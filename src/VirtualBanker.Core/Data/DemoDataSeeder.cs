@@ -21,6 +21,9 @@ public sealed class DemoOptions
 
     /// <summary>The first admin's password. When empty, one is generated and printed once, at first start.</summary>
     public string? AdminPassword { get; set; }
+
+    /// <summary>The demo staff member's password (<c>sam@bankbot.dev</c>). When empty, one is generated and printed once, at first start.</summary>
+    public string? StaffPassword { get; set; }
 }
 
 /// <summary>
@@ -40,6 +43,7 @@ public sealed partial class DemoDataSeeder(
     public const string CustomerEmail = "alex@bankbot.dev";
     public const string CustomerPassword = "BankBot2026!";
     public const string AdminEmail = "admin@bankbot.dev";
+    public const string StaffEmail = "sam@bankbot.dev";
 
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -84,15 +88,11 @@ public sealed partial class DemoDataSeeder(
         });
 
         var customer = NewUser(CustomerEmail, "Alex Doe", CustomerPassword, now, Roles.Customer);
-        var adminPassword = options.Value.AdminPassword;
-        var generated = string.IsNullOrEmpty(adminPassword);
-        if (generated)
-        {
-            adminPassword = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 20) + "!7";
-        }
-
-        var admin = NewUser(AdminEmail, "Demo Admin", adminPassword!, now, Roles.TenantAdmin, Roles.PlatformAdmin);
-        db.Users.AddRange(customer, admin);
+        var (adminPassword, adminGenerated) = Password(options.Value.AdminPassword);
+        var (staffPassword, staffGenerated) = Password(options.Value.StaffPassword);
+        var admin = NewUser(AdminEmail, "Demo Admin", adminPassword, now, Roles.TenantAdmin, Roles.PlatformAdmin);
+        var staff = NewUser(StaffEmail, "Sam Taylor", staffPassword, now, Roles.Staff);
+        db.Users.AddRange(customer, admin, staff);
 
         var data = DemoDataGenerator.Generate(DateOnly.FromDateTime(now));
         var accounts = new Dictionary<AccountType, Account>
@@ -144,13 +144,23 @@ public sealed partial class DemoDataSeeder(
 
         await db.SaveChangesAsync(cancellationToken);
         LogSeeded(logger, TenantId, data.Transactions.Count);
-        if (generated)
+        // Printed once, to the console only: they are not log events and are never stored in clear.
+        if (adminGenerated)
         {
-            // Printed once, to the console only: it is not a log event and is never stored in clear.
             await Console.Error.WriteLineAsync($"VirtualBanker: first admin {AdminEmail} created with a generated password: {adminPassword}");
             await Console.Error.WriteLineAsync("Set Demo__AdminPassword to choose it; it will not be shown again.");
         }
+
+        if (staffGenerated)
+        {
+            await Console.Error.WriteLineAsync($"VirtualBanker: staff member {StaffEmail} created with a generated password: {staffPassword}");
+            await Console.Error.WriteLineAsync("Set Demo__StaffPassword to choose it; it will not be shown again.");
+        }
     }
+
+    private static (string Password, bool Generated) Password(string? configured) => string.IsNullOrEmpty(configured)
+        ? (RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 20) + "!7", true)
+        : (configured, false);
 
     private User NewUser(string email, string name, string password, DateTime now, params string[] roles)
     {

@@ -40,6 +40,7 @@ public sealed class VirtualBankerDbContext(DbContextOptions<VirtualBankerDbConte
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<FraudAlert> FraudAlerts => Set<FraudAlert>();
     public DbSet<Ticket> Tickets => Set<Ticket>();
+    public DbSet<Staff.Handoff> Handoffs => Set<Staff.Handoff>();
     public DbSet<Card> Cards => Set<Card>();
     public DbSet<Confirmation> Confirmations => Set<Confirmation>();
     public DbSet<ActionAudit> ActionAudits => Set<ActionAudit>();

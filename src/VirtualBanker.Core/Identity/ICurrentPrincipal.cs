@@ -20,6 +20,9 @@ public interface ICurrentPrincipal
     bool IsSessionToken => UserId is null && HasScope(TokenService.SessionScope);
 
     bool IsAdmin => IsInRole(Identity.Roles.TenantAdmin) || IsInRole(Identity.Roles.PlatformAdmin);
+
+    /// <summary>Serves customers handed over by the assistant: staff, and every admin.</summary>
+    bool IsStaff => IsAdmin || IsInRole(Identity.Roles.Staff);
 }
 
 public static class Roles
@@ -29,6 +32,12 @@ public static class Roles
     /// <summary>A member of the bank's staff signed in through its directory (contract 004); what bots they use comes from their groups.</summary>
     public const string Member = "member";
     public const string TenantAdmin = "tenant_admin";
+
+    /// <summary>The bank's people behind the assistant: they take over conversations from the staff queue and answer tickets. Admins are staff too.</summary>
+    public const string Staff = "staff";
+
+    /// <summary>The roles that may sign in to the management surface (contract 003's login and the console).</summary>
+    public static readonly IReadOnlySet<string> StaffRoles = new HashSet<string>(StringComparer.Ordinal) { Staff, TenantAdmin, PlatformAdmin };
     public const string PlatformAdmin = "platform_admin";
 }
 

@@ -60,7 +60,7 @@ public sealed class UserAuthService(
     /// Checks the password. Every failure is the same 401 whatever was wrong; after
     /// <see cref="LockoutOptions.MaxFailedAttempts"/> failures the account is locked for a while.
     /// </summary>
-    public async Task<AuthResult> LoginAsync(string tenantId, string email, string password, CancellationToken cancellationToken, bool adminOnly = false)
+    public async Task<AuthResult> LoginAsync(string tenantId, string email, string password, CancellationToken cancellationToken, bool staffOnly = false)
     {
         email = NormalizeEmail(email);
         db.Tenant.UseTenant(tenantId);
@@ -68,7 +68,7 @@ public sealed class UserAuthService(
         var now = clock.GetUtcNow().UtcDateTime;
         var invalid = new AppException(AppError.Unauthorized("Incorrect email or password."));
 
-        if (user?.PasswordHash is null || !user.Active || (adminOnly && !user.Roles.Any(r => r.Role is Roles.TenantAdmin or Roles.PlatformAdmin)))
+        if (user?.PasswordHash is null || !user.Active || (staffOnly && !user.Roles.Any(r => Roles.StaffRoles.Contains(r.Role))))
         {
             passwords.Verify(DummyHash.Value, password);
             throw invalid;

@@ -32,6 +32,7 @@ public sealed class MetricsCollector : IDisposable
     private long _aiFallbacks;
     private long _cacheHits;
     private long _cacheMisses;
+    private long _handoffSlaBreaches;
 
     public MetricsCollector(TimeProvider clock)
     {
@@ -42,6 +43,7 @@ public sealed class MetricsCollector : IDisposable
         _aiCalls = _meter.CreateCounter<long>("vb.ai.calls");
         _meter.CreateObservableCounter("vb.cache.hits", () => Interlocked.Read(ref _cacheHits));
         _meter.CreateObservableCounter("vb.cache.misses", () => Interlocked.Read(ref _cacheMisses));
+        _meter.CreateObservableCounter("vb.handoff.sla_breaches", () => Interlocked.Read(ref _handoffSlaBreaches));
     }
 
     public double UptimeSeconds => _clock.GetElapsedTime(_startedAt).TotalSeconds;
@@ -82,6 +84,11 @@ public sealed class MetricsCollector : IDisposable
     }
 
     public void RecordAiFallback() => Interlocked.Increment(ref _aiFallbacks);
+
+    /// <summary>A customer waited in the staff queue longer than their tenant's <c>handoff.sla_seconds</c>.</summary>
+    public void RecordHandoffSlaBreach() => Interlocked.Increment(ref _handoffSlaBreaches);
+
+    public long HandoffSlaBreaches => Interlocked.Read(ref _handoffSlaBreaches);
 
     public void RecordCache(bool hit) => Interlocked.Increment(ref hit ? ref _cacheHits : ref _cacheMisses);
 

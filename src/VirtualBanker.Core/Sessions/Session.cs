@@ -27,6 +27,12 @@ public sealed class Session : ITenantOwned
     public byte[]? EphemeralTokenHash { get; set; }
     public DateTime? EphemeralTokenExpiresAt { get; set; }
 
+    /// <summary>The staff member who has taken the conversation over (see <see cref="Staff.StaffQueue"/>): the assistant stays silent meanwhile.</summary>
+    public Guid? HandledById { get; set; }
+
+    /// <summary>How that staff member is shown to the customer ("Sam").</summary>
+    public string? HandledByName { get; set; }
+
     /// <summary>Last conversation event id handed out; the next event of this session gets one more.</summary>
     public long LastEventId { get; set; }
 
@@ -53,6 +59,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
     {
         builder.Property(s => s.Id).HasMaxLength(64);
         builder.Property(s => s.ExternalUserId).HasMaxLength(200);
+        builder.Property(s => s.HandledByName).HasMaxLength(200);
         builder.Property(s => s.PortalContext).HasJsonConversion();
         builder.Property(s => s.EphemeralTokenHash).HasMaxLength(32);
         builder.HasIndex(s => s.EphemeralTokenHash).IsUnique();

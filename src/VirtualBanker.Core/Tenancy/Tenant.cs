@@ -25,6 +25,7 @@ public sealed class TenantSettings
     public List<string> AllowedTools { get; set; } = [];
     public TenantPolicy Policy { get; set; } = new();
     public PortalAuth? PortalAuth { get; set; }
+    public HandoffSettings Handoff { get; set; } = new();
 
     /// <summary>
     /// Other settings sections a client stores with us (contract 003 shows <c>supabase</c> and <c>livekit</c>),
@@ -41,6 +42,13 @@ public sealed class TenantPolicy
 
     /// <summary>How much (in whole currency units) a customer may pay to payees per day.</summary>
     public int DailyTransferLimit { get; set; } = 10_000;
+}
+
+/// <summary>How conversations handed to the bank's staff are served.</summary>
+public sealed class HandoffSettings
+{
+    /// <summary>How long a customer may wait in the staff queue before their item is escalated (and counted in the metrics).</summary>
+    public int SlaSeconds { get; set; } = 120;
 }
 
 /// <summary>How the bank's portal signs the assertion it hands to <c>POST /v1/sessions</c>.</summary>

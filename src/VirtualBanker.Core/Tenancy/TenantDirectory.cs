@@ -11,7 +11,7 @@ namespace VirtualBanker.Core.Tenancy;
 
 /// <summary>What the hot paths need to know of a tenant. Immutable, so the cache hands out one shared instance.</summary>
 [ImmutableObject(true)]
-public sealed record TenantSnapshot(string Id, bool Active, TenantSettings Settings, Guid? DefaultAgentId);
+public sealed record TenantSnapshot(string Id, string Name, bool Active, TenantSettings Settings, Guid? DefaultAgentId);
 
 /// <summary>
 /// A tenant's agents and model profiles: what every agent run looks up. Shared by all runs of the tenant, so
@@ -67,7 +67,7 @@ public sealed class TenantDirectory(HybridCache cache, CacheInvalidation invalid
             var agentId = await db.Agents.IgnoreQueryFilters()
                 .Where(a => a.TenantId == tenantId && a.Slug == ChatSessionService.DefaultAgentSlug && a.Enabled)
                 .Select(a => (Guid?)a.Id).FirstOrDefaultAsync(ct);
-            return new TenantSnapshot(tenant.Id, tenant.Active, tenant.Settings, agentId);
+            return new TenantSnapshot(tenant.Id, tenant.Name, tenant.Active, tenant.Settings, agentId);
         }, Entry, cancellationToken: cancellationToken);
     }
 

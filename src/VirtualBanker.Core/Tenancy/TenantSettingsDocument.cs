@@ -9,7 +9,7 @@ namespace VirtualBanker.Core.Tenancy;
 
 /// <summary>
 /// A client's <c>settings</c> as contract 003 exchanges them: known sections (theme, greeting,
-/// avatar_enabled, allowed_tools, policy, portal_auth) map onto <see cref="TenantSettings"/>, any
+/// avatar_enabled, allowed_tools, policy, handoff, portal_auth) map onto <see cref="TenantSettings"/>, any
 /// other object section (supabase, livekit, ...) is kept as an integration. Secret values — by name:
 /// secrets, passwords, tokens, keys — are stored protected and always rendered as <see cref="Redacted"/>;
 /// sending <see cref="Redacted"/> back keeps the stored value, so a client can round-trip what it read.
@@ -47,6 +47,13 @@ public static class TenantSettingsDocument
                     break;
                 case "policy":
                     next.Policy = Policy(value as JsonObject ?? throw Invalid("settings.policy", "policy must be an object."), next.Policy);
+                    break;
+                case "handoff":
+                    var handoff = value as JsonObject ?? throw Invalid("settings.handoff", "handoff must be an object.");
+                    next.Handoff = new HandoffSettings
+                    {
+                        SlaSeconds = handoff.ContainsKey("sla_seconds") ? Number(handoff["sla_seconds"], "settings.handoff.sla_seconds", 10, 24 * 3600) : next.Handoff.SlaSeconds,
+                    };
                     break;
                 case "portal_auth":
                     next.PortalAuth = value is null ? null : Portal(value as JsonObject ?? throw Invalid("settings.portal_auth", "portal_auth must be an object."), current.PortalAuth, protector);
@@ -89,6 +96,7 @@ public static class TenantSettingsDocument
                 ["require_consent"] = policy.RequireConsent,
                 ["daily_transfer_limit"] = policy.DailyTransferLimit,
             },
+            ["handoff"] = new JsonObject { ["sla_seconds"] = settings.Handoff.SlaSeconds },
         };
         if (settings.PortalAuth is { } portal)
         {

@@ -43,7 +43,7 @@ public sealed record TicketResult(Guid TicketId, string? Reference, string Subje
 /// The read tools an agent may call (listed in <see cref="ToolRegistry"/>), each a Core method over the run's customer
 /// only. The user id comes from the run, never from the model's arguments, so no prompt can widen the scope.
 /// </summary>
-public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbContext db, Knowledge.KnowledgeBase knowledge, ToolRun run, TimeProvider clock)
+public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbContext db, Knowledge.KnowledgeBase knowledge, Staff.TicketDesk tickets, ToolRun run)
 {
     private readonly Guid userId = run.UserId;
 
@@ -175,20 +175,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         [Description("'high' for lost or stolen cards and fraud, else 'normal'")] string priority = "normal",
         CancellationToken cancellationToken = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var ticket = new Ticket
-        {
-            UserId = userId,
-            SessionId = run.SessionId,
-            Subject = Truncate(subject, 200),
-            Description = Truncate(description, 4000),
-            Reference = Actions.References.New(Actions.References.PrefixFor(db.Tenant.TenantId!)),
-            Priority = priority == "high" ? "high" : "normal",
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Tickets.Add(ticket);
-        await db.SaveChangesAsync(cancellationToken);
+        var ticket = await tickets.OpenAsync(userId, run.SessionId, subject, description, priority, cancellationToken);
         return new TicketResult(ticket.Id, ticket.Reference, ticket.Subject, ticket.Priority, ticket.Status);
     }
 
@@ -213,6 +200,4 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
 
     private static Period Span(string? period, DateTime now) =>
         (period is null ? null : EntityExtractor.ExtractPeriod(period, now)) ?? new Period("in the last 30 days", now.AddDays(-30), now);
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

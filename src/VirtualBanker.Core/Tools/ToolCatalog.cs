@@ -12,7 +12,7 @@ public static class ToolCatalog
     [
         Pack(ToolRegistry.BankingCapsule, "Banking",
             "Balances, account status, transaction search, spending, savings rate, health score, forecasts, fraud alerts and purchase simulation over the customer's own data."),
-        Pack(ToolRegistry.TicketingCapsule, "Ticketing", "Open support tickets for a human agent and follow their status."),
+        Pack(ToolRegistry.TicketingCapsule, "Ticketing", "Open support tickets for a human agent, follow their status, and hand the conversation to the bank's staff."),
         Pack(ToolRegistry.KnowledgeCapsule, "Knowledge base (FAQ)", "Answers to frequent questions about cards, transfers, limits, fees and disputes."),
         Pack(ToolRegistry.CardsCapsule, "Cards",
             "The customer's cards: list them, freeze and unfreeze one, report one lost or stolen. Every action runs only after the customer confirms it."),

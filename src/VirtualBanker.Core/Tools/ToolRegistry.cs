@@ -20,6 +20,7 @@ public static class ToolNames
     public const string SimulatePurchase = "simulate_purchase";
     public const string CreateTicket = "create_ticket";
     public const string ListTickets = "list_tickets";
+    public const string HandoffToHuman = "handoff_to_human";
     public const string SearchFaq = "search_faq";
     public const string ListCards = "list_cards";
     public const string FreezeCard = "freeze_card";
@@ -99,6 +100,7 @@ public static class ToolRegistry
         Read(ToolNames.SimulatePurchase, BankingCapsule, nameof(BankingTools.SimulatePurchaseAsync)),
         Read(ToolNames.CreateTicket, TicketingCapsule, nameof(BankingTools.CreateTicketAsync)),
         Read(ToolNames.ListTickets, TicketingCapsule, nameof(BankingTools.ListTicketsAsync)),
+        new(ToolNames.HandoffToHuman, TicketingCapsule, Method<Staff.HandoffTools>(nameof(Staff.HandoffTools.HandoffToHumanAsync)), isAction: false),
         Read(ToolNames.SearchFaq, KnowledgeCapsule, nameof(BankingTools.SearchFaqAsync)),
         new(ToolNames.ListCards, CardsCapsule, Method<CardTools>(nameof(CardTools.ListCardsAsync)), isAction: false),
         new(ToolNames.FreezeCard, CardsCapsule, Method<CardTools>(nameof(CardTools.FreezeCardAsync)), isAction: true),

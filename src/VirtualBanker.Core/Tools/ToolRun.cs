@@ -32,7 +32,7 @@ public sealed class ToolRun(IServiceProvider services, Guid userId, string sessi
     /// Who acts for whom in the action running now: the customer, over the run's channel, under the confirmation's id as
     /// idempotency key, so a run redelivered after a crash replays the action's first result instead of acting twice.
     /// </summary>
-    internal ActionContext ActionContext() => new(UserId, UserId, Channel, Executed?.Id.ToString());
+    internal ActionContext ActionContext() => new(UserId, UserId, Channel, Executed?.Id.ToString()) { SessionId = SessionId };
 
     // One index per load of a customer's data (cached for a minute), not one per message.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Insights.FinancialData, Agents.Builtin.MerchantIndex> MerchantIndexes = [];

@@ -14,13 +14,17 @@ public sealed record MetricsResponse(
     AiBlock Ai,
     CacheBlock Cache,
     IReadOnlyDictionary<string, RouteTiming> RouteTimings,
-    IReadOnlyList<RecentError> RecentErrors);
+    IReadOnlyList<RecentError> RecentErrors,
+    HandoffBlock Handoff);
 
 public sealed record RequestsBlock(long Total, long Errors, long AuthFailures, double ErrorRatePct);
 
 public sealed record WebSocketBlock(long TotalConnects, long Reconnects);
 
 public sealed record AiBlock(long Fallbacks, IReadOnlyDictionary<string, ProviderTiming> ByProvider);
+
+/// <summary>The staff queue: customers who waited longer than their tenant's <c>handoff.sla_seconds</c> (an addition to contract 001).</summary>
+public sealed record HandoffBlock(long SlaBreaches);
 
 public sealed record CacheBlock(long Hits, long Misses, double HitRatioPct);
 
@@ -48,6 +52,7 @@ internal static class ObservabilityEndpoints
             new AiBlock(s.AiFallbacks, s.AiProviders),
             new CacheBlock(s.CacheHits, s.CacheMisses, s.CacheHitRatioPct),
             s.Routes,
-            s.RecentErrors));
+            s.RecentErrors,
+            new HandoffBlock(metrics.HandoffSlaBreaches)));
     }
 }

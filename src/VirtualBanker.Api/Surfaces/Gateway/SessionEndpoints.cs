@@ -87,7 +87,7 @@ internal static class SessionEndpoints
         var after = ConversationSockets.ResumePoint(http) ?? 0;
         var open = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         http.HttpContext.Response.RegisterForDispose(open);
-        return TypedResults.ServerSentEvents(Items(stream, tenant.TenantId!, session.Id, after, open.Token));
+        return TypedResults.ServerSentEvents(ConversationSockets.EventsAsync(stream, tenant.TenantId!, session.Id, after, ConversationSockets.OutboundFrame, open.Token));
     }
 
     /// <summary>The same events over a WebSocket, one JSON object per message.</summary>
@@ -124,31 +124,6 @@ internal static class SessionEndpoints
             services.GetRequiredService<ConversationService>().EnsureOpen(session);
             return session;
         });
-
-    private static async IAsyncEnumerable<SseItem<JsonObject>> Items(ConversationStream stream, string tenantId, string sessionId, long after,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await using var events = stream.StreamAsync(tenantId, sessionId, after, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
-        {
-            try
-            {
-                if (!await events.MoveNextAsync())
-                {
-                    yield break;
-                }
-            }
-            catch (Exception ex) when (ex is SessionClosedException or SubscriberOverflowException or OperationCanceledException)
-            {
-                yield break;
-            }
-
-            if (ConversationSockets.OutboundFrame(events.Current) is { } frame)
-            {
-                yield return new SseItem<JsonObject>(frame, events.Current.Type) { EventId = events.Current.Sequence.ToString(CultureInfo.InvariantCulture) };
-            }
-        }
-    }
 
     private static async Task<Session> SessionAsync(string? sessionId, string? personaId, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken) =>
         string.IsNullOrEmpty(sessionId)

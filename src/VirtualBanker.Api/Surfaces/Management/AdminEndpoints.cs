@@ -30,11 +30,11 @@ internal static class AdminEndpoints
         return v1;
     }
 
-    /// <summary>Admins only. The tenant is the one named by <c>X-Client-ID</c>, else the platform's default tenant.</summary>
+    /// <summary>Staff and admins only. The tenant is the one named by <c>X-Client-ID</c>, else the platform's default tenant.</summary>
     public static async Task<Ok<ManagementLoginResponse>> LoginAsync(
         ManagementLoginRequest request, [FromHeader(Name = "X-Client-ID")] string? clientId, UserAuthService auth, IOptions<TenancyOptions> tenancy, CancellationToken cancellationToken)
     {
-        var result = await auth.LoginAsync(clientId is { Length: > 0 and <= 64 } ? clientId : tenancy.Value.DefaultTenantId, request.Email!, request.Password!, cancellationToken, adminOnly: true);
+        var result = await auth.LoginAsync(clientId is { Length: > 0 and <= 64 } ? clientId : tenancy.Value.DefaultTenantId, request.Email!, request.Password!, cancellationToken, staffOnly: true);
         return TypedResults.Ok(new ManagementLoginResponse(result.Tokens.AccessToken, "bearer"));
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Errors;
 using VirtualBanker.Core.Knowledge;
+using VirtualBanker.Core.Staff;
 using VirtualBanker.Core.Tools;
 
 namespace VirtualBanker.Core.Agents.Builtin;
@@ -20,6 +21,12 @@ internal static partial class Answers
     public const string TicketOffer = "Would you like me to open a support ticket so a colleague can help?";
     public const string ConfirmationQuestion = "Shall I go ahead? Reply yes to confirm or no to cancel.";
     public const string FreezeOffer = "If you don't recognise one, I can freeze your card: shall I?";
+
+    /// <summary>How an answer says the message was not understood; twice in a row, and the customer is handed to a person.</summary>
+    public const string NotUnderstood = "I'm sorry, I didn't understand that.";
+
+    /// <summary>A message the classifier could not place at all (not a question it understood to be off-topic).</summary>
+    public const string Rephrase = NotUnderstood + " Could you put it another way? For example: \"my savings balance\", \"dining last month\" or \"freeze my card\".";
 
     /// <summary>The offer an answer made, as the intent a "yes" asks for (and the language it was made in), or null.</summary>
     public static (string Intent, string? Language)? OfferIn(string? answer) => answer switch
@@ -52,7 +59,7 @@ internal static partial class Answers
             "forecast" => "How many months ahead should I look? For example: \"in 6 months\".",
             _ => "Could you tell me what you were asking for, in other words? For example: \"my savings balance\" or \"dining last month\".",
         },
-        _ => "I'm sorry, I didn't understand that. " + TicketOffer,
+        _ => $"{NotUnderstood} {TicketOffer}",
     };
 
     public static string FromTool(string tool, FunctionResultContent result, Turn turn, string question)
@@ -87,6 +94,9 @@ internal static partial class Answers
                 + string.Join("; ", r.Alerts.Where(a => a.Status == "pending").Select(a => $"{a.Merchant} {M(a.Amount)}"))
                 + ". Tell me \"that was me\" or \"that wasn't me\" for each. " + FreezeOffer,
             SimulationResult r => $"{r.Verdict switch { "affordable" => "Yes, you can afford it.", "caution" => "You could, but it would stretch your budget.", _ => "I wouldn't recommend it right now." }} Spending {M(r.Amount)} would leave a balance of {M(r.BalanceAfter)}. {r.Explanation}",
+            HandoffResult { StaffName: { } name } => $"{name} from our team is already with you in this conversation.",
+            HandoffResult r => (r.Reason == HandoffReasons.NotUnderstood ? "I'm sorry, I still didn't understand. " : "")
+                + $"I've asked a colleague to join this conversation; you're number {r.Position} in the queue. You can keep writing here meanwhile.",
             TicketResult r => $"I've opened support ticket {r.Reference} for you{(r.Priority == "high" ? ", marked urgent" : "")}. A colleague will get back to you soon.",
             KnowledgeResult { Articles.Count: 0 } => "I don't have an article about that. " + TicketOffer,
             KnowledgeResult r => $"{r.Articles[0].Body} (From our help article \"{r.Articles[0].Title}\".)",

@@ -128,7 +128,12 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
             return HonestLimits.Unsupported(foreign);
         }
 
-        return Act(Understand(earlier, text, now, merchants, Answers.AsksForMore(lastAnswer)), options);
+        var reply = Act(Understand(earlier, text, now, merchants, Answers.AsksForMore(lastAnswer)), options);
+        // Not understood twice in a row: a person takes over rather than a third guess.
+        return reply.Text?.StartsWith(Answers.NotUnderstood, StringComparison.Ordinal) == true
+            && lastAnswer?.StartsWith(Answers.NotUnderstood, StringComparison.Ordinal) == true && Allows(options, ToolNames.HandoffToHuman)
+            ? Call(ToolNames.HandoffToHuman, new() { ["reason"] = Staff.HandoffReasons.NotUnderstood }, options)
+            : reply;
     }
 
     private Turn Understand(IEnumerable<string> earlier, string text, DateTime now, MerchantIndex? merchants, bool answersQuestion = false)
@@ -144,7 +149,8 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
         var tool = route.Kind switch
         {
             IntentKind.Knowledge => ToolNames.SearchFaq,
-            IntentKind.Handoff => ToolNames.CreateTicket,
+            // Asking for a person brings one into the conversation where the tenant allows it; other needs get a ticket.
+            IntentKind.Handoff => turn.Intent == "human" && Allows(options, ToolNames.HandoffToHuman) ? ToolNames.HandoffToHuman : ToolNames.CreateTicket,
             IntentKind.Tool or IntentKind.Action => route.Target,
             _ => null,
         };
@@ -159,6 +165,7 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
         {
             // A banking need the chat can't meet gets a colleague's help on offer; a question about the weather does not.
             return route.Kind != IntentKind.Unsupported ? Answers.SmallTalk(turn.Intent, turn.Corrects)
+                : turn.Intent == "out_of_scope" && turn.Confidence < Dialogue.MinConfidence ? Answers.Rephrase
                 : turn.Intent == "out_of_scope" ? route.Target! : $"{route.Target} {Answers.TicketOffer}";
         }
 
@@ -170,10 +177,11 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
         return Call(tool, Arguments(tool, turn), options) with { Turn = turn };
     }
 
+    private static bool Allows(ChatOptions? options, string tool) => options?.Tools?.OfType<AIFunction>().Any(t => t.Name == tool) == true;
+
     private static Reply Call(string tool, Dictionary<string, object?> arguments, ChatOptions? options)
     {
-        var allowed = options?.Tools?.OfType<AIFunction>().Any(t => t.Name == tool) == true;
-        return allowed
+        return Allows(options, tool)
             ? new Reply(null, new FunctionCallContent($"call_{Guid.NewGuid():N}", tool, arguments))
             : $"I'm sorry, I can't help with that here: this assistant is not allowed to use {tool.Replace('_', ' ')}. Please contact the bank directly.";
     }
@@ -191,6 +199,7 @@ public sealed partial class BuiltinChatClient(IntentClassifier classifier, TimeP
             ToolNames.Forecast => new() { ["months"] = e.Months ?? 1 },
             ToolNames.SimulatePurchase => new() { ["amount"] = e.Amount, ["merchant"] = e.Merchant, ["category"] = e.Category },
             ToolNames.SearchFaq => new() { ["query"] = Truncate(text, 500), ["topic"] = turn.Route.Kind == IntentKind.Knowledge ? turn.Intent : null },
+            ToolNames.HandoffToHuman => new() { ["reason"] = Staff.HandoffReasons.CustomerRequest },
             ToolNames.CreateTicket => new()
             {
                 ["subject"] = turn.Route.TicketSubject ?? "Customer asked for help",
