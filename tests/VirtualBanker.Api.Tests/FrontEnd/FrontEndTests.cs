@@ -187,9 +187,40 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
         Assert.Contains("console key", await keys.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StaffHandoff_TheCustomersRequestReachesTheWorkspaceLive_SamRepliesInTheWidget_TheAssistantWaits_ThenAnswersAgain()
+    {
+        var page = await RunAsync("staff-handoff.mjs", new JsonObject
+        {
+            ["customer"] = Customer(),
+            ["staff"] = new JsonObject { ["email"] = "sam@bankbot.dev", ["password"] = VirtualBankerFactory.StaffPassword },
+        });
+
+        Assert.Equal("Sam · Demo Bank", page["signed_in_as"]!.GetValue<string>());
+        Assert.StartsWith("I've asked a colleague to join this conversation", page["asked"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Asked for a person", page["queue_item"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(page["pushed_without_reload"]!.GetValue<bool>());
+        Assert.Equal("Sam from Demo Bank has joined the conversation.", page["joined"]!.GetValue<string>());
+
+        // After the customer's question only Sam answered: the assistant stayed silent.
+        var after = page["after_question"]!.AsArray();
+        Assert.Equal("Sam", Assert.Single(after)!["author"]!.GetValue<string>());
+        Assert.Equal("Hi, I am Sam. I can see that payment and will look into it now.", after[0]!["text"]!.GetValue<string>());
+        var transcript = Strings(page["staff_transcript"]!);
+        Assert.Contains("Customer: Can you check the Luxe Watches payment?", transcript);
+        Assert.Contains("Sam: Hi, I am Sam. I can see that payment and will look into it now.", transcript);
+        Assert.True(page["staff_overflow_390"]!.GetValue<int>() <= 0, $"The staff page scrolls sideways at 390 px by {page["staff_overflow_390"]} px");
+
+        Assert.Equal("Sam has handed you back to the virtual assistant.", page["handed_back"]!.GetValue<string>());
+        using var api = factory.CreateClient(await factory.LoginAsync());
+        var total = (await GetAsync(api, "/api/dashboard/overview"))["total_balance"]!.GetValue<decimal>();
+        Assert.StartsWith($"Your total balance is ${total.ToString("#,0.00", CultureInfo.InvariantCulture)}", page["assistant_again"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/app/")]
     [InlineData("/admin/")]
+    [InlineData("/staff/")]
     [InlineData("/demo/portal.html")]
     [InlineData("/")]
     public async Task Pages_AreServedWithAStrictContentSecurityPolicy(string path)

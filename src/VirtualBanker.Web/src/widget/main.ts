@@ -36,6 +36,8 @@ interface Frame {
   result?: Record<string, unknown>;
   confirmation_id?: string;
   summary?: string;
+  /** On an answer a staff member wrote (not the assistant): who. */
+  author?: { role: string; name: string };
 }
 
 /** Seconds between reconnect attempts: doubling from 1 up to 30, then every 30. */
@@ -265,6 +267,11 @@ export class Widget {
       this.system(frame.message ?? 'Something went wrong.', true);
       return;
     }
+    if (frame.type === 'handoff') {
+      // A person joined, handed back to the assistant, or closed the conversation.
+      this.system(frame.content ?? '', false, 'handoff-notice');
+      return;
+    }
     if (frame.reply_to === undefined) return;
 
     let answer = this.pending.get(frame.reply_to);
@@ -292,11 +299,11 @@ export class Widget {
   private render(frame: Frame, answer: { bubble: HTMLElement | null }): void {
     switch (frame.type) {
       case 'chat_start':
-        answer.bubble ??= this.bubble('bot', '');
+        answer.bubble ??= this.bubble('bot', '', frame.author);
         answer.bubble.setAttribute('aria-busy', 'true');
         break;
       case 'chat_chunk':
-        answer.bubble ??= this.bubble('bot', '');
+        answer.bubble ??= this.bubble('bot', '', frame.author);
         answer.bubble.textContent += frame.content ?? '';
         answer.bubble.dataset.chunks = String(Number(answer.bubble.dataset.chunks ?? 0) + 1);
         this.scroll();
@@ -308,7 +315,7 @@ export class Widget {
         if (frame.confirmation_id) this.confirmationCard(frame.confirmation_id, frame.summary ?? '');
         break;
       case 'chat_end':
-        answer.bubble ??= this.bubble('bot', '');
+        answer.bubble ??= this.bubble('bot', '', frame.author);
         answer.bubble.textContent = frame.content ?? answer.bubble.textContent;
         answer.bubble.removeAttribute('aria-busy');
         answer.bubble.dataset.complete = 'true';
@@ -411,15 +418,17 @@ export class Widget {
     return { Authorization: `Bearer ${this.session!.ephemeral_token}` };
   }
 
-  private bubble(who: 'bot' | 'user', text: string): HTMLElement {
-    const bubble = h('div', { class: `msg ${who}`, 'data-testid': `${who}-message` }, text);
+  private bubble(who: 'bot' | 'user', text: string, author?: { role: string; name: string }): HTMLElement {
+    // A staff member's answer carries their name (shown above the text, and read out with it).
+    const staff = author?.role === 'staff' ? author.name : null;
+    const bubble = h('div', { class: staff ? `msg ${who} staff` : `msg ${who}`, 'data-testid': `${who}-message`, 'data-author': staff }, text);
     this.log.append(bubble);
     this.scroll();
     return bubble;
   }
 
-  private system(text: string, error = false): void {
-    this.log.append(h('div', { class: error ? 'msg system error' : 'msg system', role: error ? 'alert' : null }, text));
+  private system(text: string, error = false, testid: string | null = null): void {
+    this.log.append(h('div', { class: error ? 'msg system error' : 'msg system', role: error ? 'alert' : null, 'data-testid': testid }, text));
     this.scroll();
   }
 
