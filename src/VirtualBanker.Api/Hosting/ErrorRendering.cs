@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
 using VirtualBanker.Core.Errors;
@@ -169,22 +170,79 @@ internal sealed partial class AppExceptionHandler(ILogger<AppExceptionHandler> l
 
 /// <summary>
 /// Framework code that reports problems through <see cref="IProblemDetailsService"/> (request validation)
-/// is turned into the surface's shape here, so there is no second error format.
+/// is turned into the surface's shape here, so there is no second error format. The framework's messages
+/// ("The field Scopes must be a string or array type with a minimum length of '1'.") are rewritten for people.
 /// </summary>
-internal sealed class SurfaceProblemDetailsWriter : IProblemDetailsWriter
+internal sealed partial class SurfaceProblemDetailsWriter : IProblemDetailsWriter
 {
     public bool CanWrite(ProblemDetailsContext context) => true;
 
     public ValueTask WriteAsync(ProblemDetailsContext context)
     {
         var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
-        var error = context.ProblemDetails is HttpValidationProblemDetails validation
-            ? new AppError(ErrorCodes.Validation, 400,
-                validation.Errors.Count == 1 ? validation.Errors.First().Value.FirstOrDefault() ?? "The request is not valid." : "The request is not valid.",
-                validation.Errors.ToDictionary(e => ToSnakeCase(e.Key), e => e.Value))
-            : AppError.FromStatus(status);
+        AppError error;
+        if (context.ProblemDetails is HttpValidationProblemDetails validation)
+        {
+            var details = validation.Errors.ToDictionary(e => ToSnakeCase(e.Key), e => e.Value);
+            foreach (var (field, messages) in details)
+            {
+                details[field] = [.. messages.Select(m => Humanize(field, m))];
+            }
+
+            error = new AppError(ErrorCodes.Validation, 400, details.Count == 1 ? details.First().Value.FirstOrDefault() ?? "The request is not valid." : "The request is not valid.", details);
+        }
+        else
+        {
+            error = AppError.FromStatus(status);
+        }
+
         return new ValueTask(ErrorRenderer.WriteAsync(context.HttpContext, error));
     }
 
+    /// <summary>A DataAnnotations default message said about <paramref name="field"/> in words a person reads; others are kept.</summary>
+    internal static string Humanize(string field, string message)
+    {
+        var name = FieldLabel.Of(field);
+        if (Required().IsMatch(message))
+        {
+            return $"{name} is required.";
+        }
+
+        if (MinLength().Match(message) is { Success: true } min)
+        {
+            return min.Groups[1].Value == "1" ? $"{name} must not be empty." : $"{name} is too short: it needs at least {min.Groups[1].Value}.";
+        }
+
+        if (MaxLength().Match(message) is { Success: true } max)
+        {
+            return $"{name} is too long: the limit is {max.Groups[1].Value}.";
+        }
+
+        if (Between().Match(message) is { Success: true } range)
+        {
+            return $"{name} must be between {range.Groups[1].Value} and {range.Groups[2].Value}.";
+        }
+
+        return Pattern().IsMatch(message) || Invalid().IsMatch(message) ? $"{name} is not in the expected form." : message;
+    }
+
     private static string ToSnakeCase(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+
+    [GeneratedRegex(@"^The \S+ field is required\.$")]
+    private static partial Regex Required();
+
+    [GeneratedRegex(@"^The field \S+ must be a string or array type with a minimum length of '(\d+)'\.$")]
+    private static partial Regex MinLength();
+
+    [GeneratedRegex(@"^The field \S+ must be a string or array type with a maximum length of '(\d+)'\.$")]
+    private static partial Regex MaxLength();
+
+    [GeneratedRegex(@"^The field \S+ must be between (\S+) and (\S+)\.$")]
+    private static partial Regex Between();
+
+    [GeneratedRegex(@"^The field \S+ must match the regular expression '.*'\.$", RegexOptions.Singleline)]
+    private static partial Regex Pattern();
+
+    [GeneratedRegex(@"^The \S+ field is not a valid .+\.$|^The field \S+ is invalid\.$")]
+    private static partial Regex Invalid();
 }

@@ -262,10 +262,10 @@ public static class TenantSettingsDocument
     {
         if (value is not JsonObject map || map.Count > maxEntries)
         {
-            throw Invalid(path, $"Expected an object of at most {maxEntries} string values.");
+            throw Invalid(path, $"{FieldLabel.Of(path)} must be an object of at most {maxEntries} text values.");
         }
 
-        return map.ToDictionary(p => p.Key, p => Text(p.Value, $"{path}.{p.Key}", maxLength) ?? throw Invalid($"{path}.{p.Key}", "Expected a string."), StringComparer.Ordinal);
+        return map.ToDictionary(p => p.Key, p => Text(p.Value, $"{path}.{p.Key}", maxLength) ?? throw Invalid($"{path}.{p.Key}", $"{FieldLabel.Of(p.Key)} must be text."), StringComparer.Ordinal);
     }
 
     private static string? Text(JsonNode? value, string path, int maxLength)
@@ -277,17 +277,17 @@ public static class TenantSettingsDocument
 
         if (value is not JsonValue v || !v.TryGetValue<string>(out var text))
         {
-            throw Invalid(path, "Expected a string.");
+            throw Invalid(path, $"{FieldLabel.Of(path)} must be text.");
         }
 
-        return text.Length > maxLength ? throw Invalid(path, $"At most {maxLength} characters.") : text;
+        return text.Length > maxLength ? throw Invalid(path, $"{FieldLabel.Of(path)} can be at most {maxLength} characters.") : text;
     }
 
     private static bool Flag(JsonNode? value, string path) =>
-        value is JsonValue v && v.TryGetValue<bool>(out var flag) ? flag : throw Invalid(path, "Expected true or false.");
+        value is JsonValue v && v.TryGetValue<bool>(out var flag) ? flag : throw Invalid(path, $"{FieldLabel.Of(path)} must be true or false.");
 
     private static int Number(JsonNode? value, string path, int min, int max) =>
-        value is JsonValue v && v.TryGetValue<int>(out var n) && n >= min && n <= max ? n : throw Invalid(path, $"Expected a whole number from {min} to {max}.");
+        value is JsonValue v && v.TryGetValue<int>(out var n) && n >= min && n <= max ? n : throw Invalid(path, $"{FieldLabel.Of(path)} must be a whole number from {min} to {max}.");
 
     private static TenantSettings Clone(TenantSettings settings) =>
         JsonSerializer.Deserialize<TenantSettings>(JsonSerializer.Serialize(settings))!;

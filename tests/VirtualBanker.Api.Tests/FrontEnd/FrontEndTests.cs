@@ -160,22 +160,46 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
     }
 
     [Fact]
-    public async Task AdminConsole_CreatesAnAgentTheApiLists_AndAKeyWhoseSecretIsShownOnceAndWorks()
+    public async Task AdminConsole_EditsATenantThroughItsForm_ConfirmsWhatItDestroys_AndShowsAKeyOnceWithACopyButton()
     {
         var page = await RunAsync("admin-console.mjs", new JsonObject
         {
             ["admin"] = new JsonObject { ["email"] = "admin@bankbot.dev", ["password"] = VirtualBankerFactory.AdminPassword },
+            ["tenant"] = new JsonObject { ["id"] = "harbour-bank", ["name"] = "Harbour Bank" },
             ["agent_slug"] = "mortgage-helper",
             ["key_label"] = "console key",
         });
 
+        // The form said what was wrong beside the field and sent nothing; the preview followed the typing.
+        Assert.Equal("Identifier uses 2 to 63 lower-case letters, digits and hyphens, starting with a letter or digit.", page["id_error"]!.GetValue<string>());
+        Assert.Equal("Messages per minute per customer must be a whole number from 1 to 100000.", page["rate_error"]!.GetValue<string>());
+        Assert.Equal("true", page["rate_invalid"]!.GetValue<string>());
+        Assert.Equal(0, page["sent_when_invalid"]!.GetValue<int>());
+        Assert.Equal("rgb(170, 51, 0)", page["preview_colour"]!.GetValue<string>());
+        Assert.Equal("Welcome to Harbour Bank. How can I help?", page["preview_greeting"]!.GetValue<string>());
+        Assert.Equal("Choose at least one scope.", page["scope_error"]!.GetValue<string>());
+
+        // What the form saved is what the API holds; the disabled tenant was named before it was disabled, and Cancel sent nothing.
         using var admin = await Admin.ClientAsync(factory);
-        var agents = JsonNode.Parse(await admin.GetStringAsync("/api/v1/agents"))!.AsArray();
+        Assert.Equal(200, page["save_status"]!.GetValue<int>());
+        var harbour = await GetAsync(admin, "/api/v1/clients/harbour-bank");
+        Assert.Equal("Harbour Bank", harbour["name"]!.GetValue<string>());
+        Assert.False(harbour["active"]!.GetValue<bool>());
+        Assert.Equal("#aa3300", harbour["settings"]!["theme"]!["primaryColor"]!.GetValue<string>());
+        Assert.Equal("Welcome to Harbour Bank. How can I help?", harbour["settings"]!["greeting"]!.GetValue<string>());
+        Assert.Equal(30, harbour["settings"]!["policy"]!["rate_limit_per_minute"]!.GetValue<int>());
+        Assert.Equal(["get_balances", "search_faq"], Strings(harbour["settings"]!["allowed_tools"]!).Order());
+        Assert.Equal("Disable the tenant “Harbour Bank” (harbour-bank)?", page["disable_question"]!.GetValue<string>());
+        Assert.Equal(1, page["sent_after_cancel"]!.GetValue<int>());
+
+        var agents = (await GetAsync(admin, "/api/v1/agents")).AsArray();
         var agent = agents.Single(a => a!["slug"]!.GetValue<string>() == "mortgage-helper")!;
         Assert.Equal("Mortgage helper", agent["name"]!.GetValue<string>());
-        Assert.Equal("You help customers with mortgage questions.", agent["system_prompt"]!.GetValue<string>());
+        Assert.DoesNotContain(agents, a => a!["slug"]!.GetValue<string>() == "old-helper");
+        Assert.Equal("Delete the agent “Old helper” (old-helper)?", page["delete_question"]!.GetValue<string>());
 
         Assert.Equal("********", page["portal_secret"]!.GetValue<string>());
+        Assert.Equal(page["secret"]!.GetValue<string>(), page["copied"]!.GetValue<string>());
         Assert.Equal(0, page["secret_still_shown"]!.GetValue<int>());
         Assert.False(page["page_contains_secret"]!.GetValue<bool>());
         Assert.Equal("healthy", page["system_status"]!.GetValue<string>());

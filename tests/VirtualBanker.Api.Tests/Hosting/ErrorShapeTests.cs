@@ -185,6 +185,28 @@ public sealed class ErrorShapeTests(VirtualBankerFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
     }
 
+    [Theory]
+    [InlineData("POST", "/v1/keys", """{"label":"ci","scopes":[]}""", 400, "Scopes must not be empty.")]
+    [InlineData("POST", "/v1/keys", """{"scopes":["chat"]}""", 400, "Label is required.")]
+    [InlineData("POST", "/api/v1/agents", """{"name":"Helper","slug":"helper","system_prompt":"x","description":"%LONG%"}""", 422, "Description is too long: the limit is 1000.")]
+    [InlineData("PUT", "/api/v1/clients/demo-bank", """{"settings":{"policy":{"rate_limit_per_minute":0}}}""", 422,
+        "Rate limit per minute must be a whole number from 1 to 100000.")]
+    [InlineData("PUT", "/api/v1/clients/demo-bank", """{"settings":{"greeting":7}}""", 422, "Greeting must be text.")]
+    public async Task InvalidInput_IsExplainedInWordsNamingTheField(string method, string path, string body, int status, string message)
+    {
+        using var admin = await Surfaces.Management.Admin.ClientAsync(factory);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new StringContent(body.Replace("%LONG%", new string('x', 1001), StringComparison.Ordinal), Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await admin.SendAsync(request);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(message, json.RootElement.GetProperty("detail").GetString());
+    }
+
     private async Task<(HttpResponseMessage Response, JsonElement Body)> SendAsync(HttpMethod method, string path, HttpContent? content = null)
     {
         using var client = factory.CreateClient();
