@@ -37,6 +37,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
         { "PUT /api/v1/clients/demo-bank", [401, 403, 404, 200, 403, 403, 403] },
         { "POST /api/v1/clients", [401, 403, 403, 201, 403, 403, 403] },
         { "POST /trigger-agent", [401, 403, 200, 200, 200, 403, 403] },
+        { "GET /api/v1/handoffs", [401, 403, 200, 200, 403, 403, 403] },
+        { "GET /api/v1/tickets", [401, 403, 200, 200, 403, 403, 403] },
+        { "POST /api/v1/tickets", [401, 403, 422, 201, 403, 403, 403] },
+        { "GET /api/v1/tickets/{ticket}", [401, 403, 404, 200, 403, 403, 403] },
+        { "PATCH /api/v1/tickets/{ticket}", [401, 403, 404, 200, 403, 403, 403] },
         { "GET /v1/keys", [401, 403, 200, 200, 403, 200, 200] },
         { "POST /v1/keys", [401, 403, 201, 201, 403, 201, 201] },
         { "DELETE /v1/keys/{fresh-key}", [401, 403, 404, 200, 403, 200, 404] },
@@ -86,6 +91,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
         private string _groupId = "";
         private string _customerId = "";
         private string _customerSession = "";
+        private string _ticketId = "";
         private int _counter;
 
         public async Task InitializeAsync()
@@ -108,6 +114,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
             var group = await platform.PostAsJsonAsync("/api/groups/create", new { name = "Staff", bot_ids = new[] { _agentId } });
             _groupId = JsonNode.Parse(await group.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
             await Admin.ConfigureAsync(platform, "demo-bank", PortalIssuer.Hs256Settings());
+            var ticket = await platform.PostAsJsonAsync("/api/v1/tickets", new { customer_email = "alex@bankbot.dev", subject = "Matrix ticket" });
+            _ticketId = JsonNode.Parse(await ticket.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
         }
 
         Task IAsyncLifetime.DisposeAsync()
@@ -140,6 +148,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
             target = target
                 .Replace("{agent}", _agentId, StringComparison.Ordinal)
                 .Replace("{group}", _groupId, StringComparison.Ordinal)
+                .Replace("{ticket}", _ticketId, StringComparison.Ordinal)
                 .Replace("{customer}", _customerId, StringComparison.Ordinal);
             if (target.Contains("{fresh-agent}", StringComparison.Ordinal))
             {
@@ -181,6 +190,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
                 ("PUT", var t) when t.StartsWith("/api/v1/agents/", StringComparison.Ordinal) => new { description = $"edited {n}" },
                 ("PUT", var t) when t.StartsWith("/api/v1/clients/", StringComparison.Ordinal) => new { name = "Demo Bank" },
                 ("POST", "/api/v1/clients") => new { id = $"matrix-client-{n}", name = "Matrix Client" },
+                ("POST", "/api/v1/tickets") => new { customer_email = "alex@bankbot.dev", subject = $"Matrix ticket {n}" },
+                ("PATCH", var t) when t.StartsWith("/api/v1/tickets/", StringComparison.Ordinal) => new { status = "in_progress" },
                 ("POST", "/trigger-agent") => new { message = "hello", session_id = $"matrix-{n}", mode = "text" },
                 ("POST", "/v1/keys") => new { label = $"matrix {n}", scopes = new[] { "admin" } },
                 ("POST", "/api/transactions") => new { user_id = _customerId, amount = -12.5, merchant = "Matrix Cafe", external_id = $"matrix-{n}" },
