@@ -15,7 +15,7 @@ trap 'stop_api; kill $UPSTREAM_PID 2>/dev/null || true; rm -rf "$dir"' EXIT
 publish_api
 dotnet build bench/ChatLoad -c Release -nologo -v q >/dev/null
 node bench/fake_openai.mjs $upstream_port & UPSTREAM_PID=$!
-start_api $port "$dir/data" --RateLimits:Enabled=false
+start_api $port "$dir/data" --RateLimits:Enabled=false --Outbound:AllowedHosts:0=127.0.0.1  # the fake endpoint is on loopback
 assertion=$(portal_assertion $port)
 admin=$(admin_login $port)
 curl -fs -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "http://127.0.0.1:$port/v1/model-profiles" \

@@ -8,6 +8,7 @@ using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Identity;
 using VirtualBanker.Core.Management;
 using VirtualBanker.Core.Observability;
+using VirtualBanker.Core.Outbound;
 using VirtualBanker.Core.Realtime;
 using VirtualBanker.Core.Sessions;
 using VirtualBanker.Core.Tenancy;
@@ -32,6 +33,8 @@ public static class CoreServiceCollectionExtensions
             .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.ClientId), "Oidc:ClientId is required when Oidc:Authority is set.").ValidateOnStart();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OutboundOptions>().BindConfiguration(OutboundOptions.Section);
+        services.AddSingleton<OutboundGuard>();
         services.AddOptions<FraudOptions>().BindConfiguration(FraudOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -70,7 +73,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Knowledge.KnowledgeBase>();
         services.AddScoped<Staff.StaffQueue>();
         services.AddScoped<Staff.TicketDesk>();
-        services.AddHostedService<Staff.HandoffSlaWatcher>();
+        services.AddSingleton<Staff.HandoffSlaWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Staff.HandoffSlaWatcher>());
 
         services.TryAddSingleton<IEventBus, InProcessEventBus>();
         services.TryAddSingleton<IConversationRelay, SingleNodeRelay>();
@@ -82,19 +86,8 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ChatSessionService>();
         services.AddScoped<PortalSessionService>();
         services.AddScoped<DemoPortal>();
-        services.AddSingleton(sp =>
-        {
-            var portal = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>();
-            var guarded = !portal.Value.AllowPrivateJwksHosts;
-            var handler = new SocketsHttpHandler
-            {
-                // Guarded, the JWKS host is dialled directly: through a proxy the guard would see only the proxy's address.
-                ConnectCallback = guarded ? PublicAddressGuard.ConnectAsync : null,
-                UseProxy = !guarded,
-                MaxAutomaticRedirections = 3,
-            };
-            return new PortalAssertionVerifier(sp.GetRequiredService<ISecretProtector>(), portal, new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) });
-        });
+        services.AddSingleton(sp => new PortalAssertionVerifier(sp.GetRequiredService<ISecretProtector>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>(), sp.GetRequiredService<OutboundGuard>().CreateClient(TimeSpan.FromSeconds(5))));
         services.AddScoped<RequeueService>();
         services.AddSingleton<SignalingRelay>();
         services.AddSingleton<IceServers>();

@@ -57,7 +57,7 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:StaffPassword", StaffPassword);
         builder.UseSetting("RateLimits:CustomerAuth:Limit", "1000");
         builder.UseSetting("Portal:RequireHttpsJwks", "false");
-        builder.UseSetting("Portal:AllowPrivateJwksHosts", "true"); // the tests' JWKS servers listen on 127.0.0.1
+        builder.UseSetting("Outbound:AllowedHosts:0", "127.0.0.1"); // the tests' JWKS servers and fake model endpoints listen on loopback
         if (_sharedStores is not null)
         {
             var postgres = new Npgsql.NpgsqlConnectionStringBuilder(Required("VB_TEST_POSTGRES")) { Database = _sharedStores };

@@ -21,7 +21,8 @@ public sealed record HealthReport(string Status, string Version, DateTime Timest
 /// poller cannot turn into load on a provider.
 /// </summary>
 internal sealed class ComponentHealth(
-    VirtualBankerDbContext db, HybridCache cache, IEventBus bus, ModelProfileService profiles, IOptions<DatabaseOptions> database, IHttpClientFactory http, TimeProvider clock)
+    VirtualBankerDbContext db, HybridCache cache, IEventBus bus, ModelProfileService profiles, IOptions<DatabaseOptions> database, Core.Outbound.OutboundGuard outbound,
+    TimeProvider clock)
 {
     public const string Healthy = "healthy";
     public const string Degraded = "degraded";
@@ -29,7 +30,11 @@ internal sealed class ComponentHealth(
 
     private static readonly ConcurrentDictionary<string, (string Status, DateTime CheckedAt)> Probes = new(StringComparer.Ordinal);
 
-    public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The report. Endpoints are probed only for an admin (<paramref name="probeProviders"/>): told which URLs answer, anyone
+    /// else could use the probe to map a network, so they see the server's own components and the builtin provider.
+    /// </summary>
+    public async Task<HealthReport> CheckAsync(bool probeProviders, CancellationToken cancellationToken)
     {
         var components = new Dictionary<string, ComponentStatus>
         {
@@ -43,7 +48,7 @@ internal sealed class ComponentHealth(
         };
 
         var providers = new List<ProviderStatus> { new("*", "*", BuiltinProvider, "builtin", Healthy) };
-        foreach (var profile in db.Tenant.TenantId is null ? [] : await profiles.ListAsync(cancellationToken))
+        foreach (var profile in db.Tenant.TenantId is null || !probeProviders ? [] : await profiles.ListAsync(cancellationToken))
         {
             providers.Add(new ProviderStatus(profile.Role, profile.DeploymentMode, profile.Provider, profile.Model,
                 profile.BaseUrl is { } url ? await ProbeAsync(url, cancellationToken) : Healthy));
@@ -54,9 +59,9 @@ internal sealed class ComponentHealth(
     }
 
     /// <summary>The report as an HTTP answer: 503 when a component the server cannot work without is down.</summary>
-    public async Task<IResult> RespondAsync(CancellationToken cancellationToken)
+    public async Task<IResult> RespondAsync(bool probeProviders, CancellationToken cancellationToken)
     {
-        var report = await CheckAsync(cancellationToken);
+        var report = await CheckAsync(probeProviders, cancellationToken);
         return TypedResults.Json(report, statusCode: report.Status == Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
     }
 
@@ -92,12 +97,13 @@ internal sealed class ComponentHealth(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            using var response = await http.CreateClient(nameof(ComponentHealth)).GetAsync(baseUrl.TrimEnd('/') + "/models", timeout.Token);
+            using var http = outbound.CreateClient(Timeout.InfiniteTimeSpan);
+            using var response = await http.GetAsync(baseUrl.TrimEnd('/') + "/models", timeout.Token);
             status = (int)response.StatusCode < 500 ? Healthy : Unhealthy;
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or InvalidOperationException or UriFormatException)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            // Refused by the outbound guard, unreachable, slow, or not a URL at all: the provider is unhealthy, never a 500.
             status = Unhealthy;
         }
 

@@ -24,7 +24,6 @@ internal static class ObservabilityExtensions
             builder.Logging.AddJsonConsole(o => o.UseUtcTimestamp = true);
         }
 
-        builder.Services.AddHttpClient();
         builder.Services.AddScoped<ComponentHealth>();
 
         // Traces and metrics go out over OTLP when a collector is configured. Without one nothing would

@@ -13,7 +13,7 @@ namespace VirtualBanker.Core.Agents;
 /// (an OpenAI-compatible endpoint), from the computed figures only; otherwise, or when that model
 /// fails, the template text stands.
 /// </summary>
-public sealed class BriefingWriter(VirtualBankerDbContext db, ISecretProtector protector, MetricsCollector metrics)
+public sealed class BriefingWriter(VirtualBankerDbContext db, ISecretProtector protector, MetricsCollector metrics, Outbound.OutboundGuard outbound)
 {
     public const string Role = "briefing";
 
@@ -33,7 +33,8 @@ public sealed class BriefingWriter(VirtualBankerDbContext db, ISecretProtector p
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var client = OpenAiProvider.Create(profile.BaseUrl, profile.ProtectedApiKey is null ? null : protector.Unprotect(profile.ProtectedApiKey), profile.Model);
+            using var http = outbound.CreateClient(Timeout.InfiniteTimeSpan);
+            using var client = OpenAiProvider.Create(profile.BaseUrl, profile.ProtectedApiKey is null ? null : protector.Unprotect(profile.ProtectedApiKey), profile.Model, http);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(profile.Parameters.TimeoutSeconds ?? 30));
             var response = await client.GetResponseAsync(

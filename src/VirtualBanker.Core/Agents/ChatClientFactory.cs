@@ -14,8 +14,12 @@ namespace VirtualBanker.Core.Agents;
 /// invocation (tools), OpenTelemetry and per-provider metrics. The one place a provider is chosen.
 /// </summary>
 public class ChatClientFactory(
-    MetricsCollector metrics, ILoggerFactory loggers, TimeProvider clock, IOptions<NluOptions>? nlu = null, Identity.ISecretProtector? protector = null)
+    MetricsCollector metrics, ILoggerFactory loggers, TimeProvider clock, IOptions<NluOptions>? nlu = null, Identity.ISecretProtector? protector = null,
+    Outbound.OutboundGuard? outbound = null)
 {
+    // Every call to a tenant's endpoint goes out through the guard (no internal addresses, no redirects); one pooled client for all.
+    private HttpClient? _http;
+
     private readonly Lazy<Task<IntentClassifier>> _classifier = new(() => IntentModelCache.BuiltinAsync(nlu?.Value ?? new NluOptions()));
 
     // Built once and shared by every run: the pipelines are stateless per call. An openai profile's client is
@@ -46,12 +50,15 @@ public class ChatClientFactory(
         }
 
         var apiKey = profile.ProtectedApiKey is null ? null : protector?.Unprotect(profile.ProtectedApiKey);
-        var primary = new MeteredChatClient(OpenAiProvider.Create(profile.BaseUrl, apiKey, profile.Model), OpenAiProvider.Name, metrics);
+        var primary = new MeteredChatClient(OpenAiProvider.Create(profile.BaseUrl, apiKey, profile.Model, Http()), OpenAiProvider.Name, metrics);
         var timeout = TimeSpan.FromSeconds(profile.Parameters.TimeoutSeconds ?? 30);
         var client = Wrap(new FallbackChatClient(primary, builtin, timeout, metrics), profile.Parameters);
         _profileClients[profile.Id] = (profile.UpdatedAt, client);
         return client;
     }
+
+    private HttpClient Http() => LazyInitializer.EnsureInitialized(ref _http,
+        () => (outbound ?? new Outbound.OutboundGuard(Options.Create(new Outbound.OutboundOptions()))).CreateClient(TimeSpan.FromMinutes(5)));
 
     protected IChatClient Wrap(IChatClient provider, ModelParameters? parameters = null) =>
         new ChatClientBuilder(provider)

@@ -91,10 +91,15 @@ public sealed class ModelProfileService(VirtualBankerDbContext db, ISecretProtec
             throw new AppException(AppError.Validation("provider", "provider must be builtin or openai."));
         }
 
-        if (input.Provider == OpenAiProvider.Name
-            && (input.BaseUrl is null || !Uri.TryCreate(input.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        if (input.Provider == OpenAiProvider.Name && input.BaseUrl is null)
         {
             throw new AppException(AppError.Validation("base_url", "An openai profile needs an absolute http(s) base_url."));
+        }
+
+        if (input.BaseUrl is not null)
+        {
+            // Any provider's URL is probed by the health check: it is a URL to dial (where to is checked when dialled), or refused now.
+            Outbound.OutboundGuard.RequireHttpUrl(input.BaseUrl, "base_url");
         }
 
         profile.Provider = input.Provider;

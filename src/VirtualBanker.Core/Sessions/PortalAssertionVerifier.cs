@@ -24,9 +24,6 @@ public sealed class PortalOptions
     /// <summary>Refuse plain-http JWKS URLs. Only a local test set-up turns this off.</summary>
     public bool RequireHttpsJwks { get; set; } = true;
 
-    /// <summary>Fetch JWKS from loopback, private and link-local addresses (see <see cref="PublicAddressGuard"/>). Only a local test set-up turns this on.</summary>
-    public bool AllowPrivateJwksHosts { get; set; }
-
     /// <summary>How often a JWKS is re-fetched at most when an assertion names an unknown key (rotation).</summary>
     [Range(1, 86_400)]
     public int JwksRefreshSeconds { get; set; } = 60;

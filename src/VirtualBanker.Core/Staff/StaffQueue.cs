@@ -48,6 +48,7 @@ public sealed class StaffQueue(
     ConversationFeed feed,
     TenantDirectory tenants,
     MetricsCollector metrics,
+    HandoffSlaWatcher watcher,
     TimeProvider clock)
 {
     public const string QueueEvent = "queue";
@@ -63,6 +64,7 @@ public sealed class StaffQueue(
     public async Task<(HandoffView Item, int Position)> RequestAsync(Guid userId, string? sessionId, string reason, string channel, string priority,
         CancellationToken cancellationToken)
     {
+        watcher.Watch();
         var now = Now;
         var item = await db.Handoffs.FirstOrDefaultAsync(h => h.UserId == userId && h.SessionId == sessionId
             && (h.Status == HandoffStatuses.Waiting || h.Status == HandoffStatuses.Claimed), cancellationToken);
@@ -91,6 +93,7 @@ public sealed class StaffQueue(
 
     public async Task<IReadOnlyList<HandoffView>> ListAsync(QueueFilter filter, CancellationToken cancellationToken)
     {
+        watcher.Watch();
         var query = db.Handoffs.AsNoTracking();
         query = filter.Status is { } status ? query.Where(h => h.Status == status)
             : query.Where(h => h.Status == HandoffStatuses.Waiting || h.Status == HandoffStatuses.Claimed);
@@ -146,7 +149,8 @@ public sealed class StaffQueue(
             await SayAsync(sessionId, HandoffStatuses.Claimed, staff, $"{staff.DisplayName} from {bank} has joined the conversation.", cancellationToken);
         }
 
-        await AuditAsync(item, staff, "handoff.claim", cancellationToken);
+        Audit(item, staff, "handoff.claim");
+        await db.SaveChangesAsync(cancellationToken);
         return await RepublishAsync(id, cancellationToken);
     }
 
@@ -171,7 +175,8 @@ public sealed class StaffQueue(
             null, cancellationToken, waitForCommit: false);
         var end = await conversations.AppendAsync(sessionId, EventTypes.ChatEnd, new JsonObject { ["reply_to"] = replyTo, ["content"] = content, ["author"] = author },
             null, cancellationToken);
-        await AuditAsync(item, staff, "handoff.message", cancellationToken);
+        Audit(item, staff, "handoff.message");
+        await db.SaveChangesAsync(cancellationToken);
         return end.Sequence;
     }
 
@@ -204,6 +209,8 @@ public sealed class StaffQueue(
         var wasHeld = item.Status == HandoffStatuses.Claimed;
         item.Status = status;
         item.ClosedAt = item.UpdatedAt = Now;
+        // The change and its audit row are one write.
+        Audit(item, staff, status == HandoffStatuses.Released ? "handoff.release" : "handoff.close");
         await db.SaveChangesAsync(cancellationToken);
         if (item.SessionId is { } sessionId)
         {
@@ -219,7 +226,6 @@ public sealed class StaffQueue(
             }
         }
 
-        await AuditAsync(item, staff, status == HandoffStatuses.Released ? "handoff.release" : "handoff.close", cancellationToken);
         return await PublishAsync(item, cancellationToken);
     }
 
@@ -328,11 +334,8 @@ public sealed class StaffQueue(
         await conversations.AppendAsync(sessionId, EventTypes.Handoff, payload, null, cancellationToken);
     }
 
-    private async Task AuditAsync(Handoff item, StaffMember staff, string action, CancellationToken cancellationToken)
-    {
+    private void Audit(Handoff item, StaffMember staff, string action) =>
         db.ActionAudits.Add(new ActionAudit { UserId = item.UserId, ActorId = staff.Id, Action = action, TargetId = item.Id, Channel = "staff", Result = "ok", CreatedAt = Now });
-        await db.SaveChangesAsync(cancellationToken);
-    }
 
     private async Task<HandoffView> RepublishAsync(Guid id, CancellationToken cancellationToken) =>
         await PublishAsync(await db.Handoffs.AsNoTracking().FirstAsync(h => h.Id == id, cancellationToken), cancellationToken);

@@ -209,10 +209,7 @@ public static class TenantSettingsDocument
                 break;
             case PortalAuth.JwksType:
                 auth.JwksUrl = Text(input["jwks_url"], $"{path}.jwks_url", 2048);
-                if (!Uri.TryCreate(auth.JwksUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-                {
-                    throw Invalid($"{path}.jwks_url", "jwks_url must be an absolute http(s) URL.");
-                }
+                Outbound.OutboundGuard.RequireHttpUrl(auth.JwksUrl, $"{path}.jwks_url");
 
                 break;
             default:

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Agents;
@@ -47,9 +48,13 @@ internal static class OperationsEndpoints
         capsules.MapPost("/{capsuleId}/install", InstallCapsuleAsync);
 
         // Component status (seed 002), behind the gateway's authentication as GATEWAY_REQUIRE_AUTH says.
-        v1.MapGet("/health", (ComponentHealth health, CancellationToken ct) => health.RespondAsync(ct)).WithTags("Health").RequireAuthorization(AuthPolicies.GatewayHealth);
+        v1.MapGet("/health", HealthAsync).WithTags("Health").RequireAuthorization(AuthPolicies.GatewayHealth);
         return v1;
     }
+
+    /// <summary>The components; the tenant's model endpoints are probed for admins only (the probe must not map a network for anyone else).</summary>
+    public static async Task<IResult> HealthAsync(ComponentHealth health, HttpContext context, IAuthorizationService authorization, CancellationToken cancellationToken) =>
+        await health.RespondAsync((await authorization.AuthorizeAsync(context.User, AuthPolicies.GatewayAdmin)).Succeeded, cancellationToken);
 
     public static async Task<Created<KeyResponse>> CreateKeyAsync(CreateKeyRequest request, ICurrentPrincipal principal, ApiKeyService keys, TimeProvider clock, CancellationToken cancellationToken)
     {

@@ -215,7 +215,7 @@ internal static class StaffEndpoints
     {
         if (value is not null && !allowed.Contains(value))
         {
-            throw new AppException(AppError.Validation(field, $"{field} is one of: {string.Join(", ", allowed)}."));
+            throw new AppException(AppError.Validation(field, $"{FieldLabel.Of(field)} is one of: {string.Join(", ", allowed)}."));
         }
     }
 }

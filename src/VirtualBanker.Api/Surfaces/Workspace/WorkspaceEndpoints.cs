@@ -60,7 +60,7 @@ internal static class WorkspaceEndpoints
         group.MapPost("/api/groups/{groupId:guid}/members", AddMemberAsync).WithTags("Groups");
 
         var admin = group.MapGroup("/api/admin/system").WithTags("Admin").RequireAuthorization(AuthPolicies.TenantAdmin);
-        admin.MapGet("/status", (ComponentHealth health, CancellationToken ct) => health.RespondAsync(ct));
+        admin.MapGet("/status", (ComponentHealth health, CancellationToken ct) => health.RespondAsync(probeProviders: true, ct));
         admin.MapGet("/metrics", (MetricsCollector metrics) => ObservabilityEndpoints.GetMetrics(metrics)).RequireAuthorization(AuthPolicies.PlatformAdmin);
         return group;
     }

@@ -14,7 +14,7 @@ public sealed class JwksAddressTests(JwksAddressTests.ProductionJwksFactory fact
 {
     public sealed class ProductionJwksFactory : VirtualBankerFactory
     {
-        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Portal:AllowPrivateJwksHosts"] = "false" };
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Outbound:AllowedHosts:0"] = "" };
     }
 
     [Fact]
