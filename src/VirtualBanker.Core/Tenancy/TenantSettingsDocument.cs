@@ -126,48 +126,64 @@ public static class TenantSettingsDocument
     public static string Reveal(string stored, ISecretProtector protector) =>
         stored.StartsWith(ProtectedPrefix, StringComparison.Ordinal) ? protector.Unprotect(stored[ProtectedPrefix.Length..]) : stored;
 
+    /// <summary>
+    /// The name rule for secrets: lower-cased and without <c>_</c>, <c>-</c> and <c>.</c>, a name that contains secret, password,
+    /// passwd, passphrase, token, credential, privatekey or apikey, or ends in key or pem — unless it starts with public.
+    /// Everything inside a field so named is secret too (an array of keys, a credentials object).
+    /// </summary>
     internal static bool IsSecretName(string name)
     {
-        var n = name.ToLowerInvariant();
+        var n = new string([.. name.ToLowerInvariant().Where(c => c is not ('_' or '-' or '.'))]);
         return !n.StartsWith("public", StringComparison.Ordinal)
-            && (n.Contains("secret", StringComparison.Ordinal) || n.Contains("password", StringComparison.Ordinal) || n.Contains("token", StringComparison.Ordinal)
-                || n.EndsWith("key", StringComparison.Ordinal) || n.Contains("credential", StringComparison.Ordinal));
+            && (SecretWords.Any(w => n.Contains(w, StringComparison.Ordinal)) || n.EndsWith("key", StringComparison.Ordinal) || n.EndsWith("pem", StringComparison.Ordinal));
     }
 
-    private static JsonObject ProtectSecrets(JsonObject input, JsonObject? stored, string path, ISecretProtector protector)
+    private static readonly string[] SecretWords = ["secret", "password", "passwd", "passphrase", "token", "credential", "privatekey", "apikey"];
+
+    private static JsonObject ProtectSecrets(JsonObject input, JsonObject? stored, string path, ISecretProtector protector, bool secret = false)
     {
         var result = new JsonObject();
         foreach (var (name, value) in input)
         {
-            var fieldPath = $"{path}.{name}";
-            result[name] = value switch
-            {
-                JsonObject nested => ProtectSecrets(nested, stored?[name] as JsonObject, fieldPath, protector),
-                JsonValue v when IsSecretName(name) && v.TryGetValue<string>(out var secret) => secret == Redacted
-                    ? (stored?[name] as JsonValue)?.DeepClone() ?? throw Invalid(fieldPath, $"{name} is redacted but no value is stored; send the value itself.")
-                    : Protect(secret, protector),
-                _ => value?.DeepClone(),
-            };
+            result[name] = ProtectValue(value, stored?[name], $"{path}.{name}", protector, secret || IsSecretName(name));
         }
 
         return result;
     }
 
-    private static JsonObject Redact(JsonObject section)
+    /// <summary>
+    /// A value as stored: objects and arrays walked (an array's items matched by position with what is stored), and every
+    /// scalar that is secret — a string, number or flag — encrypted. <see cref="Redacted"/> keeps the stored value at that place.
+    /// </summary>
+    private static JsonNode? ProtectValue(JsonNode? value, JsonNode? stored, string path, ISecretProtector protector, bool secret) => value switch
+    {
+        JsonObject nested => ProtectSecrets(nested, stored as JsonObject, path, protector, secret),
+        JsonArray items => new JsonArray([.. items.Select((item, i) =>
+            ProtectValue(item, stored is JsonArray old && i < old.Count ? old[i] : null, $"{path}[{i}]", protector, secret))]),
+        JsonValue v when secret && v.GetValueKind() != JsonValueKind.Null => v.TryGetValue<string>(out var text) && text == Redacted
+            ? (stored as JsonValue)?.DeepClone() ?? throw Invalid(path, $"{FieldLabel.Of(path)} is redacted but no value is stored there; send the value itself.")
+            : Protect(text ?? v.ToJsonString(), protector),
+        _ => value?.DeepClone(),
+    };
+
+    private static JsonObject Redact(JsonObject section, bool secret = false)
     {
         var result = new JsonObject();
         foreach (var (name, value) in section)
         {
-            result[name] = value switch
-            {
-                JsonObject nested => Redact(nested),
-                JsonValue v when IsSecretName(name) && v.GetValueKind() == JsonValueKind.String => Redacted,
-                _ => value?.DeepClone(),
-            };
+            result[name] = RedactValue(value, secret || IsSecretName(name));
         }
 
         return result;
     }
+
+    private static JsonNode? RedactValue(JsonNode? value, bool secret) => value switch
+    {
+        JsonObject nested => Redact(nested, secret),
+        JsonArray items => new JsonArray([.. items.Select(item => RedactValue(item, secret))]),
+        JsonValue v when secret && v.GetValueKind() != JsonValueKind.Null => Redacted,
+        _ => value?.DeepClone(),
+    };
 
     private static PortalAuth Portal(JsonObject input, PortalAuth? current, ISecretProtector protector)
     {
