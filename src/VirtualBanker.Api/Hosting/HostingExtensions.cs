@@ -51,6 +51,7 @@ internal static class HostingExtensions
             ErrorRenderer.WriteAsync(context.HttpContext, AppError.FromStatus(context.HttpContext.Response.StatusCode)));
         app.UseVirtualBankerWeb(); // pages and assets before the API's metrics, limits and auth: they are public
         app.UseMiddleware<RequestMetricsMiddleware>();
+        app.UseMiddleware<ApiResponseHeadersMiddleware>();
         app.UseMiddleware<BodySizeLimitMiddleware>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(25) });
         app.UseMiddleware<WebSocketOriginMiddleware>();
@@ -60,5 +61,29 @@ internal static class HostingExtensions
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseAuthorization();
         return app;
+    }
+}
+
+/// <summary>
+/// Every API answer is <c>nosniff</c> (a JSON body is never run as a script or styled as CSS), and one to a request that carries a
+/// credential is <c>no-store</c> unless its endpoint says otherwise (a shared cache or the browser's disk never keeps a customer's data).
+/// </summary>
+internal sealed class ApiResponseHeadersMiddleware(RequestDelegate next)
+{
+    private static readonly Microsoft.Extensions.Primitives.StringValues NoSniff = "nosniff";
+    private static readonly Microsoft.Extensions.Primitives.StringValues NoStore = "no-store";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = NoSniff;
+        var request = context.Request.Headers;
+        // (A socket's token in the query is not looked for: parsing the query would keep a copy for the socket's life, and a 101 is not cached.)
+        if (request.Authorization.Count > 0 || request.ContainsKey("X-API-Key") || request.Cookie.Count > 0)
+        {
+            headers.CacheControl = NoStore;
+        }
+
+        return next(context);
     }
 }

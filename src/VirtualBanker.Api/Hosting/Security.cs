@@ -86,6 +86,7 @@ internal static class SecurityExtensions
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
+                o.IncludeErrorDetails = false; // a 401 does not tell a caller why its token failed
                 o.SaveToken = false; // nothing reads it back, and a socket's request would hold it in its properties as long as it is open
                 o.Events = new JwtBearerEvents
                 {

@@ -12,8 +12,10 @@ namespace VirtualBanker.Api.Hosting;
 /// </summary>
 internal sealed class WebSocketOriginMiddleware(RequestDelegate next, IOptions<CorsOptions> cors, IHostEnvironment environment)
 {
+    // No browser sends two Origin headers: a request that does is refused, in every environment, rather than left unchecked.
     public Task InvokeAsync(HttpContext context) =>
-        context.WebSockets.IsWebSocketRequest && context.Request.Headers.Origin is [{ } origin] && !Allowed(context.Request, origin)
+        context.WebSockets.IsWebSocketRequest && context.Request.Headers.Origin is { Count: > 0 } origins
+            && (origins.Count > 1 || !Allowed(context.Request, origins[0]!))
             ? ErrorRenderer.WriteAsync(context, AppError.Forbidden("Sockets may not be opened from this origin."))
             : next(context);
 

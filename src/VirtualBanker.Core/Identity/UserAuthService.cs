@@ -13,6 +13,7 @@ public sealed class UserAuthService(
     PasswordHashing passwords,
     TokenService tokens,
     IOptions<LockoutOptions> lockout,
+    Tenancy.TenantDirectory tenants,
     TimeProvider clock)
 {
     // Verified when the e-mail is unknown, so a miss costs as much as a hit and timing reveals nothing.
@@ -68,7 +69,9 @@ public sealed class UserAuthService(
         var now = clock.GetUtcNow().UtcDateTime;
         var invalid = new AppException(AppError.Unauthorized("Incorrect email or password."));
 
-        if (user?.PasswordHash is null || !user.Active || (staffOnly && !user.Roles.Any(r => Roles.StaffRoles.Contains(r.Role))))
+        // A switched-off tenant's people get no new token either (its tokens and keys are already refused).
+        if (user?.PasswordHash is null || !user.Active || (staffOnly && !user.Roles.Any(r => Roles.StaffRoles.Contains(r.Role)))
+            || await tenants.FindAsync(tenantId, cancellationToken) is not { Active: true })
         {
             passwords.Verify(DummyHash.Value, password);
             throw invalid;

@@ -54,6 +54,17 @@ public sealed class CorsTests(VirtualBankerFactory development, ProductionFactor
         Assert.Contains($"status code: {expected}", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task WebSocketHandshake_WithTwoOrigins_Is403_EvenWhereEachAloneIsAllowed()
+    {
+        var client = production.Server.CreateWebSocketClient();
+        client.ConfigureRequest = request => request.Headers.Origin = new Microsoft.Extensions.Primitives.StringValues(["http://localhost", "https://portal.bank.example"]);
+
+        var refused = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => client.ConnectAsync(new Uri("ws://localhost/api/ai/chat/ws"), CancellationToken.None));
+
+        Assert.Contains("status code: 403", refused.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<HttpResponseMessage> PreflightAsync(VirtualBankerFactory factory, string origin)
     {
         using var client = factory.CreateClient();
