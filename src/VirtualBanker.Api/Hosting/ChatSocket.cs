@@ -12,16 +12,17 @@ namespace VirtualBanker.Api.Hosting;
 /// How one contract spells its chat frames: the type and field of a customer message, and whether the socket serves
 /// several sessions (each frame names its <c>session_id</c>, and so does every frame sent back).
 /// </summary>
-internal sealed record ChatDialect(string MessageType, string ContentField, bool PerFrameSession)
+/// <param name="Surface">A path of the contract's surface: its messages count against that surface's rate limit.</param>
+internal sealed record ChatDialect(string MessageType, string ContentField, bool PerFrameSession, PathString Surface)
 {
     /// <summary>Contract 001: <c>{"type":"chat","message":"..."}</c>.</summary>
-    public static readonly ChatDialect Customer = new("chat", "message", PerFrameSession: false);
+    public static readonly ChatDialect Customer = new("chat", "message", PerFrameSession: false, "/api/ai/chat/ws");
 
     /// <summary>Contract 003: <c>{"type":"message","content":"..."}</c>.</summary>
-    public static readonly ChatDialect Management = new("message", "content", PerFrameSession: false);
+    public static readonly ChatDialect Management = new("message", "content", PerFrameSession: false, "/ws/chat/session");
 
     /// <summary>Contract 004: <c>{"type":"message","content":"...","session_id":"..."}</c>, several sessions on one socket.</summary>
-    public static readonly ChatDialect Workspace = new("message", "content", PerFrameSession: true);
+    public static readonly ChatDialect Workspace = new("message", "content", PerFrameSession: true, "/ws");
 
     public string Usage => $"Send {{\"type\":\"{MessageType}\",\"{ContentField}\":\"...\"{(PerFrameSession ? ",\"session_id\":\"...\"" : "")}}}, "
         + "{\"type\":\"confirm\",\"confirmation_id\":\"...\"}, {\"type\":\"cancel\",\"confirmation_id\":\"...\"} or {\"type\":\"ping\"}.";
@@ -107,6 +108,17 @@ internal static class ChatSocket
                 if (content is null && confirmation is null)
                 {
                     await channel.SendAsync(ConversationSockets.ErrorFrame(dialect.Usage), stop.Token);
+                    return;
+                }
+
+                // A message counts against the caller's budget like an HTTP request; over it, the socket says so and stays open.
+                var limiter = services.GetRequiredService<RateLimiter>();
+                if (limiter.Applies(dialect.Surface) && await limiter.CountAsync(principal, dialect.Surface, null, stop.Token) is { Over: true } limited)
+                {
+                    var refused = ConversationSockets.ErrorFrame(limited.Message);
+                    refused["code"] = ErrorCodes.RateLimited;
+                    refused["retry_after"] = limited.RetryAfterSeconds;
+                    await channel.SendAsync(refused, stop.Token);
                     return;
                 }
 

@@ -34,6 +34,7 @@ internal static class HostingExtensions
 
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IRateLimitStore, InMemoryRateLimitStore>();
+        services.AddSingleton<RateLimiter>();
         services.AddSingleton<ConnectionCounter>();
         services.AddSingleton<SocketWatch>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketWatch>());

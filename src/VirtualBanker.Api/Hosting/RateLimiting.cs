@@ -86,66 +86,46 @@ internal sealed class InMemoryRateLimitStore(TimeProvider clock) : IRateLimitSto
     private sealed record Window(DateTimeOffset Start, long Count);
 }
 
+/// <summary>What counting one request or message said: its rule, the count in the window, and when the window ends.</summary>
+internal readonly record struct RateLimitDecision(RateLimitRule Rule, RateLimitCount Count)
+{
+    public bool Over => Count.Count > Rule.Limit;
+
+    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling((Count.ResetAt - DateTimeOffset.UtcNow).TotalSeconds));
+
+    public string Message => $"Rate limit of {Rule.Limit} requests per {Describe(Rule)} exceeded. Retry in {RetryAfterSeconds} s.";
+
+    private static string Describe(RateLimitRule rule) => rule.WindowSeconds switch
+    {
+        1 => "second",
+        60 => "minute",
+        3600 => "hour",
+        var s => $"{s} seconds",
+    };
+}
+
 /// <summary>
-/// The one limiter. Picks the surface's rule and partition (user, tenant, API key or client address),
-/// counts the request, sets <c>X-RateLimit-*</c> on the response and refuses with 429 + Retry-After in
-/// the surface's error shape. Runs after authentication so partitions follow the caller, not the IP, when known.
+/// The one limiter: picks the surface's rule and partition (user, tenant, API key or client address) and counts. HTTP
+/// requests are counted by <see cref="RateLimitMiddleware"/>, and every message a chat socket receives by the socket
+/// (<see cref="ChatSocket"/>), against the same budget: a socket is no way around the limit.
 /// </summary>
-internal sealed class RateLimitMiddleware(RequestDelegate next, IRateLimitStore store, IOptionsMonitor<RateLimitOptions> options)
+internal sealed class RateLimiter(IRateLimitStore store, IOptionsMonitor<RateLimitOptions> options, TenantDirectory tenants)
 {
     private static readonly string[] Unlimited = ["/health", "/docs", "/openapi", "/scalar"];
 
-    /// <remarks>
-    /// Not an async method around <c>next</c>: a socket's request lasts as long as the socket, and so would this
-    /// middleware's state machine (224 bytes a socket). The check is awaited apart; when it completes at once
-    /// (the in-memory store), nothing of it stays.
-    /// </remarks>
-    public Task InvokeAsync(HttpContext context, ICurrentPrincipal principal, TenantDirectory tenants)
-    {
-        var settings = options.CurrentValue;
-        var path = context.Request.Path;
-        if (!settings.Enabled || Unlimited.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
-        {
-            return next(context);
-        }
+    public bool Applies(PathString path) =>
+        options.CurrentValue.Enabled && !Unlimited.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
 
-        var admitted = AdmitAsync(context, principal, tenants, settings, path);
-        return admitted.IsCompletedSuccessfully ? (admitted.Result ? next(context) : Task.CompletedTask) : NextWhenAdmittedAsync(admitted, context);
-    }
-
-    private async Task NextWhenAdmittedAsync(ValueTask<bool> admitted, HttpContext context)
+    /// <summary>Counts one request (or socket message) of <paramref name="principal"/> to <paramref name="path"/>.</summary>
+    public async ValueTask<RateLimitDecision> CountAsync(ICurrentPrincipal principal, PathString path, System.Net.IPAddress? remote, CancellationToken cancellationToken)
     {
-        if (await admitted)
-        {
-            await next(context);
-        }
-    }
-
-    /// <summary>Counts the request against its caller's rule; over the limit, answers 429 and returns false.</summary>
-    private async ValueTask<bool> AdmitAsync(HttpContext context, ICurrentPrincipal principal, TenantDirectory tenants, RateLimitOptions settings, PathString path)
-    {
-        var surface = ApiSurfaces.Resolve(path);
         var caller = principal.IsAuthenticated
             ? $"{principal.TenantId}:{principal.UserId?.ToString() ?? principal.SessionId ?? "key"}"
-            : $"ip:{context.Connection.RemoteIpAddress}";
-        var (policy, rule) = principal.IsSessionToken && await tenants.FindAsync(principal.TenantId!, context.RequestAborted) is { } tenant
+            : $"ip:{remote}";
+        var (policy, rule) = principal.IsSessionToken && await tenants.FindAsync(principal.TenantId!, cancellationToken) is { } tenant
             ? ("portal-session", RateLimitRule.PerMinute(tenant.Settings.Policy.RateLimitPerMinute))
-            : Pick(surface, path, principal, settings);
-        var count = await store.IncrementAsync($"rl:{policy}:{caller}", TimeSpan.FromSeconds(rule.WindowSeconds), context.RequestAborted);
-
-        var headers = context.Response.Headers;
-        headers["X-RateLimit-Limit"] = rule.Limit.ToString(CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Remaining"] = Math.Max(0, rule.Limit - count.Count).ToString(CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Reset"] = count.ResetAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        if (count.Count > rule.Limit)
-        {
-            var retryAfter = Math.Max(1, (int)Math.Ceiling((count.ResetAt - DateTimeOffset.UtcNow).TotalSeconds));
-            headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-            await ErrorRenderer.WriteAsync(context, AppError.RateLimited($"Rate limit of {rule.Limit} requests per {Describe(rule)} exceeded. Retry in {retryAfter} s."));
-            return false;
-        }
-
-        return true;
+            : Pick(ApiSurfaces.Resolve(path), path, principal, options.CurrentValue);
+        return new RateLimitDecision(rule, await store.IncrementAsync($"rl:{policy}:{caller}", TimeSpan.FromSeconds(rule.WindowSeconds), cancellationToken));
     }
 
     private static (string Policy, RateLimitRule Rule) Pick(ApiSurface surface, PathString path, ICurrentPrincipal principal, RateLimitOptions o) => surface switch
@@ -162,12 +142,53 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, IRateLimitStore 
             || path.StartsWithSegments("/api/auth/refresh", StringComparison.OrdinalIgnoreCase) => ("customer-auth", o.CustomerAuth),
         _ => ("customer", o.Customer),
     };
+}
 
-    private static string Describe(RateLimitRule rule) => rule.WindowSeconds switch
+/// <summary>
+/// Counts each HTTP request with <see cref="RateLimiter"/>, sets <c>X-RateLimit-*</c> on the response and refuses with 429 +
+/// Retry-After in the surface's error shape. Runs after authentication so partitions follow the caller, not the IP, when known.
+/// </summary>
+internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limiter)
+{
+    /// <remarks>
+    /// Not an async method around <c>next</c>: a socket's request lasts as long as the socket, and so would this
+    /// middleware's state machine (224 bytes a socket). The check is awaited apart; when it completes at once
+    /// (the in-memory store), nothing of it stays.
+    /// </remarks>
+    public Task InvokeAsync(HttpContext context, ICurrentPrincipal principal)
     {
-        1 => "second",
-        60 => "minute",
-        3600 => "hour",
-        var s => $"{s} seconds",
-    };
+        if (!limiter.Applies(context.Request.Path))
+        {
+            return next(context);
+        }
+
+        var admitted = AdmitAsync(context, principal);
+        return admitted.IsCompletedSuccessfully ? (admitted.Result ? next(context) : Task.CompletedTask) : NextWhenAdmittedAsync(admitted, context);
+    }
+
+    private async Task NextWhenAdmittedAsync(ValueTask<bool> admitted, HttpContext context)
+    {
+        if (await admitted)
+        {
+            await next(context);
+        }
+    }
+
+    /// <summary>Counts the request against its caller's rule; over the limit, answers 429 and returns false.</summary>
+    private async ValueTask<bool> AdmitAsync(HttpContext context, ICurrentPrincipal principal)
+    {
+        var decision = await limiter.CountAsync(principal, context.Request.Path, context.Connection.RemoteIpAddress, context.RequestAborted);
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Limit"] = decision.Rule.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = Math.Max(0, decision.Rule.Limit - decision.Count.Count).ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = decision.Count.ResetAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        if (decision.Over)
+        {
+            headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await ErrorRenderer.WriteAsync(context, AppError.RateLimited(decision.Message));
+            return false;
+        }
+
+        return true;
+    }
 }
