@@ -257,14 +257,20 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The tenant is not active.");
         }
 
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(TokenService.TenantClaim, key.TenantId),
-                new Claim(TokenService.SessionClaim, ApiKeyService.SessionId(key.Id)),
-                new Claim(TokenService.ScopeClaim, string.Join(' ', key.Scopes)),
-                new Claim("key_id", key.Id.ToString()),
-            ],
-            SchemeName, "key_id", TokenService.RoleClaim);
+        List<Claim> claims =
+        [
+            new Claim(TokenService.TenantClaim, key.TenantId),
+            new Claim(TokenService.SessionClaim, ApiKeyService.SessionId(key.Id)),
+            new Claim(TokenService.ScopeClaim, string.Join(' ', key.Scopes)),
+            new Claim("key_id", key.Id.ToString()),
+        ];
+        if (key.ExpiresAt is { } expires)
+        {
+            // As a token's: a socket opened with the key is closed when the key expires (SocketWatch).
+            claims.Add(new Claim("exp", new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var identity = new ClaimsIdentity(claims, SchemeName, "key_id", TokenService.RoleClaim);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 }

@@ -14,7 +14,7 @@ namespace VirtualBanker.Api.Hosting;
 /// closed (4001), checked every <see cref="ConversationOptions.TokenCheckSeconds"/>. A socket is authenticated
 /// once, at its handshake; without this, a customer who signed out would keep receiving their conversation. A
 /// portal session's sockets are closed by the session's own end instead (4000: its ephemeral tokens never
-/// outlive it). An API key has no expiry in its claims: its sockets are watched for its revocation only;</item>
+/// outlive it). An API key's expiry, when it has one, is its principal's <c>exp</c> claim, so its sockets close then too;</item>
 /// <item>on shutdown (SIGTERM) every socket is closed with 1001 "going away", so clients reconnect (to another node) at once.</item>
 /// </list>
 /// </summary>

@@ -5,7 +5,7 @@ using VirtualBanker.Api.Tests.Surfaces.Portal;
 
 namespace VirtualBanker.Api.Tests.Surfaces.Customer;
 
-/// <summary>A chat socket is authenticated at its handshake; its token's expiry, its login's logout and its API key's revocation still close it (4001).</summary>
+/// <summary>A chat socket is authenticated at its handshake; its token's expiry, its login's logout and its API key's revocation or expiry still close it (4001).</summary>
 public sealed class SocketTokenTests(FakeClockFactory factory) : IClassFixture<FakeClockFactory>
 {
     [Fact]
@@ -51,6 +51,24 @@ public sealed class SocketTokenTests(FakeClockFactory factory) : IClassFixture<F
 
         Assert.True((await admin.DeleteAsync($"/v1/keys/{created["key_id"]!.GetValue<string>()}")).IsSuccessStatusCode);
         factory.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal((WebSocketCloseStatus)4001, await RealtimeSignalingTests.ClosedWithAsync(socket));
+    }
+
+    [Fact]
+    public async Task AnApiKeysExpiry_ClosesTheSocketsOpenedWithIt()
+    {
+        using var admin = await Management.Admin.ClientAsync(factory);
+        var expires = factory.Clock.GetUtcNow().UtcDateTime.AddMinutes(10);
+        var created = JsonNode.Parse(await (await admin.PostAsJsonAsync("/v1/keys", new { label = "short-lived", scopes = new[] { "chat" }, expires_at = expires })).Content.ReadAsStringAsync())!;
+        var keyClient = factory.Server.CreateWebSocketClient();
+        keyClient.ConfigureRequest = request => request.Headers["X-API-Key"] = created["secret"]!.GetValue<string>();
+        using var socket = await keyClient.ConnectAsync(new Uri($"ws://localhost/ws/chat/site-{Guid.NewGuid():N}"), CancellationToken.None);
+        Assert.Equal("pong", await PingAsync(socket));
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(9));
+        Assert.Equal("pong", await PingAsync(socket));
+        factory.Clock.Advance(TimeSpan.FromMinutes(2));
 
         Assert.Equal((WebSocketCloseStatus)4001, await RealtimeSignalingTests.ClosedWithAsync(socket));
     }
