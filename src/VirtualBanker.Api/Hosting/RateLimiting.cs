@@ -119,27 +119,32 @@ internal sealed class RateLimiter(IRateLimitStore store, IOptionsMonitor<RateLim
     /// <summary>Counts one request (or socket message) of <paramref name="principal"/> to <paramref name="path"/>.</summary>
     public async ValueTask<RateLimitDecision> CountAsync(ICurrentPrincipal principal, PathString path, System.Net.IPAddress? remote, CancellationToken cancellationToken)
     {
-        var caller = principal.IsAuthenticated
-            ? $"{principal.TenantId}:{principal.UserId?.ToString() ?? principal.SessionId ?? "key"}"
-            : $"ip:{remote}";
         var (policy, rule) = principal.IsSessionToken && await tenants.FindAsync(principal.TenantId!, cancellationToken) is { } tenant
             ? ("portal-session", RateLimitRule.PerMinute(tenant.Settings.Policy.RateLimitPerMinute))
             : Pick(ApiSurfaces.Resolve(path), path, principal, options.CurrentValue);
+        // A password check is counted by address whatever credential comes along: a token of one's own must not buy a fresh budget.
+        var caller = principal.IsAuthenticated && policy is not (CustomerAuth or ManagementAuth)
+            ? $"{principal.TenantId}:{principal.UserId?.ToString() ?? principal.SessionId ?? "key"}"
+            : $"ip:{remote}";
         return new RateLimitDecision(rule, await store.IncrementAsync($"rl:{policy}:{caller}", TimeSpan.FromSeconds(rule.WindowSeconds), cancellationToken));
     }
+
+    private const string CustomerAuth = "customer-auth";
+    private const string ManagementAuth = "management-auth";
 
     private static (string Policy, RateLimitRule Rule) Pick(ApiSurface surface, PathString path, ICurrentPrincipal principal, RateLimitOptions o) => surface switch
     {
         ApiSurface.Portal => ("portal", o.Portal),
         ApiSurface.Gateway => ("gateway", o.Gateway),
-        ApiSurface.Management when path.StartsWithSegments("/api/v1/auth", StringComparison.OrdinalIgnoreCase) => ("management-auth", o.ManagementAuth),
+        ApiSurface.Management when path.StartsWithSegments("/api/v1/auth", StringComparison.OrdinalIgnoreCase) => (ManagementAuth, o.ManagementAuth),
         ApiSurface.Management => ("management", o.Management),
         ApiSurface.Workspace when principal.IsInRole(Roles.TenantAdmin) || principal.IsInRole(Roles.PlatformAdmin) => ("workspace-admin", o.WorkspaceAdmin),
         ApiSurface.Workspace when principal.IsAuthenticated => ("workspace-user", o.WorkspaceUser),
         ApiSurface.Workspace => ("workspace-anonymous", o.WorkspaceAnonymous),
         ApiSurface.Customer when path.StartsWithSegments("/api/auth/login", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/api/auth/register", StringComparison.OrdinalIgnoreCase)
-            || path.StartsWithSegments("/api/auth/refresh", StringComparison.OrdinalIgnoreCase) => ("customer-auth", o.CustomerAuth),
+            || path.StartsWithSegments("/api/auth/refresh", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/demo/portal/login", StringComparison.OrdinalIgnoreCase) => (CustomerAuth, o.CustomerAuth),
         _ => ("customer", o.Customer),
     };
 }
