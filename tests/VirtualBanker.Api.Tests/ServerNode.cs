@@ -69,6 +69,7 @@ public sealed class ServerNode : IAsyncDisposable
             ["Demo__AdminPassword"] = VirtualBankerFactory.AdminPassword,
             ["Demo__StaffPassword"] = VirtualBankerFactory.StaffPassword,
             ["RateLimits__CustomerAuth__Limit"] = "1000",
+            ["RateLimits__ManagementAuth__Limit"] = "1000",
             ["Outbound__AllowedHosts__0"] = "127.0.0.1", // the fake model endpoints listen on loopback
             ["Logging__LogLevel__Default"] = "Warning",
         };

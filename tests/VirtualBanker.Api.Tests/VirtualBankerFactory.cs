@@ -56,6 +56,7 @@ public class VirtualBankerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Demo:AdminPassword", AdminPassword);
         builder.UseSetting("Demo:StaffPassword", StaffPassword);
         builder.UseSetting("RateLimits:CustomerAuth:Limit", "1000");
+        builder.UseSetting("RateLimits:ManagementAuth:Limit", "1000"); // every test signs its admin in, all from one address
         builder.UseSetting("Portal:RequireHttpsJwks", "false");
         builder.UseSetting("Outbound:AllowedHosts:0", "127.0.0.1"); // the tests' JWKS servers and fake model endpoints listen on loopback
         if (_sharedStores is not null)
