@@ -10,7 +10,7 @@ namespace VirtualBanker.Api.Surfaces.Gateway;
 
 public sealed record CreateKeyRequest(
     [property: Required, MinLength(1), MaxLength(200)] string? Label,
-    [property: Required, MinLength(1), MaxLength(10)] List<string>? Scopes,
+    [property: MinLength(1), MaxLength(10)] List<string>? Scopes,
     DateTime? ExpiresAt);
 
 /// <summary>The key as listed; <c>secret</c> is present only in the answer to its creation.</summary>
@@ -33,6 +33,8 @@ public sealed record InstallCapsuleResponse(string Status, CapsuleResponse Capsu
 internal static class OperationsEndpoints
 {
     /// <summary>What a key may be given. A key may hand out only scopes it has itself.</summary>
+    public static readonly IReadOnlyList<string> DefaultKeyScopes = ["chat"];
+
     public static readonly IReadOnlySet<string> KeyScopes = new HashSet<string>(["chat", "sessions", "admin", "transactions:ingest", "realtime"], StringComparer.Ordinal);
 
     public static RouteGroupBuilder MapOperationsEndpoints(this RouteGroupBuilder v1)
@@ -58,7 +60,8 @@ internal static class OperationsEndpoints
 
     public static async Task<Created<KeyResponse>> CreateKeyAsync(CreateKeyRequest request, ICurrentPrincipal principal, ApiKeyService keys, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var scopes = request.Scopes!.Distinct(StringComparer.Ordinal).ToList();
+        // Contract 002 names no scopes: a key created with only a label may chat (least privilege), nothing more.
+        var scopes = (request.Scopes ?? DefaultKeyScopes).Distinct(StringComparer.Ordinal).ToList();
         if (scopes.FirstOrDefault(s => !KeyScopes.Contains(s)) is { } unknown)
         {
             throw new AppException(AppError.Validation("scopes", $"Unknown scope '{unknown}'. Scopes: {string.Join(", ", KeyScopes.Order())}."));

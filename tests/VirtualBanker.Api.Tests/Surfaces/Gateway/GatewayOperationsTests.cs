@@ -39,6 +39,22 @@ public sealed class GatewayOperationsTests(VirtualBankerFactory factory) : IClas
     }
 
     [Fact]
+    public async Task AKeyCreatedWithOnlyALabel_GetsTheChatScope_AndChats()
+    {
+        using var admin = await Admin.ClientAsync(factory);
+
+        var created = await admin.PostAsJsonAsync("/v1/keys", new { label = "label only" });
+        var key = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        using var keyed = factory.CreateClient();
+        keyed.DefaultRequestHeaders.Add("X-API-Key", key["secret"]!.GetValue<string>());
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(["chat"], key["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, (await keyed.PostAsJsonAsync("/v1/session/action", new { action = "open" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await keyed.GetAsync("/v1/keys")).StatusCode);
+    }
+
+    [Fact]
     public async Task Capsules_InstallAddsTheirToolsToTheTenant()
     {
         using var platform = await Admin.ClientAsync(factory);
