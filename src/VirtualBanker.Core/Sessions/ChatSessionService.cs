@@ -73,14 +73,21 @@ public sealed class ChatSessionService(VirtualBankerDbContext db, Conversations.
         }
 
         var id = "ext_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{tenantId}\n{externalSessionId}")))[..40];
-        if (await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is { } existing)
+        var existing = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (existing is not null && agentSlug is null)
         {
             return existing;
         }
 
+        // An agent named by the caller must exist and be enabled, on a new session and an existing one alike.
         var slug = agentSlug ?? DefaultAgentSlug;
         var agentId = await db.Agents.Where(a => a.Enabled && a.Slug == slug).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(cancellationToken)
             ?? throw new AppException(AppError.NotFound("No such agent."));
+        if (existing is not null)
+        {
+            return existing;
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var session = new Session { Id = id, AgentId = agentId, ExternalUserId = externalUserId, CreatedAt = now, ExpiresAt = now + Lifetime };
         db.Sessions.Add(session);

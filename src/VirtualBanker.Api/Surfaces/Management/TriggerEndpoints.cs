@@ -39,6 +39,11 @@ internal static class TriggerEndpoints
         TriggerAgentRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, VoiceDispatchService voice,
         CancellationToken cancellationToken)
     {
+        if (request.Mode is not null && !string.Equals(request.Mode, "text", StringComparison.OrdinalIgnoreCase) && !string.Equals(request.Mode, "voice", StringComparison.OrdinalIgnoreCase))
+        {
+            return new ErrorResult(AppError.Validation("mode", "Mode is text or voice."));
+        }
+
         if (request.Platform is not null || request.RoomName is not null || string.Equals(request.Mode, "voice", StringComparison.OrdinalIgnoreCase))
         {
             if (!string.Equals(request.Platform ?? "livekit", "livekit", StringComparison.OrdinalIgnoreCase))

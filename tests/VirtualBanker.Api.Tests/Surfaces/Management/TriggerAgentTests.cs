@@ -72,6 +72,21 @@ public sealed class TriggerAgentTests(VirtualBankerFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task AnUnknownAgentOnAnExistingSession_Is404_AndAnUnknownMode422()
+    {
+        using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        var sessionId = $"existing-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync("/trigger-agent", new { message = "hello", session_id = sessionId })).StatusCode);
+
+        var unknownAgent = await admin.PostAsJsonAsync("/trigger-agent", new { message = "hello", session_id = sessionId, agent_slug = "no-such-agent" });
+        var unknownMode = await admin.PostAsJsonAsync("/trigger-agent", new { message = "hello", session_id = sessionId, mode = "telepathy" });
+
+        Assert.Equal(HttpStatusCode.NotFound, unknownAgent.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknownMode.StatusCode);
+        Assert.Equal("validation_error", JsonNode.Parse(await unknownMode.Content.ReadAsStringAsync())!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task VoiceTrigger_IssuesALiveKitRoomToken_AndRecordsTheDispatch()
     {
         const string secret = "livekit-api-secret-0123456789abcdef";
