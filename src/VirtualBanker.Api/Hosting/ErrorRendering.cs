@@ -27,6 +27,7 @@ internal static class ErrorRenderer
         var response = context.Response;
         response.StatusCode = error.Status;
         response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff"; // set again: the exception handler clears what the pipeline set
         var body = Render(surface, error, context.TraceIdentifier);
         response.ContentType = surface is ApiSurface.Customer or ApiSurface.Gateway ? "application/problem+json" : "application/json";
         return response.WriteAsync(body.ToJsonString(), context.RequestAborted);

@@ -183,17 +183,37 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limi
     private async ValueTask<bool> AdmitAsync(HttpContext context, ICurrentPrincipal principal)
     {
         var decision = await limiter.CountAsync(principal, context.Request.Path, context.Connection.RemoteIpAddress, context.RequestAborted);
-        var headers = context.Response.Headers;
-        headers["X-RateLimit-Limit"] = decision.Rule.Limit.ToString(CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Remaining"] = Math.Max(0, decision.Rule.Limit - decision.Count.Count).ToString(CultureInfo.InvariantCulture);
-        headers["X-RateLimit-Reset"] = decision.Count.ResetAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        if (context.WebSockets.IsWebSocketRequest)
+        {
+            // The handshake's answer is written at once; no callback is kept for the socket's whole life.
+            SetHeaders(context.Response.Headers, decision);
+        }
+        else
+        {
+            // When the answer starts, not now: an endpoint's error goes through the exception handler, which clears the
+            // headers set so far, and every limited answer, errors included, carries its X-RateLimit-* (the README says so).
+            context.Response.OnStarting(static state =>
+            {
+                var (response, counted) = ((HttpResponse, RateLimitDecision))state;
+                SetHeaders(response.Headers, counted);
+                return Task.CompletedTask;
+            }, (context.Response, decision));
+        }
+
         if (decision.Over)
         {
-            headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await ErrorRenderer.WriteAsync(context, AppError.RateLimited(decision.Message));
             return false;
         }
 
         return true;
+    }
+
+    private static void SetHeaders(IHeaderDictionary headers, RateLimitDecision decision)
+    {
+        headers["X-RateLimit-Limit"] = decision.Rule.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = Math.Max(0, decision.Rule.Limit - decision.Count.Count).ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = decision.Count.ResetAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
     }
 }

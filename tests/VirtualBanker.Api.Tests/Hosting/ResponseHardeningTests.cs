@@ -21,6 +21,23 @@ public sealed class ResponseHardeningTests(VirtualBankerFactory factory) : IClas
     }
 
     [Fact]
+    public async Task AnErrorAnswer_KeepsTheRateLimitAndSafetyHeaders()
+    {
+        using var admin = await Admin.ClientAsync(factory);
+
+        using var missing = await admin.GetAsync($"/api/v1/agents/{Guid.NewGuid()}");
+        using var invalid = await admin.PostAsJsonAsync("/v1/keys", new { label = "x", scopes = new[] { "root" } });
+
+        foreach (var response in new[] { missing, invalid })
+        {
+            Assert.True((int)response.StatusCode is >= 400 and < 500, response.StatusCode.ToString());
+            Assert.True(response.Headers.Contains("X-RateLimit-Limit"), $"{response.RequestMessage!.RequestUri}: no X-RateLimit-Limit");
+            Assert.True(response.Headers.Contains("X-RateLimit-Remaining"));
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        }
+    }
+
+    [Fact]
     public async Task ARefusedToken_IsNotToldWhyItFailed()
     {
         using var client = factory.CreateClient();
