@@ -148,7 +148,7 @@ internal static class SecurityExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.User, p => p.RequireAuthenticatedUser().RequireClaim("sub"))
             .AddPolicy(AuthPolicies.TenantAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.TenantAdmin, Roles.PlatformAdmin))
-            .AddPolicy(AuthPolicies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.Staff, Roles.TenantAdmin, Roles.PlatformAdmin))
+            .AddPolicy(AuthPolicies.Staff, p => p.RequireAuthenticatedUser().RequireRole(Roles.StaffRoles))
             .AddPolicy(AuthPolicies.PlatformAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PlatformAdmin))
             .AddPolicy(AuthPolicies.Gateway, p => p.RequireAssertion(c =>
                 gatewayAnonymous || c.User.HasClaim(x => x.Type == "sub") || HasScope(c.User, "chat") || HasScope(c.User, "sessions") || HasScope(c.User, TokenService.SessionScope)))

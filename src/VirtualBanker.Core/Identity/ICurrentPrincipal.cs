@@ -20,9 +20,6 @@ public interface ICurrentPrincipal
     bool IsSessionToken => UserId is null && HasScope(TokenService.SessionScope);
 
     bool IsAdmin => IsInRole(Identity.Roles.TenantAdmin) || IsInRole(Identity.Roles.PlatformAdmin);
-
-    /// <summary>Serves customers handed over by the assistant: staff, and every admin.</summary>
-    bool IsStaff => IsAdmin || IsInRole(Identity.Roles.Staff);
 }
 
 public static class Roles
@@ -35,10 +32,10 @@ public static class Roles
 
     /// <summary>The bank's people behind the assistant: they take over conversations from the staff queue and answer tickets. Admins are staff too.</summary>
     public const string Staff = "staff";
-
-    /// <summary>The roles that may sign in to the management surface (contract 003's login and the console).</summary>
-    public static readonly IReadOnlySet<string> StaffRoles = new HashSet<string>(StringComparer.Ordinal) { Staff, TenantAdmin, PlatformAdmin };
     public const string PlatformAdmin = "platform_admin";
+
+    /// <summary>The roles that may sign in to the management surface (contract 003's login and the console) and serve the staff queue.</summary>
+    public static readonly IReadOnlySet<string> StaffRoles = new HashSet<string>(StringComparer.Ordinal) { Staff, TenantAdmin, PlatformAdmin };
 }
 
 /// <summary>A principal for code that runs outside a request (start-up, background runs).</summary>
