@@ -280,9 +280,9 @@ public sealed class StaffQueue(
         var tickets = await db.Tickets.AsNoTracking().Where(t => t.UserId == userId).OrderByDescending(t => t.CreatedAt).Take(10).ToListAsync(cancellationToken);
         return new CustomerContext(
             [.. accounts.Select(a => new ContextAccount(a.Name, a.Type.ToString().ToLowerInvariant(), a.BalanceMinor / 100m, a.Currency))],
-            [.. recent.Select(t => new ContextTransaction(Utc(t.Timestamp), t.Merchant, t.Category, t.AmountMinor / 100m))],
-            [.. alerts.Select(a => new ContextAlert(a.Id, a.Merchant, Math.Abs(a.AmountMinor) / 100m, a.RiskScore, a.Status, Utc(a.CreatedAt)))],
-            [.. tickets.Select(t => new ContextTicket(t.Id, t.Reference, t.Subject, t.Priority, t.Status, Utc(t.CreatedAt)))]);
+            [.. recent.Select(t => new ContextTransaction(t.Timestamp, t.Merchant, t.Category, t.AmountMinor / 100m))],
+            [.. alerts.Select(a => new ContextAlert(a.Id, a.Merchant, Math.Abs(a.AmountMinor) / 100m, a.RiskScore, a.Status, a.CreatedAt))],
+            [.. tickets.Select(t => new ContextTicket(t.Id, t.Reference, t.Subject, t.Priority, t.Status, t.CreatedAt))]);
     }
 
     /// <summary>The conversation as staff read it: the customer's messages, the answers (the assistant's or a staff member's) and the handovers.</summary>
@@ -300,7 +300,7 @@ public sealed class StaffQueue(
     {
         var payload = JsonNode.Parse(e.Payload)?.AsObject();
         var text = JsonFields.Text(payload, "content") ?? "";
-        var at = DateTime.SpecifyKind(e.CreatedAt, DateTimeKind.Utc);
+        var at = e.CreatedAt;
         return e.Type switch
         {
             EventTypes.Message => new TurnView("customer", null, text, at),
@@ -334,8 +334,19 @@ public sealed class StaffQueue(
         await conversations.AppendAsync(sessionId, EventTypes.Handoff, payload, null, cancellationToken);
     }
 
-    private void Audit(Handoff item, StaffMember staff, string action) =>
-        db.ActionAudits.Add(new ActionAudit { UserId = item.UserId, ActorId = staff.Id, Action = action, TargetId = item.Id, Channel = "staff", Result = "ok", CreatedAt = Now });
+    private void Audit(Handoff item, StaffMember staff, string action) => db.ActionAudits.Add(AuditRow(item.UserId, staff.Id, action, item.Id, Now));
+
+    /// <summary>The audit row of a staff action on a customer's item (queue item or ticket).</summary>
+    internal static ActionAudit AuditRow(Guid customerId, Guid staffId, string action, Guid targetId, DateTime at) =>
+        new() { UserId = customerId, ActorId = staffId, Action = action, TargetId = targetId, Channel = "staff", Result = "ok", CreatedAt = at };
+
+    /// <summary>The customers of <paramref name="ids"/> as staff see them; one that no longer exists is "Unknown customer".</summary>
+    internal async Task<Func<Guid, PersonRef>> PeopleAsync(IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        var wanted = ids.Distinct().ToList();
+        var people = await db.Users.AsNoTracking().Where(u => wanted.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => new PersonRef(u.Id, u.Name, u.Email), cancellationToken);
+        return id => people.GetValueOrDefault(id) ?? new PersonRef(id, "Unknown customer", null);
+    }
 
     private async Task<HandoffView> RepublishAsync(Guid id, CancellationToken cancellationToken) =>
         await PublishAsync(await db.Handoffs.AsNoTracking().FirstAsync(h => h.Id == id, cancellationToken), cancellationToken);
@@ -357,21 +368,19 @@ public sealed class StaffQueue(
 
     private async Task<List<HandoffView>> ViewsAsync(IReadOnlyList<Handoff> items, CancellationToken cancellationToken)
     {
-        var ids = items.Select(h => h.UserId).Distinct().ToList();
-        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => new PersonRef(u.Id, u.Name, u.Email), cancellationToken);
-        return [.. items.Select(h => new HandoffView(h.Id, h.Reason, h.Status, h.Priority, h.Channel, h.SessionId,
-            people.GetValueOrDefault(h.UserId) ?? new PersonRef(h.UserId, "Unknown customer", null),
+        var person = await PeopleAsync(items.Select(h => h.UserId), cancellationToken);
+        return [.. items.Select(h => new HandoffView(h.Id, h.Reason, h.Status, h.Priority, h.Channel, h.SessionId, person(h.UserId),
             JsonSerializer.Deserialize<List<TurnView>>(h.LastTurns, Json) ?? [],
             h.ClaimedById is { } by ? new PersonRef(by, h.ClaimedByName ?? "", null) : null,
-            h.Escalated, Utc(h.CreatedAt), Utc(h.ClaimedAt), Utc(h.ClosedAt)))];
+            h.Escalated, h.CreatedAt, h.ClaimedAt, h.ClosedAt))];
     }
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    private static DateTime Utc(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc);
-
-    private static DateTime? Utc(DateTime? at) => at is { } value ? Utc(value) : null;
-
     /// <summary>The shape the queue's items are pushed in: the same snake_case JSON the staff API answers with.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new UtcDateTimeConverter() },
+    };
 }

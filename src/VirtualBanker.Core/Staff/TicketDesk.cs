@@ -50,10 +50,7 @@ public sealed class TicketDesk(VirtualBankerDbContext db, StaffQueue queue, Time
         {
             ticket.Reference = NewReference(prefix);
             db.Tickets.Add(ticket);
-            var audit = openedBy is null ? null : new ActionAudit
-            {
-                UserId = userId, ActorId = openedBy.Id, Action = "ticket.open", TargetId = ticket.Id, Channel = "staff", Result = "ok", CreatedAt = now,
-            };
+            var audit = openedBy is null ? null : StaffQueue.AuditRow(userId, openedBy.Id, "ticket.open", ticket.Id, now);
             if (audit is not null)
             {
                 db.ActionAudits.Add(audit);
@@ -116,21 +113,16 @@ public sealed class TicketDesk(VirtualBankerDbContext db, StaffQueue queue, Time
         ticket.Status = change.Status ?? ticket.Status;
         ticket.Priority = change.Priority ?? ticket.Priority;
         ticket.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        db.ActionAudits.Add(new ActionAudit
-        {
-            UserId = ticket.UserId, ActorId = staff.Id, Action = "ticket.update", TargetId = ticket.Id, Channel = "staff", Result = "ok", CreatedAt = ticket.UpdatedAt,
-        });
+        db.ActionAudits.Add(StaffQueue.AuditRow(ticket.UserId, staff.Id, "ticket.update", ticket.Id, ticket.UpdatedAt));
         await db.SaveChangesAsync(cancellationToken);
         return (await ViewsAsync([ticket], cancellationToken))[0];
     }
 
     private async Task<List<TicketView>> ViewsAsync(IReadOnlyList<Ticket> tickets, CancellationToken cancellationToken)
     {
-        var ids = tickets.Select(t => t.UserId).Distinct().ToList();
-        var people = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => new PersonRef(u.Id, u.Name, u.Email), cancellationToken);
-        return [.. tickets.Select(t => new TicketView(t.Id, t.Reference, t.Subject, t.Description, t.Priority, t.Status, t.SessionId,
-            people.GetValueOrDefault(t.UserId) ?? new PersonRef(t.UserId, "Unknown customer", null),
-            DateTime.SpecifyKind(t.CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(t.UpdatedAt, DateTimeKind.Utc)))];
+        var person = await queue.PeopleAsync(tickets.Select(t => t.UserId), cancellationToken);
+        return [.. tickets.Select(t => new TicketView(t.Id, t.Reference, t.Subject, t.Description, t.Priority, t.Status, t.SessionId, person(t.UserId),
+            t.CreatedAt, t.UpdatedAt))];
     }
 
     private static AppException NotFound() => new(AppError.NotFound("No such ticket."));
