@@ -18,7 +18,7 @@ internal static class HostingExtensions
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.RespectNullableAnnotations = true;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-            o.SerializerOptions.Converters.Add(new UtcDateTimeConverter());
+            o.SerializerOptions.Converters.Add(new Core.Data.UtcDateTimeConverter());
             o.SerializerOptions.MaxDepth = 32;
         });
 
@@ -88,22 +88,4 @@ internal sealed class ApiResponseHeadersMiddleware(RequestDelegate next)
 
         return next(context);
     }
-}
-
-/// <summary>
-/// Every time the server writes is UTC and says so (<c>Z</c>). The server keeps UTC throughout, but SQLite gives back
-/// timestamps without a kind, which the default converter writes without an offset: Java's <c>Instant.parse</c> refuses
-/// them and JavaScript reads them as local time. This is the one place that fixes it for every answer, whatever the store.
-/// </summary>
-internal sealed class UtcDateTimeConverter : System.Text.Json.Serialization.JsonConverter<DateTime>
-{
-    public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTime();
-
-    public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(value.Kind switch
-        {
-            DateTimeKind.Utc => value,
-            DateTimeKind.Local => value.ToUniversalTime(),
-            _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
-        });
 }
