@@ -31,11 +31,17 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const response = await fetch(`${options.base ?? ''}${path}`, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body });
   const text = await response.text();
   const data: unknown = text ? safeParse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, errorMessage(data) ?? `${response.status} ${response.statusText}`);
+  if (!response.ok) throw refusal(response, data);
   return data as T;
 }
 
-function safeParse(text: string): unknown {
+/** A refused answer as an ApiError with the message its contract's error shape carries. */
+export function refusal(response: Response, data: unknown): ApiError {
+  return new ApiError(response.status, errorMessage(data) ?? `${response.status} ${response.statusText}`);
+}
+
+/** The body as JSON, or the text itself when it is not JSON. */
+export function safeParse(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -1,6 +1,6 @@
 // Server-Sent Events read with fetch: the browser's EventSource cannot send the Authorization header the staff API needs.
 // Calls onEvent for each event until the stream ends, the signal aborts it, or the server refuses it (an ApiError).
-import { ApiError, errorMessage } from './api';
+import { refusal, safeParse } from './api';
 
 export interface ServerEvent {
   event: string;
@@ -11,14 +11,7 @@ export interface ServerEvent {
 export async function readEvents(path: string, token: string | null, onEvent: (e: ServerEvent) => void, signal: AbortSignal): Promise<void> {
   const response = await fetch(path, { headers: { Accept: 'text/event-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, signal });
   if (!response.ok || !response.body) {
-    const text = await response.text();
-    let data: unknown = text;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      // not JSON: the text itself is the message
-    }
-    throw new ApiError(response.status, errorMessage(data) ?? `${response.status} ${response.statusText}`);
+    throw refusal(response, safeParse(await response.text()));
   }
 
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
