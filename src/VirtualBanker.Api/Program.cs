@@ -7,7 +7,7 @@ using VirtualBanker.Api.Surfaces.Portal;
 using VirtualBanker.Api.Surfaces.Workspace;
 using VirtualBanker.Core;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(AppFolder.Options(args));
 
 builder.AddVirtualBankerHost();
 builder.AddVirtualBankerData();

@@ -59,7 +59,8 @@ public sealed class ServerNode : IAsyncDisposable
         var build = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var api = Path.Combine(NodeTools.RepositoryRoot(), "src", "VirtualBanker.Api", "bin", build.Parent!.Name, build.Name, "VirtualBanker.Api.dll");
         var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "vb-nodes", Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(api)!, RedirectStandardOutput = true, RedirectStandardError = true };
+        // Started from another folder, as an operator does: the server finds its settings and pages in its own (Hosting/AppFolder.cs).
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetTempPath(), RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(api);
         var environment = new Dictionary<string, string>
         {
