@@ -37,21 +37,28 @@ admin_login() {
     "http://127.0.0.1:$1/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 
-# portal_assertion PORT: configures demo-bank's portal_auth (HS256) as its admin, prints an assertion the
-# bank's portal would sign (sub user-456, valid 1 h) and turns off the consent step.
-portal_assertion() {
-  local admin secret="bench-portal-secret-of-at-least-32-bytes"
+PORTAL_SECRET="bench-portal-secret-of-at-least-32-bytes"
+
+# portal_configure PORT: sets demo-bank's portal_auth (HS256 with PORTAL_SECRET) as its admin and turns off the consent step.
+portal_configure() {
+  local admin
   admin=$(admin_login "$1")
   curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "http://127.0.0.1:$1/api/v1/clients/demo-bank" \
-    -d "{\"settings\":{\"portal_auth\":{\"type\":\"hs256\",\"secret\":\"$secret\",\"issuer\":\"https://portal.bench\",\"audience\":\"virtualbanker\"},\"policy\":{\"require_consent\":false}}}"
-  SECRET=$secret python3 - <<'PY'
-import base64, hashlib, hmac, json, os, time
+    -d "{\"settings\":{\"portal_auth\":{\"type\":\"hs256\",\"secret\":\"$PORTAL_SECRET\",\"issuer\":\"https://portal.bench\",\"audience\":\"virtualbanker\"},\"policy\":{\"require_consent\":false}}}"
+}
+
+# portal_assertions N: prints N assertions the bank's portal would sign (sub user-456), one per line. Each has its own jti
+# (the server accepts an assertion once) and lives 5 minutes (Portal:MaxAssertionSeconds), so sign them just before use.
+portal_assertions() {
+  SECRET=$PORTAL_SECRET COUNT=$1 python3 - <<'PY'
+import base64, hashlib, hmac, json, os, time, uuid
 b = lambda d: base64.urlsafe_b64encode(d).rstrip(b"=").decode()
-now = int(time.time())
+key, now = os.environ["SECRET"].encode(), int(time.time())
 head = b(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-body = b(json.dumps({"iss": "https://portal.bench", "aud": "virtualbanker", "sub": "user-456", "iat": now, "nbf": now, "exp": now + 3600}).encode())
-sig = b(hmac.new(os.environ["SECRET"].encode(), f"{head}.{body}".encode(), hashlib.sha256).digest())
-print(f"{head}.{body}.{sig}")
+for _ in range(int(os.environ["COUNT"])):
+    body = b(json.dumps({"iss": "https://portal.bench", "aud": "virtualbanker", "sub": "user-456", "jti": uuid.uuid4().hex,
+                         "iat": now, "nbf": now, "exp": now + 300}).encode())
+    print(f"{head}.{body}.{b(hmac.new(key, f'{head}.{body}'.encode(), hashlib.sha256).digest())}")
 PY
 }
 

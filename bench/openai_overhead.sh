@@ -16,18 +16,20 @@ publish_api
 dotnet build bench/ChatLoad -c Release -nologo -v q >/dev/null
 node bench/fake_openai.mjs $upstream_port & UPSTREAM_PID=$!
 start_api $port "$dir/data" --RateLimits:Enabled=false --Outbound:AllowedHosts:0=127.0.0.1  # the fake endpoint is on loopback
-assertion=$(portal_assertion $port)
+portal_configure $port
 admin=$(admin_login $port)
 curl -fs -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' "http://127.0.0.1:$port/v1/model-profiles" \
   -d "{\"role\":\"chat\",\"deployment_mode\":\"default\",\"provider\":\"openai\",\"model\":\"bench\",\"base_url\":\"http://127.0.0.1:$upstream_port/v1\",\"api_key\":\"bench-key\"}"
 
 load=(dotnet bench/ChatLoad/bin/Release/net10.0/ChatLoad.dll --sessions "$sessions" --messages "$messages" --interval-ms "$interval")
 "${load[@]}" --mode direct --url "http://127.0.0.1:$upstream_port/v1" >/dev/null   # warm-up, both paths
-"${load[@]}" --url "ws://127.0.0.1:$port/api/ai/chat/ws" --portal "http://127.0.0.1:$port" --assertion "$assertion" >/dev/null
+portal_assertions "$sessions" > "$dir/assertions.txt"
+"${load[@]}" --url "ws://127.0.0.1:$port/api/ai/chat/ws" --portal "http://127.0.0.1:$port" --assertions "$dir/assertions.txt" >/dev/null
 field() { grep -o "$1=[0-9.]*" | cut -d= -f2; }
 for c in $(seq 1 "$cycles"); do
   direct=$("${load[@]}" --mode direct --url "http://127.0.0.1:$upstream_port/v1")
-  through=$("${load[@]}" --url "ws://127.0.0.1:$port/api/ai/chat/ws" --portal "http://127.0.0.1:$port" --assertion "$assertion")
+  portal_assertions "$sessions" > "$dir/assertions.txt"
+  through=$("${load[@]}" --url "ws://127.0.0.1:$port/api/ai/chat/ws" --portal "http://127.0.0.1:$port" --assertions "$dir/assertions.txt")
   echo "$through" | grep -q 'failures=0' || { echo "failures through VirtualBanker: $through" >&2; exit 1; }
   d50=$(echo "$direct" | field steady_p50_ms); d99=$(echo "$direct" | field steady_p99_ms)
   v50=$(echo "$through" | field steady_p50_ms); v99=$(echo "$through" | field steady_p99_ms)

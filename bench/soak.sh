@@ -20,7 +20,7 @@ base="http://127.0.0.1:$port"
 token=$(login $port alex@bankbot.dev 'BankBot2026!')
 admin=$(admin_login $port)
 user=$(curl -fs -H "Authorization: Bearer $token" "$base/api/auth/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["user_id"])')
-assertion=$(portal_assertion $port)
+portal_configure $port
 for i in $(seq 1 20); do
   curl -fs -H 'Content-Type: application/json' -d "{\"email\":\"soak$i@bankbot.dev\",\"password\":\"Soak-Test-Pass-$i\",\"name\":\"Soak $i\"}" \
     "$base/api/auth/register" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
@@ -35,7 +35,7 @@ dotnet bench/ChatLoad/bin/Release/net10.0/ChatLoad.dll --url "ws://127.0.0.1:$po
     sleep 1
   done ) & pids+=($!)
 ( for _ in $(seq 1 $((seconds * 2))); do
-    curl -fs -o /dev/null -H 'Content-Type: application/json' -d "{\"tenant_id\":\"demo-bank\",\"auth_assertion\":\"$assertion\"}" "$base/v1/sessions" || true
+    curl -fs -o /dev/null -H 'Content-Type: application/json' -d "{\"tenant_id\":\"demo-bank\",\"auth_assertion\":\"$(portal_assertions 1)\"}" "$base/v1/sessions" || true
     sleep 0.5
   done ) & pids+=($!)
 

@@ -19,14 +19,16 @@ publish_api
 dotnet build bench/ChatLoad -c Release -nologo -v q >/dev/null
 load=(dotnet bench/ChatLoad/bin/Release/net10.0/ChatLoad.dll --url "ws://127.0.0.1:$port/api/ai/chat/ws" --portal "http://127.0.0.1:$port")
 start_api $port "$dir/data" --RateLimits:Enabled=false
-assertion=$(portal_assertion $port)
+portal_configure $port
 
 # Warm-up: a few sockets through the whole path, so the baseline includes the JIT-compiled code.
-"${load[@]}" --assertion "$assertion" --mode ping --sessions 20 --messages 5 --interval-ms 100 >/dev/null
+portal_assertions 20 > "$dir/warm.txt"
+"${load[@]}" --assertions "$dir/warm.txt" --mode ping --sessions 20 --messages 5 --interval-ms 100 >/dev/null
 sleep 2
 before=$(rss_kib "$API_PID")
 
-"${load[@]}" --assertion "$assertion" --mode idle --sessions "$idle" --hold-s 40 > "$dir/idle.txt" &
+portal_assertions "$idle" > "$dir/idle-assertions.txt"
+"${load[@]}" --assertions "$dir/idle-assertions.txt" --mode idle --sessions "$idle" --hold-s 40 > "$dir/idle.txt" &
 client=$!
 until grep -q opened "$dir/idle.txt" 2>/dev/null; do sleep 0.5; kill -0 $client 2>/dev/null || { cat "$dir/idle.txt"; exit 1; }; done
 sleep 5
@@ -36,4 +38,5 @@ held=$(rss_kib "$API_PID"); client_rss=$(rss_kib $client)
 while kill -0 $client 2>/dev/null; do sleep 0.5; done
 echo "websockets idle connections=$idle rss_before_mib=$((before / 1024)) rss_opened_mib=$((opened / 1024)) rss_held_mib=$((held / 1024)) per_connection_kib=$(( (held - before) / idle )) client_rss_mib=$((client_rss / 1024)) $(grep -o 'open_s=[0-9.]*' "$dir/idle.txt") $(grep -o 'alive_after_hold=[0-9]*' "$dir/idle.txt")"
 
-"${load[@]}" --assertion "$assertion" --mode ping --sessions "$active" --messages "$pings" --interval-ms 1000
+portal_assertions "$active" > "$dir/active.txt"
+"${load[@]}" --assertions "$dir/active.txt" --mode ping --sessions "$active" --messages "$pings" --interval-ms 1000

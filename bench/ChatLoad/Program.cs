@@ -11,14 +11,15 @@ using System.Text.Json;
 //   idle  open the sockets, print "opened", hold them --hold-s seconds, then check each still answers a ping
 //   direct  no VirtualBanker: time a streaming POST {url}/chat/completions → first content chunk, straight to an
 //           OpenAI-compatible upstream (the baseline the openai provider's added latency is measured against)
-// Callers: --tokens FILE (one access token per line, reused round-robin), or --portal BASE_URL --assertion JWT
-// to open one portal session per socket (contract 000; each socket is then its own caller and session).
-// Usage: ChatLoad --url ws://HOST:PORT/api/ai/chat/ws[,ws://...] (--tokens FILE | --portal URL --assertion JWT)
+// Callers: --tokens FILE (one access token per line, reused round-robin), or --portal BASE_URL --assertions FILE
+// (one single-use assertion per line, bench/lib.sh portal_assertions) to open one portal session per socket
+// (contract 000; each socket is then its own caller and session).
+// Usage: ChatLoad --url ws://HOST:PORT/api/ai/chat/ws[,ws://...] (--tokens FILE | --portal URL --assertions FILE)
 //                 [--mode chat] [--sessions 100] [--messages 20] [--interval-ms 0] [--hold-s 30] [--warmup-s 0]
 // --warmup-s: each session first sends the same paced load for that long, unrecorded. On two cores the JIT
 // recompiles hot code for the first 15-30 s of load; without a warm-up the tail measures the compiler.
 // With several URLs the sessions are spread over them round-robin (one per node of a scaled-out deployment).
-string url = "", tokensFile = "", portal = "", assertion = "", mode = "chat";
+string url = "", tokensFile = "", portal = "", assertionsFile = "", mode = "chat";
 int sessions = 100, messages = 20, intervalMs = 0, holdSeconds = 30, warmupSeconds = 0;
 for (var i = 0; i < args.Length - 1; i++)
 {
@@ -27,7 +28,7 @@ for (var i = 0; i < args.Length - 1; i++)
         case "--url": url = args[i + 1]; break;
         case "--tokens": tokensFile = args[i + 1]; break;
         case "--portal": portal = args[i + 1]; break;
-        case "--assertion": assertion = args[i + 1]; break;
+        case "--assertions": assertionsFile = args[i + 1]; break;
         case "--mode": mode = args[i + 1]; break;
         case "--sessions": sessions = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--messages": messages = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
@@ -38,7 +39,7 @@ for (var i = 0; i < args.Length - 1; i++)
 }
 
 var tokens = tokensFile.Length > 0 ? File.ReadAllLines(tokensFile).Where(l => l.Length > 0).ToArray()
-    : portal.Length > 0 ? await OpenPortalSessionsAsync(portal, assertion, sessions) : [];
+    : portal.Length > 0 ? await OpenPortalSessionsAsync(portal, File.ReadAllLines(assertionsFile), sessions) : [];
 using var upstream = new HttpClient();
 var urls = url.Split(',');
 var questions = new[] { "What is my balance?", "What is my savings rate?", "hello", "how much did I spend on groceries?", "any suspicious transactions?" };
@@ -252,8 +253,8 @@ static async Task<JsonDocument> ReceiveAsync(ClientWebSocket socket, byte[] buff
         : JsonDocument.Parse(buffer.AsMemory(0, count));
 }
 
-// One portal session per socket (POST /v1/sessions with the bank's assertion): their ephemeral tokens.
-static async Task<string[]> OpenPortalSessionsAsync(string portal, string assertion, int count)
+// One portal session per socket (POST /v1/sessions, each with its own assertion): their ephemeral tokens.
+static async Task<string[]> OpenPortalSessionsAsync(string portal, string[] assertions, int count)
 {
     using var http = new HttpClient { BaseAddress = new Uri(portal) };
     var tokens = new string[count];
@@ -263,7 +264,7 @@ static async Task<string[]> OpenPortalSessionsAsync(string portal, string assert
         await throttle.WaitAsync();
         try
         {
-            var response = await http.PostAsJsonAsync("/v1/sessions", new { tenant_id = "demo-bank", auth_assertion = assertion });
+            var response = await http.PostAsJsonAsync("/v1/sessions", new { tenant_id = "demo-bank", auth_assertion = assertions[i] });
             response.EnsureSuccessStatusCode();
             tokens[i] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ephemeral_token").GetString()!;
         }

@@ -22,7 +22,7 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddVirtualBankerCore(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<LockoutOptions>().BindConfiguration(LockoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SignInDelayOptions>().BindConfiguration(SignInDelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddOptions<Staff.StaffOptions>().BindConfiguration(Staff.StaffOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -52,6 +52,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<SigningKeyStore>();
         services.TryAddSingleton<ITokenRevocationList, InMemoryTokenRevocationList>();
+        services.TryAddSingleton<IOneTimeIds, InMemoryOneTimeIds>();
         services.AddScoped<TokenService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<UserAuthService>();

@@ -28,6 +28,11 @@ internal static class ErrorRenderer
         response.StatusCode = error.Status;
         response.Headers.CacheControl = "no-store";
         response.Headers.XContentTypeOptions = "nosniff"; // set again: the exception handler clears what the pipeline set
+        if (error.RetryAfterSeconds is { } retryAfter)
+        {
+            response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var body = Render(surface, error, context.TraceIdentifier);
         response.ContentType = surface is ApiSurface.Customer or ApiSurface.Gateway ? "application/problem+json" : "application/json";
         return response.WriteAsync(body.ToJsonString(), context.RequestAborted);

@@ -44,6 +44,15 @@ internal sealed class RedisTokenRevocationList(RedisStore redis, TimeProvider cl
     }
 }
 
+internal sealed class RedisOneTimeIds(RedisStore redis, TimeProvider clock) : IOneTimeIds
+{
+    public async ValueTask<bool> TryUseAsync(string id, DateTime expires, CancellationToken cancellationToken)
+    {
+        var left = expires - clock.GetUtcNow().UtcDateTime;
+        return left > TimeSpan.Zero && await redis.Database.StringSetAsync($"once:{id}", "1", left, When.NotExists);
+    }
+}
+
 /// <summary>
 /// Broadcasts cache evictions on a Redis channel, and applies the other nodes' evictions to this node's
 /// HybridCache, so no node keeps serving a copy another node has invalidated (a tenant after an admin

@@ -61,6 +61,7 @@ internal static class ScaleOutExtensions
         });
         services.AddSingleton<IRateLimitStore, RedisRateLimitStore>();
         services.AddSingleton<ITokenRevocationList, RedisTokenRevocationList>();
+        services.AddSingleton<IOneTimeIds, RedisOneTimeIds>();
         services.AddSingleton<RedisCacheInvalidation>();
         services.AddSingleton<ICacheInvalidationBroadcast>(sp => sp.GetRequiredService<RedisCacheInvalidation>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisCacheInvalidation>());

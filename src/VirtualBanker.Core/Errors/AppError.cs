@@ -15,6 +15,9 @@ public sealed record AppError(string Code, int Status, string Message, IReadOnly
     /// <summary>An idempotency key (or external id) sent again with a different request: the IETF Idempotency-Key draft's 422.</summary>
     public static AppError IdempotencyKeyReused(string key) => new(ErrorCodes.IdempotencyKeyReused, 422, $"{key} was already used for a different request.");
     public static AppError RateLimited(string message = "Too many requests. Retry later.") => new(ErrorCodes.RateLimited, 429, message);
+
+    /// <summary>When to try again, sent as <c>Retry-After</c> (a 429 or 503).</summary>
+    public int? RetryAfterSeconds { get; init; }
     /// <summary>A store the request needs is briefly out of reach (restarting, failing over): the client may retry.</summary>
     public static AppError Unavailable() => new(ErrorCodes.Unavailable, 503, "The service is temporarily unavailable. Retry shortly.");
     public static AppError Server() => new(ErrorCodes.Server, 500, "An unexpected error occurred.");

@@ -45,7 +45,8 @@ public sealed class DemoPortal(VirtualBankerDbContext db, TenantDirectory tenant
         {
             Issuer = Issuer,
             Audience = Audience,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId.ToString()), new Claim(JwtRegisteredClaimNames.Email, customer.Email)]),
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId.ToString()), new Claim(JwtRegisteredClaimNames.Email, customer.Email),
+                new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N"))]), // single use: each page load signs its own
             IssuedAt = now,
             NotBefore = now,
             Expires = now.Add(Lifetime),

@@ -10,8 +10,11 @@ using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Core.Sessions;
 
-/// <summary>The portal's customer: their id in the portal (<c>sub</c>) and, when the portal says, their e-mail.</summary>
-public sealed record PortalIdentity(string Subject, string? Email);
+/// <summary>
+/// The portal's customer: their id in the portal (<c>sub</c>) and, when the portal says, their e-mail; and the assertion's own id
+/// (<c>jti</c>) with the moment it stops being accepted, so that it is used once.
+/// </summary>
+public sealed record PortalIdentity(string Subject, string? Email, string AssertionId, DateTime AcceptedUntil);
 
 public sealed class PortalOptions
 {
@@ -24,6 +27,10 @@ public sealed class PortalOptions
     /// <summary>Refuse plain-http JWKS URLs. Only a local test set-up turns this off.</summary>
     public bool RequireHttpsJwks { get; set; } = true;
 
+    /// <summary>The longest lifetime (<c>exp - iat</c>) an assertion may have: it is a one-time proof for opening a session, not a credential.</summary>
+    [Range(10, 3600)]
+    public int MaxAssertionSeconds { get; set; } = 300;
+
     /// <summary>How often a JWKS is re-fetched at most when an assertion names an unknown key (rotation).</summary>
     [Range(1, 86_400)]
     public int JwksRefreshSeconds { get; set; } = 60;
@@ -33,7 +40,9 @@ public sealed class PortalOptions
 /// Verifies the JWT a bank's portal signs for <c>POST /v1/sessions</c> with the key the tenant
 /// configured. The accepted algorithms follow from the key type, never from the token: an HS256
 /// tenant accepts only HS256, a public key or JWKS only RS/PS/ES — so <c>alg: none</c> and
-/// HMAC-with-the-public-key confusion fail. Issuer, audience, signature and expiry are required.
+/// HMAC-with-the-public-key confusion fail. Issuer, audience, signature, <c>jti</c>, <c>iat</c> and <c>exp</c> are required, a lifetime
+/// over <see cref="PortalOptions.MaxAssertionSeconds"/> is refused, and so is any <c>crit</c> header (no extension is understood here).
+/// The caller makes the <c>jti</c> single-use (<see cref="PortalSessionService"/>).
 /// </summary>
 public sealed class PortalAssertionVerifier(ISecretProtector protector, IOptions<PortalOptions> options, HttpClient http)
 {
@@ -82,7 +91,7 @@ public sealed class PortalAssertionVerifier(ISecretProtector protector, IOptions
             ValidateLifetime = true,
             ValidateIssuerSigningKey = true,
             TryAllIssuerSigningKeys = true,
-            ClockSkew = TimeSpan.FromSeconds(60),
+            ClockSkew = ClockSkew,
         };
         var result = await Handler.ValidateTokenAsync(assertion, parameters);
         if (!result.IsValid && auth.Type == PortalAuth.JwksType && result.Exception is SecurityTokenSignatureKeyNotFoundException)
@@ -92,10 +101,21 @@ public sealed class PortalAssertionVerifier(ISecretProtector protector, IOptions
             result = await Handler.ValidateTokenAsync(assertion, parameters);
         }
 
-        return result.IsValid && result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { Length: > 0 and <= 200 } subject
-            ? new PortalIdentity(subject, result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Email)?.Value)
-            : null;
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken token
+            || token.TryGetHeaderValue<object>("crit", out _)
+            || !token.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Jti, out var jti) || jti is not { Length: > 0 and <= 200 }
+            || !token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out _)
+            || token.IssuedAt > DateTime.UtcNow + ClockSkew // the handler checks exp and nbf against this clock too
+            || token.ValidTo - token.IssuedAt > TimeSpan.FromSeconds(options.Value.MaxAssertionSeconds)
+            || token.Subject is not { Length: > 0 and <= 200 } subject)
+        {
+            return null;
+        }
+
+        return new PortalIdentity(subject, result.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Email)?.Value, jti, token.ValidTo + ClockSkew);
     }
+
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(60);
 
     private SecurityKey Key(string stored, Func<string, SecurityKey> create)
     {

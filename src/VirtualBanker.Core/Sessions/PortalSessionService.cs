@@ -27,6 +27,7 @@ public sealed class PortalSessionService(
     TokenService tokens,
     ChatSessionService sessions,
     ITokenRevocationList revocations,
+    IOneTimeIds oneTimeIds,
     Conversations.EventWriter writer,
     IOptions<PortalOptions> options,
     HybridCache cache,
@@ -45,9 +46,10 @@ public sealed class PortalSessionService(
         }
 
         var identity = await verifier.VerifyAsync(auth, assertion, cancellationToken);
-        if (identity is null || (userId is not null && !string.Equals(userId, identity.Subject, StringComparison.Ordinal)))
+        if (identity is null || (userId is not null && !string.Equals(userId, identity.Subject, StringComparison.Ordinal))
+            || !await oneTimeIds.TryUseAsync($"assertion:{tenant.Id}:{identity.AssertionId}", identity.AcceptedUntil, cancellationToken))
         {
-            throw new AppException(Refused);
+            throw new AppException(Refused); // a replayed assertion, too: whoever copied it from the portal page gets no session
         }
 
         db.Tenant.UseTenant(tenant.Id);

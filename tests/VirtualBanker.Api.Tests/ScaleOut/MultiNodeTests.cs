@@ -128,13 +128,18 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
     }
 
     [Fact]
-    public async Task TheTwoSidesOfACall_SignalThroughDifferentNodes()
+    public async Task AnAssertionUsedOnB_IsRefusedOnA_AndTheTwoSidesOfACall_SignalThroughDifferentNodes()
     {
         // The tenant's portal secret is set through A and used by B to verify the assertion: Data Protection keys are shared.
         using var admin = nodes.A.Client(await nodes.A.AdminTokenAsync());
         await Surfaces.Management.Admin.ConfigureAsync(admin, "demo-bank", Surfaces.Portal.PortalIssuer.Hs256Settings());
         using var anonymous = nodes.B.Client();
-        var session = await Surfaces.Portal.PortalIssuer.OpenSessionAsync(anonymous, "demo-bank", Surfaces.Portal.PortalIssuer.Hs256($"u-{Guid.NewGuid():N}"));
+        var assertion = Surfaces.Portal.PortalIssuer.Hs256($"u-{Guid.NewGuid():N}");
+        var session = await Surfaces.Portal.PortalIssuer.OpenSessionAsync(anonymous, "demo-bank", assertion);
+
+        // The assertion was used on B: replayed to A, it opens nothing (its jti is marked used in Redis).
+        using var onNodeA = nodes.A.Client();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await onNodeA.PostAsJsonAsync("/v1/sessions", new { tenant_id = "demo-bank", auth_assertion = assertion })).StatusCode);
 
         async Task<System.Net.WebSockets.ClientWebSocket> JoinAsync(ServerNode node)
         {

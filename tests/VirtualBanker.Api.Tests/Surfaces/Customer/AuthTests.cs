@@ -43,16 +43,36 @@ public sealed class AuthTests(VirtualBankerFactory factory) : IClassFixture<Virt
     }
 
     [Fact]
-    public async Task Login_RepeatedFailures_LockTheAccountEvenForTheRightPassword()
+    public async Task Login_AfterThreeFreeFailures_EachWrongPasswordMakesTheAccountWait_WithRetryAfter_ThenTheRightOneWorks()
     {
         using var client = factory.CreateClient();
         await RegisterAsync(client, "locked@bankbot.dev", "Correct-Horse-42");
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 4; i++)
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(client, "locked@bankbot.dev", $"wrong-{i}")).StatusCode);
         }
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(client, "locked@bankbot.dev", "Correct-Horse-42")).StatusCode);
+        // The fourth wrong password costs a second: even the right one is not checked before then.
+        var waiting = await LoginAsync(client, "locked@bankbot.dev", "Correct-Horse-42");
+        Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), waiting.Headers.RetryAfter?.Delta);
+        Assert.Equal("rate_limited", (await ReadAsync(waiting)).GetProperty("code").GetString());
+
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(client, "locked@bankbot.dev", "Correct-Horse-42")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_GuessesSentAtOnce_AreCheckedOneAtATime()
+    {
+        using var client = factory.CreateClient();
+        await RegisterAsync(client, "burst@bankbot.dev", "Correct-Horse-43");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => LoginAsync(client, "burst@bankbot.dev", $"wrong-{i}")));
+
+        // Every answer is a refusal; only checks that did not overlap another were run, and after three the account waits.
+        Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, ((int)a.StatusCode).ToString()));
+        Assert.InRange(answers.Count(a => a.StatusCode == HttpStatusCode.Unauthorized), 1, 4);
     }
 
     [Fact]

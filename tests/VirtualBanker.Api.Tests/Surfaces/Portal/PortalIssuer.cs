@@ -48,8 +48,10 @@ public sealed class PortalIssuer
         ["portal_auth"] = new JsonObject { ["type"] = "jwks", ["jwks_url"] = jwks.Urls.First() + "/jwks.json", ["issuer"] = Issuer, ["audience"] = Audience },
     };
 
-    public static string Hs256(string subject, string? email = null, string issuer = Issuer, string audience = Audience, DateTime? expires = null, string secret = Secret) =>
-        Sign(new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256), subject, email, issuer, audience, expires);
+    /// <summary>An HS256 assertion: single-use <c>jti</c>, issued five minutes before <paramref name="expires"/>; <paramref name="shape"/> changes it further.</summary>
+    public static string Hs256(string subject, string? email = null, string issuer = Issuer, string audience = Audience, DateTime? expires = null, string secret = Secret,
+        Action<SecurityTokenDescriptor>? shape = null) =>
+        Sign(new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256), subject, email, issuer, audience, expires, shape);
 
     public string Es256(string subject) => Sign(new SigningCredentials(new ECDsaSecurityKey(Ec), SecurityAlgorithms.EcdsaSha256), subject, null, Issuer, Audience, null);
 
@@ -81,24 +83,27 @@ public sealed class PortalIssuer
         return app;
     }
 
-    private static string Sign(SigningCredentials credentials, string subject, string? email, string issuer, string audience, DateTime? expires)
+    private static string Sign(SigningCredentials credentials, string subject, string? email, string issuer, string audience, DateTime? expires,
+        Action<SecurityTokenDescriptor>? shape = null)
     {
-        var now = DateTime.UtcNow;
-        var claims = new Dictionary<string, object> { ["sub"] = subject };
+        var exp = expires ?? DateTime.UtcNow.AddMinutes(5);
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["jti"] = Guid.NewGuid().ToString("N") };
         if (email is not null)
         {
             claims["email"] = email;
         }
 
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            IssuedAt = (expires ?? now.AddMinutes(5)).AddMinutes(-10),
-            NotBefore = (expires ?? now.AddMinutes(5)).AddMinutes(-10),
-            Expires = expires ?? now.AddMinutes(5),
+            IssuedAt = exp.AddMinutes(-5),
+            NotBefore = exp.AddMinutes(-5),
+            Expires = exp,
             Claims = claims,
             SigningCredentials = credentials,
-        });
+        };
+        shape?.Invoke(descriptor);
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 }

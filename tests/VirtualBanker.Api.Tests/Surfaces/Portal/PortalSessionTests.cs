@@ -169,11 +169,28 @@ public sealed class PortalSessionTests(VirtualBankerFactory factory) : IClassFix
     [InlineData("other-user")]
     [InlineData("unknown-tenant")]
     [InlineData("garbage")]
+    [InlineData("replayed")]
+    [InlineData("ten-year-lifetime")]
+    [InlineData("six-minute-lifetime")]
+    [InlineData("issued-in-the-future")]
+    [InlineData("no-jti")]
+    [InlineData("no-iat")]
+    [InlineData("unknown-crit")]
     public async Task AssertionThatDoesNotVerify_Is401_InTheContractsShape_AndOpensNothing(string flaw)
     {
         var tenant = await NewTenantAsync($"flaw-{flaw}", PortalIssuer.Hs256Settings());
+        var now = DateTime.UtcNow;
         var assertion = flaw switch
         {
+            "ten-year-lifetime" => PortalIssuer.Hs256("u-1", shape: d => (d.IssuedAt, d.NotBefore, d.Expires) = (now, now, now.AddYears(10))),
+            "six-minute-lifetime" => PortalIssuer.Hs256("u-1", shape: d => d.Expires = d.IssuedAt!.Value.AddMinutes(6)),
+            "issued-in-the-future" => PortalIssuer.Hs256("u-1", shape: d => (d.IssuedAt, d.Expires) = (now.AddYears(10), now.AddYears(10).AddMinutes(1))),
+            "no-jti" => PortalIssuer.Hs256("u-1", shape: d => d.Claims.Remove("jti")),
+            "no-iat" => PortalIssuer.Hs256("u-1", shape: d => d.IssuedAt = null),
+            "unknown-crit" => PortalIssuer.Hs256("u-1", shape: d => d.AdditionalHeaderClaims = new Dictionary<string, object>
+            {
+                ["crit"] = new[] { "exp-bank-binding" }, ["exp-bank-binding"] = "device-1",
+            }),
             "wrong-issuer" => PortalIssuer.Hs256("u-1", issuer: "https://evil.example"),
             "wrong-audience" => PortalIssuer.Hs256("u-1", audience: "someone-else"),
             "expired" => PortalIssuer.Hs256("u-1", expires: DateTime.UtcNow.AddMinutes(-5)),
@@ -183,6 +200,10 @@ public sealed class PortalSessionTests(VirtualBankerFactory factory) : IClassFix
             _ => PortalIssuer.Hs256("u-1"),
         };
         using var anonymous = factory.CreateClient();
+        if (flaw == "replayed")
+        {
+            await CreateAsync(tenant, assertion); // the portal page's own use; whoever copies the assertion from it gets nothing
+        }
 
         var response = await anonymous.PostAsJsonAsync("/v1/sessions", new
         {

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+
+namespace VirtualBanker.Core.Identity;
+
+/// <summary>
+/// Ids that may be used once (a portal assertion's <c>jti</c>): the first use until the id's expiry wins, every later one is refused.
+/// In memory on one node; with Redis one <c>SET NX</c>, so a replay to another node is refused too.
+/// </summary>
+public interface IOneTimeIds
+{
+    /// <summary>True the first time <paramref name="id"/> is used before <paramref name="expires"/>; false for a replay.</summary>
+    ValueTask<bool> TryUseAsync(string id, DateTime expires, CancellationToken cancellationToken);
+}
+
+internal sealed class InMemoryOneTimeIds(TimeProvider clock) : IOneTimeIds
+{
+    private readonly ConcurrentDictionary<string, DateTime> _used = new(StringComparer.Ordinal);
+    private long _uses;
+
+    public ValueTask<bool> TryUseAsync(string id, DateTime expires, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        // Expired ids are dropped every 1,024 uses: the set holds at most the ids of the last few minutes.
+        if (Interlocked.Increment(ref _uses) % 1024 == 0)
+        {
+            foreach (var (key, until) in _used)
+            {
+                if (until <= now)
+                {
+                    _used.TryRemove(new KeyValuePair<string, DateTime>(key, until));
+                }
+            }
+        }
+
+        if (_used.TryAdd(id, expires))
+        {
+            return ValueTask.FromResult(true);
+        }
+
+        // An expired entry not yet swept no longer counts: the id is usable again only once its token is no longer valid anyway.
+        var seen = _used[id];
+        return ValueTask.FromResult(seen <= now && _used.TryUpdate(id, expires, seen));
+    }
+}
