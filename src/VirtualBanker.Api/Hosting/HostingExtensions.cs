@@ -19,6 +19,7 @@ internal static class HostingExtensions
             o.SerializerOptions.RespectNullableAnnotations = true;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
             o.SerializerOptions.Converters.Add(new Core.Data.UtcDateTimeConverter());
+            o.SerializerOptions.Converters.Add(new NoNulStringConverter());
             o.SerializerOptions.MaxDepth = 32;
         });
 

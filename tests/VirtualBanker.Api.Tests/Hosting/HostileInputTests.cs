@@ -19,7 +19,7 @@ public sealed class HostileInputTests(VirtualBankerFactory factory) : IClassFixt
     {
         { "POST", "/v1/sessions", ["{\"tenant_id\":\"demo-bank\",\"auth_assertion\":\"' OR 1=1 --\"}", "{\"tenant_id\":\"../../etc\",\"auth_assertion\":\"a.b.c\"}"] },
         { "POST", "/api/v1/auth/login", ["{\"email\":\"admin@bankbot.dev' --\",\"password\":\"x\"}"] },
-        { "POST", "/api/v1/agents", ["{\"name\":\"A\",\"slug\":\"a'--\"}", "{\"name\":\"A\",\"slug\":\"ok\",\"allowed_tools\":[\"rm -rf /\"]}", "{\"name\":\"A\",\"slug\":\"ok2\",\"client_id\":\"no-such-bank\"}"] },
+        { "POST", "/api/v1/agents", ["{\"name\":\"A\",\"slug\":\"nul-prompt\",\"system_prompt\":\"Be\\u0000kind\"}", "{\"name\":\"A\",\"slug\":\"a'--\"}", "{\"name\":\"A\",\"slug\":\"ok\",\"allowed_tools\":[\"rm -rf /\"]}", "{\"name\":\"A\",\"slug\":\"ok2\",\"client_id\":\"no-such-bank\"}"] },
         { "PUT", "/api/v1/agents/{agent}", ["{\"slug\":\"Not A Slug\"}", "{\"voice_settings\":{\"provider\":\"x\",\"voice_id\":\"y\",\"temperature\":99}}"] },
         { "POST", "/api/v1/clients", ["{\"id\":\"../x\",\"name\":\"X\"}", "{\"id\":\"valid-id\",\"name\":\"X\",\"settings\":{\"portal_auth\":{\"type\":\"none\",\"issuer\":\"i\",\"audience\":\"a\"}}}",
             "{\"id\":\"valid-id-2\",\"name\":\"X\",\"admin\":{\"email\":\"a@b.co\",\"password\":\"short\",\"name\":\"A\"}}"] },
@@ -40,6 +40,8 @@ public sealed class HostileInputTests(VirtualBankerFactory factory) : IClassFixt
         "[]",
         "null",
         "\"just a string\"",
+        // NUL in otherwise valid text: SQLite stored it and PostgreSQL failed on it; both refuse it now.
+        "{\"name\":\"Nul\\u0000Name\",\"slug\":\"nul-slug\",\"label\":\"nul\\u0000label\",\"id\":\"nul-id\",\"email\":\"nul@bankbot.dev\",\"first_name\":\"N\\u0000\"}",
         "{\"name\":5,\"slug\":[],\"email\":{},\"settings\":\"x\",\"scopes\":\"admin\",\"bot_id\":\"not-a-guid\",\"user_id\":7,\"paths\":\"x\",\"tenant_id\":1,\"first_name\":[]}",
         "{\"name\":\"" + new string('a', 5000) + "\",\"slug\":\"" + new string('s', 100) + "\",\"id\":\"" + new string('i', 100) + "\",\"label\":\"" + new string('b', 5000) + "\",\"email\":\"" + new string('e', 400) + "@x.y\",\"paths\":[" + string.Join(',', Enumerable.Repeat("\"p\"", 50)) + "],\"tenant_id\":\"" + new string('t', 100) + "\",\"auth_assertion\":\"" + new string('j', 9000) + "\"}",
     ];

@@ -15,7 +15,7 @@ namespace VirtualBanker.Api.Surfaces.Customer;
 public sealed record RegisterRequest(
     [property: Required, StrictEmail, MaxLength(320)] string? Email,
     [property: Required, MaxLength(1024)] string? Password,
-    [property: Required, MinLength(1), MaxLength(200)] string? Name);
+    [property: Required, MinLength(1), MaxLength(200), PlainText] string? Name);
 
 public sealed record LoginForm(string? Username, string? Password);
 

@@ -45,7 +45,7 @@ public sealed record FraudAnalysisResponse(int TotalAlerts, int PendingReviews, 
 public sealed record FraudAlertItem(Guid FraudLogId, Guid TransactionId, decimal Amount, string Merchant, double RiskScore, string Details, string Status, string Timestamp);
 
 public sealed record SimulatePurchaseRequest(
-    [property: Required, Range(0.01, 10_000_000)] decimal? Amount,
+    [property: Required, MoneyRange("0.01", "10000000")] decimal? Amount,
     [property: MaxLength(200)] string? Merchant,
     [property: MaxLength(64)] string? Category);
 

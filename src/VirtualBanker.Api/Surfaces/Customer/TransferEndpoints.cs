@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Identity;
 
@@ -14,7 +15,7 @@ public sealed record PayeeItem(Guid Id, string Name, string AccountNumber, strin
 public sealed record PayeesResponse(IReadOnlyList<PayeeItem> Payees);
 
 public sealed record CreatePayeeRequest(
-    [property: Required, MaxLength(100)] string? Name,
+    [property: Required, MaxLength(100), PlainText] string? Name,
     [property: Required, MaxLength(64)] string? AccountNumber,
     [property: Required, MaxLength(32)] string? BankCode);
 
@@ -22,7 +23,7 @@ public sealed record CreateTransferRequest(
     [property: Required] Guid? FromAccountId,
     Guid? ToAccountId,
     Guid? PayeeId,
-    [property: Required, Range(typeof(decimal), "0.01", "1000000")] decimal? Amount,
+    [property: Required, MoneyRange("0.01", "1000000")] decimal? Amount,
     [property: MaxLength(140)] string? Memo);
 
 public sealed record TransfersResponse(IReadOnlyList<TransferView> Transfers);

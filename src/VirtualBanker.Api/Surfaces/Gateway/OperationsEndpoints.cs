@@ -9,7 +9,7 @@ using VirtualBanker.Core.Identity;
 namespace VirtualBanker.Api.Surfaces.Gateway;
 
 public sealed record CreateKeyRequest(
-    [property: Required, MinLength(1), MaxLength(200)] string? Label,
+    [property: Required, MinLength(1), MaxLength(200), PlainText] string? Label,
     [property: MinLength(1), MaxLength(10)] List<string>? Scopes,
     DateTime? ExpiresAt);
 

@@ -27,7 +27,7 @@ internal static class AgentSlug
 }
 
 public sealed record CreateAgentRequest(
-    [property: Required, MinLength(1), MaxLength(200)] string? Name,
+    [property: Required, MinLength(1), MaxLength(200), PlainText] string? Name,
     [property: Required, RegularExpression(AgentSlug.Pattern)] string? Slug,
     [property: MaxLength(1000)] string? Description,
     [property: MaxLength(20_000)] string? SystemPrompt,
@@ -37,7 +37,7 @@ public sealed record CreateAgentRequest(
     [property: MaxLength(64)] string? ClientId);
 
 public sealed record UpdateAgentRequest(
-    [property: MinLength(1), MaxLength(200)] string? Name,
+    [property: MinLength(1), MaxLength(200), PlainText] string? Name,
     [property: RegularExpression(AgentSlug.Pattern)] string? Slug,
     [property: MaxLength(1000)] string? Description,
     [property: MaxLength(20_000)] string? SystemPrompt,
@@ -56,18 +56,18 @@ public sealed record AgentResponse(
 public sealed record FirstAdminBody(
     [property: Required, StrictEmail, MaxLength(320)] string? Email,
     [property: Required, MaxLength(1024)] string? Password,
-    [property: Required, MinLength(1), MaxLength(200)] string? Name);
+    [property: Required, MinLength(1), MaxLength(200), PlainText] string? Name);
 
 public sealed record CreateClientRequest(
     [property: Required, RegularExpression("^[a-z0-9][a-z0-9-]{1,62}$")] string? Id,
-    [property: Required, MinLength(1), MaxLength(200)] string? Name,
+    [property: Required, MinLength(1), MaxLength(200), PlainText] string? Name,
     [property: MaxLength(253)] string? Domain,
     bool? Active,
     JsonObject? Settings,
     FirstAdminBody? Admin);
 
 public sealed record UpdateClientRequest(
-    [property: MinLength(1), MaxLength(200)] string? Name,
+    [property: MinLength(1), MaxLength(200), PlainText] string? Name,
     [property: MaxLength(253)] string? Domain,
     bool? Active,
     JsonObject? Settings);

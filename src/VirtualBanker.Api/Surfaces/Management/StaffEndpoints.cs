@@ -33,7 +33,7 @@ public sealed record UpdateTicketRequest([property: MaxLength(16)] string? Statu
 
 public sealed record OpenTicketRequest(
     [property: Required, EmailAddress, MaxLength(320)] string? CustomerEmail,
-    [property: Required, MinLength(1), MaxLength(200)] string? Subject,
+    [property: Required, MinLength(1), MaxLength(200), PlainText] string? Subject,
     [property: MaxLength(4000)] string? Description,
     [property: MaxLength(16)] string? Priority);
 

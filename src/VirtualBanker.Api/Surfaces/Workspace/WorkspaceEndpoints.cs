@@ -25,13 +25,13 @@ public sealed record UserResponse(Guid Id, string Username, string Email, string
 
 public sealed record UpdateUserRequest(
     [property: StrictEmail, MaxLength(320)] string? Email,
-    [property: MinLength(1), MaxLength(100)] string? FirstName,
-    [property: MinLength(1), MaxLength(100)] string? LastName);
+    [property: MinLength(1), MaxLength(100), PlainText] string? FirstName,
+    [property: MinLength(1), MaxLength(100), PlainText] string? LastName);
 
 public sealed record BotResponse(Guid Id, string Name, string? Description, string Status);
 
 public sealed record CreateGroupRequest(
-    [property: Required, MinLength(1), MaxLength(100)] string? Name,
+    [property: Required, MinLength(1), MaxLength(100), PlainText] string? Name,
     [property: MaxLength(500)] string? Description,
     [property: MinLength(1), MaxLength(200)] string? DirectoryGroup,
     [property: MaxLength(500)] List<Guid>? MemberIds,

@@ -184,10 +184,24 @@ public sealed class CustomerAccessTests(VirtualBankerFactory factory) : IClassFi
         { "{\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-1}", "external_id" },
         { "{\"external_id\":\"x4\",\"user_id\":\"" + Guid.Empty + "\",\"merchant\":\"Shell\",\"amount\":-1}", "user_id" },
         { "{\"external_id\":\"x5\",\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-1,\"timestamp\":\"2099-01-01T00:00:00Z\"}", "timestamp" },
-        { "{\"external_id\":\"x6\",\"user_id\":\"USER\",\"merchant\":\"Sh\\u0000ell\",\"amount\":-1}", "merchant" },
+        { "{\"external_id\":\"x6\",\"user_id\":\"USER\",\"merchant\":\"Sh\\u0000ell\",\"amount\":-1}", "$.merchant" }, // refused while reading: no request string holds NUL
         { "{\"external_id\":\"x7'; DROP TABLE Transactions;--\",\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-1}", "external_id" },
         { "{\"external_id\":\"x8\",\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-1,\"currency\":\"EURO\"}", "currency" },
+        { "{\"external_id\":\"x9\",\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":10000000.49}", "amount" }, // once passed: compared as Int32
+        { "{\"external_id\":\"x10\",\"user_id\":\"USER\",\"merchant\":\"Refund \u202Egpj.exe\",\"amount\":-1}", "merchant" }, // reads backwards
     };
+
+    [Fact]
+    public async Task Ingest_MerchantInAnyScriptOrWithEmoji_IsStoredAsSent()
+    {
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        var response = await admin.PostAsJsonAsync("/api/transactions", new { external_id = "plain-1", user_id = fixture.UserId, merchant = "Café Ñandú 🍕 東京", amount = -9.99m });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        using var customer = factory.CreateClient(fixture.AccessToken);
+        var merchants = (await JsonAsync(await customer.GetAsync("/api/transactions/"))).GetProperty("transactions").EnumerateArray().Select(t => t.GetProperty("merchant").GetString());
+        Assert.Contains("Café Ñandú 🍕 東京", merchants);
+    }
 
     [Theory]
     [MemberData(nameof(BadIngestBodies))]
