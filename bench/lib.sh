@@ -16,7 +16,7 @@ start_api() {
     echo "port $port already serves a server (a leftover run?): stop it first" >&2; return 1
   fi
   ( cd "$out/api" && exec dotnet VirtualBanker.Api.dll --urls "http://127.0.0.1:$port" --Database:DataDirectory="$data" \
-      --Demo:AdminPassword="Bench-Admin-Pass-1!" --Logging:LogLevel:Default=Warning "$@" ) >"$data.log" 2>&1 &
+      --Demo:Enabled=true --Demo:AdminPassword="Bench-Admin-Pass-1!" --Logging:LogLevel:Default=Warning "$@" ) >"$data.log" 2>&1 &
   API_PID=$!
   until curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; do
     sleep 0.01

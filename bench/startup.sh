@@ -13,7 +13,7 @@ measure() { # $1 = label, $2 = data dir, $3 = port
   local label=$1 data=$2 port=$3 start end ms pid rss
   start=$(date +%s%N)
   ( cd "$out/api" && exec /usr/bin/time -v -o "$data.time" dotnet VirtualBanker.Api.dll \
-      --urls "http://127.0.0.1:$port" --Database:DataDirectory="$data" --Demo:AdminPassword="Bench-Admin-Pass-1!" \
+      --urls "http://127.0.0.1:$port" --Database:DataDirectory="$data" --Demo:Enabled=true --Demo:AdminPassword="Bench-Admin-Pass-1!" \
       --Logging:LogLevel:Default=Warning ) >"$data.log" 2>&1 &
   pid=$!
   until curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1; do

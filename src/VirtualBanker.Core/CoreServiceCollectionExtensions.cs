@@ -25,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<SignInDelayOptions>().BindConfiguration(SignInDelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddOptions<Management.BootstrapOptions>().BindConfiguration(Management.BootstrapOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<Staff.StaffOptions>().BindConfiguration(Staff.StaffOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<NluOptions>().BindConfiguration(NluOptions.Section)
@@ -57,6 +58,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<ApiKeyService>();
         services.AddScoped<UserAuthService>();
         services.AddScoped<DemoDataSeeder>();
+        services.AddScoped<Management.FirstAdminBootstrap>();
         services.AddSingleton<MetricsCollector>();
 
         services.AddHybridCache();

@@ -39,6 +39,10 @@ internal static class DataExtensions
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = DatabaseOptions.From(builder.Configuration);
 
+        // The demo bank's passwords are published: it runs where someone asked for it, in Development (dotnet run) or with Demo:Enabled.
+        var demo = builder.Configuration.GetValue<bool?>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}") ?? builder.Environment.IsDevelopment();
+        builder.Services.PostConfigure<DemoOptions>(o => o.Enabled = demo);
+
         // The options are built once (the pool's), not per request: building them reads configuration and
         // clones EF's option extensions, which profiling showed as a fifth of a cached request's CPU.
         builder.Services.AddVirtualBankerDbContext((services, db) =>
@@ -117,6 +121,8 @@ internal sealed class DatabaseInitializer(IServiceScopeFactory scopes, IOptions<
             {
                 await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(cancellationToken);
             }
+
+            await scope.ServiceProvider.GetRequiredService<Core.Management.FirstAdminBootstrap>().RunAsync(cancellationToken);
         }
     }
 

@@ -16,8 +16,11 @@ public sealed class DemoOptions
 {
     public const string Section = "Demo";
 
-    /// <summary>Seed the demo tenant, agent and customer when the database has none.</summary>
-    public bool Enabled { get; set; } = true;
+    /// <summary>
+    /// Seed the demo tenant, agent and customer when the database has none, and serve <c>/demo/portal</c>. Their passwords are published,
+    /// so the host turns this on by itself only in Development (<c>dotnet run</c>); anywhere else <c>Demo:Enabled=true</c> must say so.
+    /// </summary>
+    public bool Enabled { get; set; }
 
     /// <summary>The first admin's password. When empty, one is generated and printed once, at first start.</summary>
     public string? AdminPassword { get; set; }

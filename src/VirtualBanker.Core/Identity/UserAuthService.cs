@@ -116,6 +116,16 @@ public sealed class UserAuthService(
         return new AppException(AppError.RateLimited($"Too many incorrect passwords. Try again in {seconds} seconds.") with { RetryAfterSeconds = seconds });
     }
 
+    /// <summary>The tenant where <paramref name="email"/> belongs to staff or an admin, when exactly one does; otherwise null.</summary>
+    public async Task<string?> StaffTenantOfAsync(string email, CancellationToken cancellationToken)
+    {
+        email = NormalizeEmail(email);
+        using var system = db.Tenant.BeginSystemScope();
+        var tenants = await db.Users.AsNoTracking().Where(u => u.Email == email && u.Roles.Any(r => r.Role == Roles.Staff || r.Role == Roles.TenantAdmin || r.Role == Roles.PlatformAdmin))
+            .Select(u => u.TenantId).Take(2).ToListAsync(cancellationToken);
+        return tenants.Count == 1 ? tenants[0] : null;
+    }
+
     internal static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 }
 

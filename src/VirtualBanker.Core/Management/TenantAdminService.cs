@@ -64,36 +64,50 @@ public sealed class TenantAdminService(
 
         using (db.Tenant.BeginSystemScope())
         {
-            db.Tenants.Add(tenant);
-            db.Agents.Add(new Agent
-            {
-                TenantId = id,
-                Slug = Sessions.ChatSessionService.DefaultAgentSlug,
-                Name = "Assistant",
-                Description = $"{tenant.Name}'s virtual banker",
-                SystemPrompt = $"You are {tenant.Name}'s virtual banker. Answer only from the customer's own data and the tools you are given.",
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
-            if (admin is not null)
-            {
-                var user = new User
-                {
-                    TenantId = id,
-                    Email = UserAuthService.NormalizeEmail(admin.Email),
-                    Name = admin.Name,
-                    PasswordHash = passwords.Hash(admin.Password),
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                };
-                user.Roles.Add(new UserRole { TenantId = id, UserId = user.Id, Role = Roles.TenantAdmin });
-                db.Users.Add(user);
-            }
-
+            AddTenant(db, tenant, admin is null ? null : NewAdmin(tenant.Id, admin, passwords.Hash(admin.Password), now), now);
             await db.SaveChangesAsync(cancellationToken);
         }
 
         return tenant;
+    }
+
+    /// <summary>A new bank with its default agent and, when given, its first admin (see also <see cref="FirstAdminBootstrap"/>).</summary>
+    internal static void AddTenant(VirtualBankerDbContext db, Tenant tenant, User? admin, DateTime now)
+    {
+        db.Tenants.Add(tenant);
+        db.Agents.Add(new Agent
+        {
+            TenantId = tenant.Id,
+            Slug = Sessions.ChatSessionService.DefaultAgentSlug,
+            Name = "Assistant",
+            Description = $"{tenant.Name}'s virtual banker",
+            SystemPrompt = $"You are {tenant.Name}'s virtual banker. Answer only from the customer's own data and the tools you are given.",
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+        if (admin is not null)
+        {
+            db.Users.Add(admin);
+        }
+    }
+
+    internal static User NewAdmin(string tenantId, FirstAdmin admin, string passwordHash, DateTime now, params string[] moreRoles)
+    {
+        var user = new User
+        {
+            TenantId = tenantId,
+            Email = UserAuthService.NormalizeEmail(admin.Email),
+            Name = admin.Name,
+            PasswordHash = passwordHash,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        foreach (var role in moreRoles.Prepend(Roles.TenantAdmin))
+        {
+            user.Roles.Add(new UserRole { TenantId = tenantId, UserId = user.Id, Role = role });
+        }
+
+        return user;
     }
 
     public async Task<Tenant> UpdateAsync(string id, ClientInput input, CancellationToken cancellationToken)

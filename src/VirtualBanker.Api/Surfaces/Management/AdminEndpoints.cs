@@ -30,11 +30,15 @@ internal static class AdminEndpoints
         return v1;
     }
 
-    /// <summary>Staff and admins only. The tenant is the one named by <c>X-Client-ID</c>, else the platform's default tenant.</summary>
+    /// <summary>
+    /// Staff and admins only. The tenant is the one named by the optional <c>X-Client-ID</c> header; without it, the one tenant where this
+    /// e-mail belongs to staff or an admin (so every bank's admins sign in with the contract's body alone), else the platform's default.
+    /// </summary>
     public static async Task<Ok<ManagementLoginResponse>> LoginAsync(
         ManagementLoginRequest request, [FromHeader(Name = "X-Client-ID")] string? clientId, UserAuthService auth, IOptions<TenancyOptions> tenancy, CancellationToken cancellationToken)
     {
-        var result = await auth.LoginAsync(clientId is { Length: > 0 and <= 64 } ? clientId : tenancy.Value.DefaultTenantId, request.Email!, request.Password!, cancellationToken, staffOnly: true);
+        var tenantId = clientId is { Length: > 0 and <= 64 } ? clientId : await auth.StaffTenantOfAsync(request.Email!, cancellationToken) ?? tenancy.Value.DefaultTenantId;
+        var result = await auth.LoginAsync(tenantId, request.Email!, request.Password!, cancellationToken, staffOnly: true);
         return TypedResults.Ok(new ManagementLoginResponse(result.Tokens.AccessToken, "bearer"));
     }
 
