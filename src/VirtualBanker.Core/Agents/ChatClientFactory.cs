@@ -50,7 +50,7 @@ public class ChatClientFactory(
         }
 
         var apiKey = profile.ProtectedApiKey is null ? null : protector?.Unprotect(profile.ProtectedApiKey);
-        var primary = new MeteredChatClient(OpenAiProvider.Create(profile.BaseUrl, apiKey, profile.Model, Http()), OpenAiProvider.Name, metrics);
+        var primary = new MeteredChatClient(new ToolResultsAsData(OpenAiProvider.Create(profile.BaseUrl, apiKey, profile.Model, Http())), OpenAiProvider.Name, metrics);
         var timeout = TimeSpan.FromSeconds(profile.Parameters.TimeoutSeconds ?? 30);
         var client = Wrap(new FallbackChatClient(primary, builtin, timeout, metrics), profile.Parameters);
         _profileClients[profile.Id] = (profile.UpdatedAt, client);

@@ -28,6 +28,19 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
 
     public string BaseUrl => _app.Urls.First() + "/v1";
 
+    /// <summary>When set, what the model does once it has read a tool result: call another tool (name, JSON arguments), or answer (null).</summary>
+    public Func<JsonArray, (string Name, string Arguments)?>? AfterToolResult { get; set; }
+
+    /// <summary>The JSON inside a tool message: the server sends each result between <c>&lt;&lt;tool_result&gt;&gt;</c> delimiters.</summary>
+    public static JsonNode ToolResult(JsonNode toolMessage)
+    {
+        var content = toolMessage["content"]!.GetValue<string>();
+        const string open = "<<tool_result>>", close = "<</tool_result>>";
+        Assert.StartsWith(open, content, StringComparison.Ordinal);
+        Assert.EndsWith(close, content, StringComparison.Ordinal);
+        return JsonNode.Parse(content[open.Length..^close.Length])!;
+    }
+
     public static async Task<FakeOpenAiServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -79,10 +92,11 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         context.Response.ContentType = "text/event-stream";
         var messages = body["messages"]!.AsArray();
         var last = messages[^1]!.AsObject();
-        if (last["role"]!.GetValue<string>() == "tool")
+        // First the model asks for the balances; after a tool result it answers, unless a test scripted another call.
+        var next = last["role"]!.GetValue<string>() == "tool" ? AfterToolResult?.Invoke(messages) : ("get_balances", "{}");
+        if (next is null)
         {
-            var result = JsonNode.Parse(last["content"]!.GetValue<string>())!;
-            var total = result["total_balance"]!.ToString();
+            var total = ToolResult(last)["total_balance"]?.ToString() ?? "an unknown number of";
             foreach (var piece in new[] { "According to your accounts, ", "your total balance is ", $"{total} dollars." })
             {
                 await ChunkAsync(context, new JsonObject { ["content"] = piece }, null);
@@ -92,12 +106,13 @@ public sealed class FakeOpenAiServer : IAsyncDisposable
         }
         else
         {
+            var (name, arguments) = next.Value;
             var call = new JsonObject
             {
                 ["index"] = 0,
-                ["id"] = "call_fake_1",
+                ["id"] = $"call_fake_{messages.Count}",
                 ["type"] = "function",
-                ["function"] = new JsonObject { ["name"] = "get_balances", ["arguments"] = "{}" },
+                ["function"] = new JsonObject { ["name"] = name, ["arguments"] = arguments },
             };
             await ChunkAsync(context, new JsonObject { ["role"] = "assistant", ["tool_calls"] = new JsonArray(call) }, null);
             await ChunkAsync(context, new JsonObject(), "tool_calls");
