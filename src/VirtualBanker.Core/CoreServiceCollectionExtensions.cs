@@ -57,6 +57,11 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TokenService>();
         services.AddScoped<ApiKeyService>();
         services.AddScoped<UserAuthService>();
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations()
+            .Validate(o => string.IsNullOrWhiteSpace(o.Host) || o.LinkBaseUrl is not null, "Mail:LinkBaseUrl is required with Mail:Host: links in mails start with it.").ValidateOnStart();
+        services.AddSingleton<MailOutbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<MailOutbox>());
+        services.AddScoped<EmailVerification>();
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<Management.FirstAdminBootstrap>();
         services.AddSingleton<MetricsCollector>();

@@ -144,6 +144,7 @@ internal sealed class RateLimiter(IRateLimitStore store, IOptionsMonitor<RateLim
         ApiSurface.Customer when path.StartsWithSegments("/api/auth/login", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/api/auth/register", StringComparison.OrdinalIgnoreCase)
             || path.StartsWithSegments("/api/auth/refresh", StringComparison.OrdinalIgnoreCase)
+            || path.StartsWithSegments("/api/auth/verify-email", StringComparison.OrdinalIgnoreCase) // token guesses and mail resends
             || path.StartsWithSegments("/demo/portal/login", StringComparison.OrdinalIgnoreCase) => (CustomerAuth, o.CustomerAuth),
         _ => ("customer", o.Customer),
     };

@@ -175,6 +175,7 @@ public sealed partial class DemoDataSeeder(
             FirstName = name.Split(' ')[0],
             LastName = name.Split(' ')[^1],
             PasswordHash = passwords.Hash(password),
+            EmailVerifiedAt = now,
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -20,6 +20,13 @@ public sealed class User : ITenantOwned
     public string? ExternalIssuer { get; set; }
     public string? ExternalSubject { get; set; }
     public bool Active { get; set; } = true;
+    /// <summary>When the person proved they read mail at <see cref="Email"/> (a link we sent), or an operator created them; null until then.</summary>
+    public DateTime? EmailVerifiedAt { get; set; }
+
+    /// <summary>SHA-256 (hex) of the last verification link's token, until it is used or expires; the token itself is only in the mail.</summary>
+    public string? EmailVerificationHash { get; set; }
+
+    public DateTime? EmailVerificationExpiresAt { get; set; }
     public int FailedLoginCount { get; set; }
     public DateTime? LockedUntil { get; set; }
     public DateTime CreatedAt { get; set; }
@@ -47,6 +54,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.ExternalSubject).HasMaxLength(255);
         builder.HasIndex(u => new { u.Email, u.TenantId }).IsUnique();
         builder.HasIndex(u => new { u.ExternalSubject, u.ExternalIssuer, u.TenantId }).IsUnique();
+        builder.Property(u => u.EmailVerificationHash).HasMaxLength(64);
+        builder.HasIndex(u => new { u.EmailVerificationHash, u.TenantId });
         builder.HasOne<Tenancy.Tenant>().WithMany().HasForeignKey(u => u.TenantId);
         builder.HasMany(u => u.Roles).WithOne().HasForeignKey(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -99,6 +99,7 @@ public sealed class TenantAdminService(
             Email = UserAuthService.NormalizeEmail(admin.Email),
             Name = admin.Name,
             PasswordHash = passwordHash,
+            EmailVerifiedAt = now, // the operator who creates an admin vouches for the address
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -77,8 +77,9 @@ public sealed class PortalSessionService(
 
     /// <summary>
     /// The portal's customer as one of our customers, whose banking data the tools may then read: the
-    /// user linked to this portal subject, or else the user with the e-mail the bank asserts — linked
-    /// from then on. The bank is the authority on its customers; its signed assertion is the proof.
+    /// user linked to this portal subject (the bank's own id for them), or else the user whose verified
+    /// e-mail the bank asserts — linked from then on. An unverified address links nobody: whoever signed
+    /// up first with someone else's address would otherwise be handed that person's portal sessions.
     /// The answer is cached a few minutes: a portal opens many sessions for the same customer.
     /// </summary>
     private async Task<Guid?> LinkCustomerAsync(string issuer, PortalIdentity identity, CancellationToken cancellationToken)
@@ -99,7 +100,7 @@ public sealed class PortalSessionService(
         }
 
         email = UserAuthService.NormalizeEmail(email);
-        var claimed = await db.Users.Where(u => u.Email == email && u.Active && u.ExternalSubject == null && u.Roles.Any(r => r.Role == Roles.Customer))
+        var claimed = await db.Users.Where(u => u.Email == email && u.EmailVerifiedAt != null && u.Active && u.ExternalSubject == null && u.Roles.Any(r => r.Role == Roles.Customer))
             .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
         if (claimed is not null)
         {

@@ -97,6 +97,7 @@ public sealed class DirectorySignInService(VirtualBankerDbContext db, TokenServi
         if (Normalize(identity.Email) is { } email && email != user.Email && !await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
         {
             user.Email = email;
+            user.EmailVerifiedAt = identity.EmailVerified ? now : null;
         }
 
         user.FirstName = identity.GivenName ?? user.FirstName;
@@ -130,6 +131,14 @@ public sealed class DirectorySignInService(VirtualBankerDbContext db, TokenServi
                 throw new AppException(AppError.Unauthorized("This directory account cannot be linked to a local account."));
             }
 
+            // An account whose address nobody proved may have been opened by someone else in the owner's name (pre-account takeover):
+            // the directory has now proved the address, so the claimant's password stops working.
+            if (existing.EmailVerifiedAt is null)
+            {
+                existing.PasswordHash = null;
+                existing.EmailVerifiedAt = clock.GetUtcNow().UtcDateTime;
+            }
+
             existing.ExternalIssuer = identity.Issuer;
             existing.ExternalSubject = identity.Subject;
             return existing;
@@ -142,6 +151,7 @@ public sealed class DirectorySignInService(VirtualBankerDbContext db, TokenServi
             Name = identity.Name ?? email,
             ExternalIssuer = identity.Issuer,
             ExternalSubject = identity.Subject,
+            EmailVerifiedAt = identity.EmailVerified ? now : null,
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -10,13 +10,14 @@ public sealed record GroupView(Group Group, int MemberCount, IReadOnlyList<Guid>
 
 public sealed record MemberView(Guid UserId, string Email, string Name, DateTime AddedAt);
 
-public sealed record ProfileInput(string? Email, string? FirstName, string? LastName);
+public sealed record ProfileInput(string? Email, string? FirstName, string? LastName, string? CurrentPassword = null);
 
 /// <summary>
 /// Contract 004's organisation: groups of users, and the bots (agents) each group may use. A user
 /// may use a bot when one of their groups has it; admins may use and see everything in their tenant.
 /// </summary>
-public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipal caller, ScimClient directory, TimeProvider clock)
+public sealed class WorkspaceService(
+    VirtualBankerDbContext db, ICurrentPrincipal caller, ScimClient directory, PasswordHashing passwords, EmailVerification verification, TimeProvider clock)
 {
     private Guid Me => caller.UserId ?? throw new AppException(AppError.Unauthorized());
 
@@ -119,15 +120,27 @@ public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipa
     {
         var me = Me;
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == me, cancellationToken) ?? throw new AppException(AppError.Unauthorized());
-        if (input.Email is { } email)
+        var emailChanged = false;
+        if (input.Email is { } email && (email = UserAuthService.NormalizeEmail(email)) != user.Email)
         {
-            email = UserAuthService.NormalizeEmail(email);
-            if (email != user.Email && await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
+            // A new address moves where sign-in help and links go: whoever asks must know the password (a stolen session is not
+            // enough), a directory's people change it in the directory, and the new address is unverified until its link is used.
+            if (user.PasswordHash is null ? user.ExternalSubject is null || !directory.Enabled
+                : input.CurrentPassword is not { Length: > 0 and <= 1024 } password || passwords.Verify(user.PasswordHash, password) == PasswordCheck.Invalid)
+            {
+                throw new AppException(user.PasswordHash is null
+                    ? AppError.Forbidden("Your e-mail address is managed by your organisation's directory.")
+                    : AppError.Validation("current_password", "Enter your current password to change your e-mail address."));
+            }
+
+            if (await db.Users.AnyAsync(u => u.Email == email, cancellationToken))
             {
                 throw new AppException(AppError.Conflict("This email is already in use."));
             }
 
             user.Email = email;
+            user.EmailVerifiedAt = null;
+            emailChanged = true;
         }
 
         if (user.ExternalSubject is { } subject && directory.Enabled)
@@ -150,6 +163,11 @@ public sealed class WorkspaceService(VirtualBankerDbContext db, ICurrentPrincipa
         catch (DbUpdateException)
         {
             throw new AppException(AppError.Conflict("This email is already in use."));
+        }
+
+        if (emailChanged)
+        {
+            await verification.SendAsync(user, cancellationToken);
         }
 
         return user;

@@ -1150,6 +1150,16 @@ namespace VirtualBanker.Data.Postgres.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 
+                    b.Property<DateTime?>("EmailVerificationExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EmailVerificationHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("EmailVerifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ExternalIssuer")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
@@ -1195,6 +1205,8 @@ namespace VirtualBanker.Data.Postgres.Migrations
 
                     b.HasIndex("Email", "TenantId")
                         .IsUnique();
+
+                    b.HasIndex("EmailVerificationHash", "TenantId");
 
                     b.HasIndex("ExternalSubject", "ExternalIssuer", "TenantId")
                         .IsUnique();

@@ -1138,6 +1138,16 @@ namespace VirtualBanker.Data.Sqlite.Migrations
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("EmailVerificationExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailVerificationHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("EmailVerifiedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ExternalIssuer")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -1183,6 +1193,8 @@ namespace VirtualBanker.Data.Sqlite.Migrations
 
                     b.HasIndex("Email", "TenantId")
                         .IsUnique();
+
+                    b.HasIndex("EmailVerificationHash", "TenantId");
 
                     b.HasIndex("ExternalSubject", "ExternalIssuer", "TenantId")
                         .IsUnique();

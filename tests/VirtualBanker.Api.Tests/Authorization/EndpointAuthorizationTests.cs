@@ -24,6 +24,7 @@ public sealed class EndpointAuthorizationTests(VirtualBankerFactory factory) : I
         ["POST /api/auth/register"] = "contract 001: sign-up",
         ["POST /api/auth/login"] = "contract 001: sign-in (throttled per account and address)",
         ["POST /api/auth/refresh"] = "contract 001: the refresh token is the credential",
+        ["GET /api/auth/verify-email"] = "the link in the verification mail: its single-use token is the credential",
         ["GET /api/status"] = "contract 001: public service status",
         ["POST /api/v1/auth/login"] = "contract 003: admin sign-in",
         ["GET /auth/login"] = "contract 004: starts the directory sign-in",

@@ -15,6 +15,7 @@ public sealed class MassAssignmentTests(VirtualBankerFactory factory) : IClassFi
     {
         role = "platform_admin", roles = new[] { "platform_admin", "tenant_admin" }, tenant_id = "rival-bank", tid = "rival-bank",
         is_admin = true, balance = 1_000_000m, total_balance = 1_000_000m, scopes = new[] { "admin" }, password_hash = "x", id = Guid.NewGuid(),
+        email_verified = true, email_verified_at = "2026-01-01T00:00:00Z",
     };
 
     /// <summary>A body holding every privileged field, to add the fields the route does take to.</summary>
@@ -44,7 +45,8 @@ public sealed class MassAssignmentTests(VirtualBankerFactory factory) : IClassFi
 
         // And the answers hold exactly their documented fields.
         var me = JsonNode.Parse(await customer.GetStringAsync("/api/auth/me"))!.AsObject();
-        Assert.Equal(["email", "financial_personality", "name", "user_id"], me.Select(p => p.Key).Order());
+        Assert.Equal(["email", "email_verified", "financial_personality", "name", "user_id"], me.Select(p => p.Key).Order());
+        Assert.False(me["email_verified"]!.GetValue<bool>()); // only the mailed link verifies
         var profile = JsonNode.Parse(await customer.GetStringAsync("/api/users/me"))!.AsObject();
         Assert.Equal(["created_at", "email", "first_name", "id", "last_name", "username"], profile.Select(p => p.Key).Order());
         Assert.Equal("Mallory", profile["first_name"]!.GetValue<string>());

@@ -26,7 +26,9 @@ public sealed record AuthResponse(string AccessToken, string RefreshToken, strin
 /// <summary>Contract 001 shows access_token and token_type; the rotated refresh token is added because the old one is now spent.</summary>
 public sealed record RefreshResponse(string AccessToken, string TokenType, string RefreshToken);
 
-public sealed record MeResponse(Guid UserId, string Email, string Name, string FinancialPersonality);
+public sealed record MeResponse(Guid UserId, string Email, string Name, string FinancialPersonality, bool EmailVerified);
+
+public sealed record EmailVerifiedResponse(string Email, bool EmailVerified);
 
 public sealed record MessageResponse(string Message);
 
@@ -40,15 +42,34 @@ internal static class AuthEndpoints
         group.MapPost("/login", LoginAsync).AllowAnonymous().DisableAntiforgery();
         group.MapPost("/refresh", RefreshAsync).AllowAnonymous();
         group.MapGet("/me", MeAsync).RequireAuthorization(AuthPolicies.User);
+
+        // The link in the verification mail (its token is the credential), and "send it again" for the signed-in customer.
+        group.MapGet("/verify-email", VerifyEmailAsync).AllowAnonymous();
+        group.MapPost("/verify-email", ResendVerificationAsync).RequireAuthorization(AuthPolicies.User);
         group.MapPost("/logout", LogoutAsync).RequireAuthorization(AuthPolicies.User);
         return group;
     }
 
     public static async Task<Created<AuthResponse>> RegisterAsync(
-        RegisterRequest request, UserAuthService auth, IOptions<TenancyOptions> tenancy, CancellationToken cancellationToken)
+        RegisterRequest request, UserAuthService auth, EmailVerification verification, IOptions<TenancyOptions> tenancy, CancellationToken cancellationToken)
     {
         var result = await auth.RegisterAsync(tenancy.Value.DefaultTenantId, request.Email!, request.Password!, request.Name!, cancellationToken);
+        await verification.SendAsync(result.User, cancellationToken);
         return TypedResults.Created("/api/auth/me", ToResponse(result));
+    }
+
+    public static async Task<Ok<EmailVerifiedResponse>> VerifyEmailAsync([FromQuery, Required, MaxLength(100)] string token, EmailVerification verification, CancellationToken cancellationToken)
+    {
+        var user = await verification.VerifyAsync(token, cancellationToken);
+        return TypedResults.Ok(new EmailVerifiedResponse(user.Email, true));
+    }
+
+    public static async Task<Accepted<EmailVerifiedResponse>> ResendVerificationAsync(
+        ICurrentPrincipal principal, VirtualBankerDbContext db, EmailVerification verification, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Id == principal.UserId, cancellationToken) ?? throw new AppException(AppError.Unauthorized());
+        await verification.SendAsync(user, cancellationToken);
+        return TypedResults.Accepted("/api/auth/me", new EmailVerifiedResponse(user.Email, user.EmailVerifiedAt is not null));
     }
 
     public static async Task<Results<Ok<AuthResponse>, ErrorResult>> LoginAsync(
@@ -90,7 +111,7 @@ internal static class AuthEndpoints
         var spending = -recent.Where(t => t.AmountMinor < 0).Sum(t => t.AmountMinor);
         var discretionary = -recent.Where(t => t.AmountMinor < 0 && t.Category is "Dining" or "Shopping" or "Travel").Sum(t => t.AmountMinor);
         var personality = FinancialPersonality.Classify(income, spending, spending == 0 ? 0 : discretionary / (double)spending);
-        return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.Name, personality));
+        return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.Name, personality, user.EmailVerifiedAt is not null));
     }
 
     public static async Task<Ok<MessageResponse>> LogoutAsync(ICurrentPrincipal principal, TokenService tokens, CancellationToken cancellationToken)

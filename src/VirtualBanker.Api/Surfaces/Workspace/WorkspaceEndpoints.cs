@@ -26,7 +26,8 @@ public sealed record UserResponse(Guid Id, string Username, string Email, string
 public sealed record UpdateUserRequest(
     [property: StrictEmail, MaxLength(320)] string? Email,
     [property: MinLength(1), MaxLength(100), PlainText] string? FirstName,
-    [property: MinLength(1), MaxLength(100), PlainText] string? LastName);
+    [property: MinLength(1), MaxLength(100), PlainText] string? LastName,
+    [property: MaxLength(1024)] string? CurrentPassword = null);
 
 public sealed record BotResponse(Guid Id, string Name, string? Description, string Status);
 
@@ -106,7 +107,7 @@ internal static class WorkspaceEndpoints
             throw new AppException(AppError.Validation("body", "Send at least one of email, first_name, last_name."));
         }
 
-        return TypedResults.Ok(ToResponse(await workspace.UpdateProfileAsync(new ProfileInput(request.Email, request.FirstName, request.LastName), cancellationToken)));
+        return TypedResults.Ok(ToResponse(await workspace.UpdateProfileAsync(new ProfileInput(request.Email, request.FirstName, request.LastName, request.CurrentPassword), cancellationToken)));
     }
 
     public static async Task<Ok<List<BotResponse>>> BotsAsync(WorkspaceService workspace, CancellationToken cancellationToken) =>

@@ -273,6 +273,12 @@ public sealed class DirectorySignInTests(DirectorySignInFixture fixture) : IClas
         await fixture.Provider.SetAccountAsync(verified, new JsonObject { ["email"] = email, ["email_verified"] = true });
         using var linked = Factory.CreateClient(await SignInAsync(verified));
         Assert.Equal(customer.UserId.ToString(), JsonNode.Parse(await linked.GetStringAsync("/api/users/me"))!["id"]!.GetValue<string>());
+
+        // The local account's address was never proved: whoever set its password may have been someone else (pre-account
+        // takeover). Now the directory has proved the address, that password no longer signs in.
+        var local = await Factory.CreateClient().PostAsync("/api/auth/login",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = email, ["password"] = CustomerFixture.Password }));
+        Assert.Equal(HttpStatusCode.Unauthorized, local.StatusCode);
     }
 
     private TestBrowser Browser() => new(Factory.Server.CreateHandler());

@@ -60,7 +60,7 @@ public sealed class WorkspaceApiTests(VirtualBankerFactory factory) : IClassFixt
         var updated = await client.PutAsJsonAsync("/api/users/me", new { first_name = "Robin", last_name = "Banks" });
         var me = JsonNode.Parse(await client.GetStringAsync("/api/users/me"))!;
         var badEmail = await client.PutAsJsonAsync("/api/users/me", new { email = "not-an-email" });
-        var taken = await client.PutAsJsonAsync("/api/users/me", new { email = "alex@bankbot.dev" });
+        var taken = await client.PutAsJsonAsync("/api/users/me", new { email = "alex@bankbot.dev", current_password = CustomerFixture.Password });
         var empty = await client.PutAsJsonAsync("/api/users/me", new { });
 
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
