@@ -42,6 +42,7 @@ internal static class HostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SocketWatch>());
 
         services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EventStreamOptions>().BindConfiguration(EventStreamOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<MemoryTrimmer>();
         return builder;
     }

@@ -62,8 +62,16 @@ public sealed class TokenService(
 
         db.Tenant.UseTenant(row.TenantId);
         var now = clock.GetUtcNow().UtcDateTime;
-        if (row.RevokedAt is not null || row.ExpiresAt <= now)
+        if (row.ExpiresAt <= now)
         {
+            return null;
+        }
+
+        // A revoked token presented at all: its family was signed out (nothing more to do), or the token was superseded because
+        // an older one was presented again, so two holders refresh one login: one of them copied it. End the login for both.
+        if (row.RevokedAt is not null)
+        {
+            await RevokeFamilyAsync(row.FamilyId, cancellationToken);
             return null;
         }
 
@@ -71,7 +79,7 @@ public sealed class TokenService(
         var consumed = await db.RefreshTokens
             .Where(t => t.Id == row.Id && t.ConsumedAt == null && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), cancellationToken);
-        if (consumed == 0)
+        if (consumed == 0 && !await RefreshedAgainWithoutRotationAsync(row, now, cancellationToken))
         {
             await RevokeFamilyAsync(row.FamilyId, cancellationToken);
             return null;
@@ -88,6 +96,26 @@ public sealed class TokenService(
         await db.SaveChangesAsync(cancellationToken);
         var access = CreateAccessToken(user, row.FamilyId.ToString());
         return new TokenPair(access.Token, access.ExpiresAt, next, row.FamilyId);
+    }
+
+    /// <summary>
+    /// A consumed token presented again. Contract 001's refresh answer has no refresh token, so a client that follows it literally
+    /// presents the login's token at every refresh: while no successor of this token has ever been presented, that is such a client,
+    /// not a thief, and it rotates again (its unused successor is revoked, so only the newest is live). Once a successor has been
+    /// presented, the client takes rotated tokens and this is a copy: false, and the caller ends the login (see ADR 0003).
+    /// </summary>
+    private async Task<bool> RefreshedAgainWithoutRotationAsync(RefreshToken row, DateTime now, CancellationToken cancellationToken)
+    {
+        var successorUsed = await db.RefreshTokens.AnyAsync(t => t.FamilyId == row.FamilyId && t.Id != row.Id && t.CreatedAt >= row.CreatedAt && t.ConsumedAt != null,
+            cancellationToken);
+        if (successorUsed)
+        {
+            return false;
+        }
+
+        await db.RefreshTokens.Where(t => t.FamilyId == row.FamilyId && t.Id != row.Id && t.ConsumedAt == null && t.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        return true;
     }
 
     /// <summary>

@@ -100,16 +100,33 @@ public sealed class TokenServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Refresh_ReusedToken_RevokesTheWholeFamily()
+    public async Task Refresh_OldTokenReused_AfterTheRotatedOneWasUsed_RevokesTheWholeFamily()
     {
         var first = await IssueAsync();
         var second = await RefreshAsync(first.RefreshToken);
-        Assert.NotNull(second);
+        var third = await RefreshAsync(second!.RefreshToken);
+        Assert.NotNull(third);
 
         var replay = await RefreshAsync(first.RefreshToken);
 
         Assert.Null(replay);
-        Assert.Null(await RefreshAsync(second.RefreshToken));
+        Assert.Null(await RefreshAsync(third.RefreshToken));
+        Assert.True(await _services.GetRequiredService<ITokenRevocationList>().IsRevokedAsync(first.FamilyId.ToString(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Refresh_AClientThatNeverTakesTheRotatedToken_StaysSignedIn_ButItsSupersededTokenUsedByAnyone_EndsTheLogin()
+    {
+        var first = await IssueAsync();
+        var ignored = await RefreshAsync(first.RefreshToken);
+
+        // Contract 001's literal client presents the login's token every time: each refresh works.
+        Assert.NotNull(await RefreshAsync(first.RefreshToken));
+        Assert.NotNull(await RefreshAsync(first.RefreshToken));
+
+        // The rotated token it ignored was superseded; whoever presents it has a copy: the login ends for everyone.
+        Assert.Null(await RefreshAsync(ignored!.RefreshToken));
+        Assert.Null(await RefreshAsync(first.RefreshToken));
         Assert.True(await _services.GetRequiredService<ITokenRevocationList>().IsRevokedAsync(first.FamilyId.ToString(), CancellationToken.None));
     }
 

@@ -80,14 +80,14 @@ internal static class SessionEndpoints
     /// The session's outbound events as Server-Sent Events; Last-Event-ID resumes after that event. The
     /// stream ends when the server shuts down, so the client reconnects (to another node) at once.
     /// </summary>
-    public static async Task<IResult> Events(string sessionId, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream,
+    public static async Task<EventStreamResult<JsonObject>> Events(string sessionId, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream,
         TenantContext tenant, HttpRequest http, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
-        var session = await OpenSessionAsync(scopes, sessionId, principal, cancellationToken);
+        var session = await OpenSessionAsync(scopes, sessionId, principal, tenant.TenantId!, cancellationToken);
         var after = ConversationSockets.ResumePoint(http) ?? 0;
         var open = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         http.HttpContext.Response.RegisterForDispose(open);
-        return TypedResults.ServerSentEvents(ConversationSockets.EventsAsync(stream, tenant.TenantId!, session.Id, after, ConversationSockets.OutboundFrame, open.Token));
+        return new EventStreamResult<JsonObject>(ConversationSockets.EventsAsync(stream, tenant.TenantId!, session.Id, after, ConversationSockets.OutboundFrame, open.Token));
     }
 
     /// <summary>The same events over a WebSocket, one JSON object per message.</summary>
@@ -98,7 +98,7 @@ internal static class SessionEndpoints
             return;
         }
 
-        var session = await OpenSessionAsync(scopes, sessionId, principal, context.RequestAborted);
+        var session = await OpenSessionAsync(scopes, sessionId, principal, tenant.TenantId!, context.RequestAborted);
         using var accepted = await ConversationSockets.AcceptAsync(context, principal, closeWhenIdle: false);
         if (accepted is null)
         {
@@ -116,10 +116,14 @@ internal static class SessionEndpoints
         await stop.CancelAsync();
     }
 
-    /// <summary>The caller's open session, looked up in a scope of its own: the stream that follows outlives the request's services (see InScopeAsync).</summary>
-    private static Task<Session> OpenSessionAsync(IServiceScopeFactory scopes, string sessionId, ICurrentPrincipal principal, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The caller's open session, looked up in a scope of its own: the stream that follows outlives the request's services (see
+    /// InScopeAsync). The scope gets the request's tenant: an anonymous caller's (GATEWAY_REQUIRE_AUTH=false) is the default one.
+    /// </summary>
+    private static Task<Session> OpenSessionAsync(IServiceScopeFactory scopes, string sessionId, ICurrentPrincipal principal, string tenantId, CancellationToken cancellationToken) =>
         ConversationSockets.InScopeAsync(scopes, async services =>
         {
+            services.GetRequiredService<TenantContext>().UseTenant(tenantId);
             var session = await services.GetRequiredService<ChatSessionService>().GetForCallerAsync(sessionId, principal, cancellationToken);
             services.GetRequiredService<ConversationService>().EnsureOpen(session);
             return session;

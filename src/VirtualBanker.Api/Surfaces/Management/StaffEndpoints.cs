@@ -99,13 +99,13 @@ internal static class StaffEndpoints
     /// The queue live, as Server-Sent Events: first a <c>snapshot</c> (the items <c>GET /api/v1/handoffs</c> lists with the same
     /// filters), then a <c>queue</c> event with the item each time one changes on any node. Read with fetch (it needs the bearer header).
     /// </summary>
-    public static ServerSentEventsResult<JsonNode> QueueEvents(string? status, string? reason, string? priority, ICurrentPrincipal principal, ConversationFeed feed,
+    public static EventStreamResult<JsonNode> QueueEvents(string? status, string? reason, string? priority, ICurrentPrincipal principal, ConversationFeed feed,
         IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, HttpContext context)
     {
         var filter = Filter(status, reason, priority);
         var open = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         context.Response.RegisterForDispose(open);
-        return TypedResults.ServerSentEvents(QueueItems(principal.TenantId!, filter, feed, scopes, open.Token));
+        return new EventStreamResult<JsonNode>(QueueItems(principal.TenantId!, filter, feed, scopes, open.Token));
     }
 
     private static async IAsyncEnumerable<SseItem<JsonNode>> QueueItems(string tenantId, QueueFilter filter, ConversationFeed feed, IServiceScopeFactory scopes,
@@ -145,14 +145,14 @@ internal static class StaffEndpoints
     /// The handed-over conversation live, as Server-Sent Events: every event of its log after <c>Last-Event-ID</c> (or <c>?after=</c>),
     /// the customer's messages included, each as the channels' frame (<c>type</c>, <c>id</c> and the payload).
     /// </summary>
-    public static async Task<ServerSentEventsResult<JsonObject>> ConversationEventsAsync(Guid handoffId, long? after, StaffQueue queue, ConversationStream stream,
+    public static async Task<EventStreamResult<JsonObject>> ConversationEventsAsync(Guid handoffId, long? after, StaffQueue queue, ConversationStream stream,
         ICurrentPrincipal principal, IHostApplicationLifetime lifetime, HttpContext context, CancellationToken cancellationToken)
     {
         var item = await queue.GetAsync(handoffId, cancellationToken);
         var sessionId = item.SessionId ?? throw new AppException(AppError.NotFound("This customer is not in a conversation."));
         var open = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         context.Response.RegisterForDispose(open);
-        return TypedResults.ServerSentEvents(ConversationSockets.EventsAsync(stream, principal.TenantId!, sessionId, ConversationSockets.ResumePoint(context.Request) ?? after ?? 0,
+        return new EventStreamResult<JsonObject>(ConversationSockets.EventsAsync(stream, principal.TenantId!, sessionId, ConversationSockets.ResumePoint(context.Request) ?? after ?? 0,
             ConversationSockets.ToFrame, open.Token));
     }
 

@@ -102,7 +102,7 @@ public sealed class AuthTests(VirtualBankerFactory factory) : IClassFixture<Virt
     }
 
     [Fact]
-    public async Task Refresh_RotatesAndAReplayRevokesTheFamily()
+    public async Task Refresh_RotatesAndAReplayOfAnOldTokenRevokesTheFamily()
     {
         using var client = factory.CreateClient();
         var login = await ReadAsync(await LoginAsync(client, "alex@bankbot.dev", "BankBot2026!"));
@@ -110,13 +110,31 @@ public sealed class AuthTests(VirtualBankerFactory factory) : IClassFixture<Virt
 
         var rotated = await client.PostAsJsonAsync("/api/auth/refresh", new { refresh_token = first });
         var second = (await ReadAsync(rotated)).GetProperty("refresh_token").GetString()!;
+        var third = (await ReadAsync(await client.PostAsJsonAsync("/api/auth/refresh", new { refresh_token = second }))).GetProperty("refresh_token").GetString()!;
         var replay = await client.PostAsJsonAsync("/api/auth/refresh", new { refresh_token = first });
-        var afterReplay = await client.PostAsJsonAsync("/api/auth/refresh", new { refresh_token = second });
+        var afterReplay = await client.PostAsJsonAsync("/api/auth/refresh", new { refresh_token = third });
 
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
         Assert.NotEqual(first, second);
         Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, afterReplay.StatusCode);
+    }
+
+    [Fact]
+    public async Task Refresh_AsContract001Shows_ItsAnswerWithoutARefreshToken_KeepsTheClientSignedIn()
+    {
+        // A client written from the contract: the refresh answer has access_token and token_type, so it keeps the login's token.
+        using var client = factory.CreateClient();
+        var login = await ReadAsync(await LoginAsync(client, "alex@bankbot.dev", "BankBot2026!"));
+        var refreshToken = login.GetProperty("refresh_token").GetString()!;
+
+        for (var i = 0; i < 3; i++)
+        {
+            var refreshed = await client.PostAsJsonAsync("/api/auth/refresh", new { refresh_token = refreshToken });
+            Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+            using var authed = factory.CreateClient((await ReadAsync(refreshed)).GetProperty("access_token").GetString()!);
+            Assert.Equal(HttpStatusCode.OK, (await authed.GetAsync("/api/auth/me")).StatusCode);
+        }
     }
 
     [Fact]
