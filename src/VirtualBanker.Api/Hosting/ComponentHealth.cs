@@ -22,11 +22,14 @@ public sealed record HealthReport(string Status, string Version, DateTime Timest
 /// </summary>
 internal sealed class ComponentHealth(
     VirtualBankerDbContext db, HybridCache cache, IEventBus bus, ModelProfileService profiles, IOptions<DatabaseOptions> database, Core.Outbound.OutboundGuard outbound,
-    TimeProvider clock)
+    IServiceProvider services, TimeProvider clock)
 {
     public const string Healthy = "healthy";
     public const string Degraded = "degraded";
     public const string Unhealthy = "unhealthy";
+
+    /// <summary>A component contract 002 names that this deployment does not use; it never makes the report unhealthy.</summary>
+    public const string NotConfigured = "not configured";
 
     private static readonly ConcurrentDictionary<string, (string Status, DateTime CheckedAt)> Probes = new(StringComparer.Ordinal);
 
@@ -47,6 +50,13 @@ internal sealed class ComponentHealth(
             ["bus"] = new(Healthy, bus is InProcessEventBus ? "in-process" : bus.GetType().Name),
         };
 
+        // Contract 002 names postgres, redis and kafka: the same checks under its names, or what is used instead.
+        components["postgres"] = database.Value.IsSqlite ? new(NotConfigured, "sqlite is the database") : components["database"];
+        components["redis"] = services.GetService<StackExchange.Redis.IConnectionMultiplexer>() is { } redis
+            ? await TimedAsync("redis", async () => await redis.GetDatabase().PingAsync() < TimeSpan.FromSeconds(5))
+            : new(NotConfigured, "one node: cache and bus in memory");
+        components["kafka"] = new(NotConfigured, "not used: events go through " + (bus is InProcessEventBus ? "memory" : "Redis streams"));
+
         var providers = new List<ProviderStatus> { new("*", "*", BuiltinProvider, "builtin", Healthy) };
         foreach (var profile in db.Tenant.TenantId is null || !probeProviders ? [] : await profiles.ListAsync(cancellationToken))
         {
@@ -54,7 +64,7 @@ internal sealed class ComponentHealth(
                 profile.BaseUrl is { } url ? await ProbeAsync(url, cancellationToken) : Healthy));
         }
 
-        var status = components.Values.Any(c => c.Status != Healthy) ? Unhealthy : providers.Any(p => p.Status != Healthy) ? Degraded : Healthy;
+        var status = components.Values.Any(c => c.Status == Unhealthy) ? Unhealthy : providers.Any(p => p.Status != Healthy) ? Degraded : Healthy;
         return new HealthReport(status, ObservabilityExtensions.Version, clock.GetUtcNow().UtcDateTime, components, providers);
     }
 

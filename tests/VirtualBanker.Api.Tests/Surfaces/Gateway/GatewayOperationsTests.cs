@@ -91,6 +91,12 @@ public sealed class GatewayOperationsTests(VirtualBankerFactory factory) : IClas
             Assert.Equal("healthy", healthy["components"]![component]!["status"]!.GetValue<string>());
         }
 
+        // The components contract 002 names: checked when this deployment uses them, "not configured" when it does not.
+        var scaledOut = Environment.GetEnvironmentVariable("VB_TEST_SCALEOUT") == "1";
+        Assert.Equal(scaledOut ? "healthy" : "not configured", healthy["components"]!["postgres"]!["status"]!.GetValue<string>());
+        Assert.Equal(scaledOut ? "healthy" : "not configured", healthy["components"]!["redis"]!["status"]!.GetValue<string>());
+        Assert.Equal("not configured", healthy["components"]!["kafka"]!["status"]!.GetValue<string>());
+
         Assert.Equal("builtin", healthy["providers"]![0]!["provider"]!.GetValue<string>());
         await bank.PostAsJsonAsync("/v1/model-profiles", new { role = "chat", deployment_mode = "default", provider = "openai", model = "m", base_url = "http://127.0.0.1:9/v1" });
         var degraded = JsonNode.Parse(await bank.GetStringAsync("/v1/health"))!;
