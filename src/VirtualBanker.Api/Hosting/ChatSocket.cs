@@ -13,13 +13,17 @@ namespace VirtualBanker.Api.Hosting;
 /// several sessions (each frame names its <c>session_id</c>, and so does every frame sent back).
 /// </summary>
 /// <param name="Surface">A path of the contract's surface: its messages count against that surface's rate limit.</param>
-internal sealed record ChatDialect(string MessageType, string ContentField, bool PerFrameSession, PathString Surface)
+/// <param name="AnswersAsMessages">
+/// Answers go out whole, in the contract's <c>message</c> form (<see cref="ConversationSockets.MessageFrame"/>), unless the client
+/// asks for the streaming frames with <c>?frames=stream</c>.
+/// </param>
+internal sealed record ChatDialect(string MessageType, string ContentField, bool PerFrameSession, PathString Surface, bool AnswersAsMessages = false)
 {
     /// <summary>Contract 001: <c>{"type":"chat","message":"..."}</c>.</summary>
     public static readonly ChatDialect Customer = new("chat", "message", PerFrameSession: false, "/api/ai/chat/ws");
 
     /// <summary>Contract 003: <c>{"type":"message","content":"..."}</c>.</summary>
-    public static readonly ChatDialect Management = new("message", "content", PerFrameSession: false, "/ws/chat/session");
+    public static readonly ChatDialect Management = new("message", "content", PerFrameSession: false, "/ws/chat/session", AnswersAsMessages: true);
 
     /// <summary>Contract 004: <c>{"type":"message","content":"...","session_id":"..."}</c>, several sessions on one socket.</summary>
     public static readonly ChatDialect Workspace = new("message", "content", PerFrameSession: true, "/ws");
@@ -80,8 +84,9 @@ internal static class ChatSocket
         using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
         // The socket's one session is followed from the start; a per-frame socket's sessions as frames name them. (No
         // map on the sockets of one session: thousands are idle, and each byte they hold counts.)
+        var outbound = dialect.AnswersAsMessages && context.Request.Query["frames"] != "stream" ? MessageFrames : StreamingFrames;
         using var follower = session is null ? null
-            : ConversationSockets.Follow(accepted, stream, principal.TenantId!, session.Id, after, ConversationSockets.OutboundFrame, stop.Token);
+            : ConversationSockets.Follow(accepted, stream, principal.TenantId!, session.Id, after, outbound, stop.Token);
         var followers = session is null ? new Dictionary<string, IDisposable>(StringComparer.Ordinal) : null;
         void Follow(Session followed, long from)
         {
@@ -152,6 +157,10 @@ internal static class ChatSocket
             }
         }
     }
+
+    // One delegate each for every socket, not one per socket.
+    private static readonly Func<ConversationEvent, JsonObject?> StreamingFrames = ConversationSockets.OutboundFrame;
+    private static readonly Func<ConversationEvent, JsonObject?> MessageFrames = ConversationSockets.MessageFrame;
 
     private static JsonObject WithSession(JsonObject frame, string sessionId)
     {

@@ -107,6 +107,36 @@ internal static class ConversationSockets
         e.Type is EventTypes.Message or EventTypes.Action or EventTypes.Confirmation ? null : ToFrame(e);
 
     /// <summary>
+    /// Contract 003's <c>message</c> form: an answer arrives once, whole, as <c>{"type":"message","content","user_id","timestamp"}</c>
+    /// (<c>user_id</c> is <c>assistant</c>, or the staff member's name when a person answers), with its <c>id</c> and <c>reply_to</c>. Its
+    /// streaming (<c>chat_start</c>, chunks, tool calls) is left out; every other event (<c>confirmation_required</c>, <c>handoff</c>,
+    /// <c>error</c>) goes as it is.
+    /// </summary>
+    public static JsonObject? MessageFrame(ConversationEvent e)
+    {
+        if (e.Type is EventTypes.ChatStart or EventTypes.ChatChunk or EventTypes.ToolCall or EventTypes.ToolResult)
+        {
+            return null;
+        }
+
+        if (e.Type != EventTypes.ChatEnd)
+        {
+            return OutboundFrame(e);
+        }
+
+        var payload = JsonNode.Parse(e.Payload)!.AsObject();
+        return new JsonObject
+        {
+            ["type"] = "message",
+            ["content"] = payload["content"]?.DeepClone(),
+            ["user_id"] = payload["author"]?["name"]?.DeepClone() ?? "assistant",
+            ["timestamp"] = DateTime.SpecifyKind(e.CreatedAt, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            ["id"] = e.Sequence,
+            ["reply_to"] = payload["reply_to"]?.DeepClone(),
+        };
+    }
+
+    /// <summary>
     /// A session's events after <paramref name="after"/> as Server-Sent Events, each the frame <paramref name="frame"/> makes of it (null
     /// skips it), named by its type and identified by its id (what <c>Last-Event-ID</c> resumes from). Ends with the session or the token.
     /// </summary>

@@ -51,19 +51,15 @@ public sealed class MailOptions
 /// </summary>
 public sealed partial class MailOutbox(IOptions<MailOptions> options, ILogger<MailOutbox> logger) : BackgroundService
 {
-    private readonly Channel<MimeMessage> _queue = Channel.CreateBounded<MimeMessage>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
+    // Plain fields, not MimeKit's types: MimeKit and MailKit are loaded with the first mail, not by every server at start.
+    private readonly Channel<(string To, string Subject, string Text)> _queue =
+        Channel.CreateBounded<(string, string, string)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public bool Enabled => !string.IsNullOrWhiteSpace(options.Value.Host);
 
     public void Send(string to, string subject, string text)
     {
-        var o = options.Value;
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(o.From));
-        message.To.Add(MailboxAddress.Parse(to));
-        message.Subject = subject;
-        message.Body = new TextPart("plain") { Text = text };
-        if (!_queue.Writer.TryWrite(message))
+        if (!_queue.Writer.TryWrite((to, subject, text)))
         {
             LogDropped(logger, to);
         }
@@ -71,22 +67,27 @@ public sealed partial class MailOutbox(IOptions<MailOptions> options, ILogger<Ma
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var message in _queue.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var mail in _queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
-                await SendAsync(message, stoppingToken);
+                await SendAsync(mail.To, mail.Subject, mail.Text, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                LogFailed(logger, message.To.ToString(), e.GetType().Name);
+                LogFailed(logger, mail.To, e.GetType().Name);
             }
         }
     }
 
-    private async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    private async Task SendAsync(string to, string subject, string text, CancellationToken cancellationToken)
     {
         var o = options.Value;
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(o.From));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = subject;
+        message.Body = new TextPart("plain") { Text = text };
         using var smtp = new SmtpClient { Timeout = 30_000 };
         var security = o.Security switch
         {

@@ -15,14 +15,16 @@ public interface IOneTimeIds
 internal sealed class InMemoryOneTimeIds(TimeProvider clock) : IOneTimeIds
 {
     private readonly ConcurrentDictionary<string, DateTime> _used = new(StringComparer.Ordinal);
-    private long _uses;
+    private long _nextSweepTicks;
 
     public ValueTask<bool> TryUseAsync(string id, DateTime expires, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
 
-        // Expired ids are dropped every 1,024 uses: the set holds at most the ids of the last few minutes.
-        if (Interlocked.Increment(ref _uses) % 1024 == 0)
+        // Expired ids are dropped once a minute (by whichever use comes first): the set holds the ids of the last few minutes,
+        // and a busy portal pays for one walk over them a minute, not one every so many uses.
+        var next = Interlocked.Read(ref _nextSweepTicks);
+        if (now.Ticks >= next && Interlocked.CompareExchange(ref _nextSweepTicks, now.AddMinutes(1).Ticks, next) == next)
         {
             foreach (var (key, until) in _used)
             {

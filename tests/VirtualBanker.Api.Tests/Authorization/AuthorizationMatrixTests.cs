@@ -60,7 +60,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.World worl
         { "DELETE /api/session/{fresh-customer-session}", [401, 200, 404, 200, 403, 403, 403] },
         { "GET /api/groups/{group}/members", [401, 404, 404, 200, 403, 403, 403] },
         { "GET /api/admin/system/status", [401, 403, 200, 200, 403, 403, 403] },
-        { "GET /api/admin/system/metrics", [401, 403, 403, 200, 403, 403, 403] },
+        { "GET /api/admin/system/metrics", [401, 403, 200, 200, 403, 403, 403] },
         { "POST /v1/sessions/{fresh-portal-session}/end", [401, 403, 404, 200, 403, 403, 403] },
         { "POST /v1/sessions/{fresh-portal-session}/refresh-token", [401, 403, 403, 403, 403, 403, 403] },
     };

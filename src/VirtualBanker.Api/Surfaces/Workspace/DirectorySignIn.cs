@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using VirtualBanker.Api.Hosting;
 using VirtualBanker.Core.Errors;
@@ -106,7 +107,7 @@ internal static class DirectorySignIn
     }
 
     /// <summary>Starts the flow. <c>return_to</c> is where the browser lands afterwards: a local path only, never another site.</summary>
-    public static IResult Login(string? returnTo, IOptions<OidcOptions> options)
+    public static IResult Login([FromQuery(Name = "return_to")] string? returnTo, IOptions<OidcOptions> options)
     {
         if (!options.Value.Enabled)
         {
@@ -133,10 +134,11 @@ internal static class DirectorySignIn
 
     /// <summary>
     /// Ends the session at once on every node (its sid is revoked until the token would have expired) and
-    /// clears the cookie. When the provider offers RP-initiated logout, <c>logout_url</c> ends the directory session too.
+    /// clears the cookie. When the provider offers RP-initiated logout, <c>logout_url</c> ends the directory session too; a browser
+    /// that navigates here (a form post) is redirected there at once, so the directory session ends with ours, as contract 004 says.
     /// </summary>
-    public static async Task<Ok<LogoutResponse>> LogoutAsync(HttpContext context, ClaimsPrincipal user, ICurrentPrincipal principal, TokenService tokens,
-        IOptions<OidcOptions> options, IOptionsMonitor<OpenIdConnectOptions> oidc, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<LogoutResponse>, RedirectHttpResult>> LogoutAsync(HttpContext context, ClaimsPrincipal user, ICurrentPrincipal principal,
+        TokenService tokens, IOptions<OidcOptions> options, IOptionsMonitor<OpenIdConnectOptions> oidc, CancellationToken cancellationToken)
     {
         if (Guid.TryParse(principal.SessionId, out var sessionId))
         {
@@ -144,7 +146,13 @@ internal static class DirectorySignIn
         }
 
         context.Response.Cookies.Delete(CookieName, CookieOptions(DateTimeOffset.UnixEpoch));
-        return TypedResults.Ok(new LogoutResponse(true, "Signed out.", options.Value.Enabled ? await EndSessionUrlAsync(oidc.Get(Scheme), options.Value, cancellationToken) : null));
+        var logoutUrl = options.Value.Enabled ? await EndSessionUrlAsync(oidc.Get(Scheme), options.Value, cancellationToken) : null;
+        if (logoutUrl is not null && context.Request.Headers["Sec-Fetch-Mode"] == "navigate")
+        {
+            return TypedResults.Redirect(logoutUrl);
+        }
+
+        return TypedResults.Ok(new LogoutResponse(true, "Signed out.", logoutUrl));
     }
 
     private static async Task OpenSessionAsync(TicketReceivedContext context)

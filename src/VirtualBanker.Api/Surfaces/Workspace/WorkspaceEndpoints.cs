@@ -62,7 +62,8 @@ internal static class WorkspaceEndpoints
 
         var admin = group.MapGroup("/api/admin/system").WithTags("Admin").RequireAuthorization(AuthPolicies.TenantAdmin);
         admin.MapGet("/status", (ComponentHealth health, CancellationToken ct) => health.RespondAsync(probeProviders: true, ct));
-        admin.MapGet("/metrics", (MetricsCollector metrics) => ObservabilityEndpoints.GetMetrics(metrics)).RequireAuthorization(AuthPolicies.PlatformAdmin);
+        // Contract 004: the directory's admins see the operational statistics (aggregates by route pattern: no tenant's data).
+        admin.MapGet("/metrics", (MetricsCollector metrics) => ObservabilityEndpoints.GetMetrics(metrics));
         return group;
     }
 
@@ -89,9 +90,19 @@ internal static class WorkspaceEndpoints
         return TypedResults.Created($"/api/session/{session.Id}", new BotSessionResponse(session.Id, bot.Id, true, session.CreatedAt, session.ExpiresAt));
     }
 
-    /// <summary>Ends a bot session: the owner's own, or any in the tenant for an admin.</summary>
-    public static async Task<Ok<EndBotSessionResponse>> EndSessionAsync(string sessionId, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends a session: the caller's own sign-in session (the id <c>GET /api/session</c> gives; its tokens stop at once, as at logout),
+    /// or a bot session, the owner's own or any in the tenant for an admin.
+    /// </summary>
+    public static async Task<Ok<EndBotSessionResponse>> EndSessionAsync(string sessionId, ICurrentPrincipal principal, ClaimsPrincipal user, ChatSessionService sessions,
+        TokenService tokens, CancellationToken cancellationToken)
     {
+        if (string.Equals(sessionId, principal.SessionId, StringComparison.Ordinal) && Guid.TryParse(sessionId, out var login))
+        {
+            await tokens.RevokeFamilyAsync(login, cancellationToken, UnixClaim(user, "exp"));
+            return TypedResults.Ok(new EndBotSessionResponse(true, sessionId, "ended"));
+        }
+
         var session = await sessions.GetForCallerAsync(sessionId, principal, cancellationToken, adminMayAccess: true);
         await sessions.EndAsync(session.Id, cancellationToken);
         return TypedResults.Ok(new EndBotSessionResponse(true, session.Id, "ended"));

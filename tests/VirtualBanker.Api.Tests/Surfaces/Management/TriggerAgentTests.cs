@@ -139,11 +139,28 @@ public sealed class TriggerAgentTests(VirtualBankerFactory factory) : IClassFixt
     }
 
     [Fact]
-    public async Task ChatSocket_MessageFrames_StreamTheAnswer()
+    public async Task ChatSocket_AnswersInTheContractsMessageForm()
     {
         var token = await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword);
         var ws = factory.Server.CreateWebSocketClient();
-        using var socket = await ws.ConnectAsync(new Uri($"ws://localhost/ws/chat/site-session-9?access_token={token}"), CancellationToken.None);
+        using var socket = await ws.ConnectAsync(new Uri($"ws://localhost/ws/chat/site-session-8?access_token={token}"), CancellationToken.None);
+
+        await ChatTests.SendAsync(socket, new { type = "message", content = "thanks!", user_id = "user-123", timestamp = "2025-01-14T12:00:00Z" });
+        var frames = await ChatTests.ReceiveUntilAsync(socket, "message");
+
+        var answer = Assert.Single(frames);
+        Assert.Equal("You're welcome! Is there anything else I can help you with?", answer["content"]!.GetValue<string>());
+        Assert.Equal("assistant", answer["user_id"]!.GetValue<string>());
+        Assert.EndsWith("Z", answer["timestamp"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(DateTime.Parse(answer["timestamp"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > DateTime.UtcNow.AddMinutes(-1));
+    }
+
+    [Fact]
+    public async Task ChatSocket_OnRequest_StreamsTheAnswer()
+    {
+        var token = await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword);
+        var ws = factory.Server.CreateWebSocketClient();
+        using var socket = await ws.ConnectAsync(new Uri($"ws://localhost/ws/chat/site-session-9?frames=stream&access_token={token}"), CancellationToken.None);
 
         await ChatTests.SendAsync(socket, new { type = "message", content = "thanks!", user_id = "user-123", timestamp = "2025-01-14T12:00:00Z" });
         var frames = await ChatTests.ReceiveUntilAsync(socket, "chat_end");

@@ -118,6 +118,11 @@ public sealed class DirectorySignInTests(DirectorySignInFixture fixture) : IClas
         using var browser = Browser();
         var response = await browser.SendAsync(HttpMethod.Get, await AuthorizeAsync(browser, login, returnTo: "//evil.example/steal"));
         Assert.Equal("/app", response.Headers.Location!.OriginalString);
+
+        // A local path is where the browser lands, as the README says (the query parameter is return_to).
+        using var second = Browser();
+        var local = await second.SendAsync(HttpMethod.Get, await AuthorizeAsync(second, login, returnTo: "/app/transactions?page=2"));
+        Assert.Equal("/app/transactions?page=2", local.Headers.Location!.OriginalString);
     }
 
     [Fact]
@@ -210,6 +215,35 @@ public sealed class DirectorySignInTests(DirectorySignInFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task ABrowserThatNavigatesToLogout_IsSentOnToEndTheDirectorySession()
+    {
+        var token = await SignInAsync(await NewAccountAsync(groups: [], roles: []));
+        using var client = Factory.CreateClient(token);
+        using var browser = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("Sec-Fetch-Mode", "navigate");
+
+        var response = await browser.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith(new Uri(fixture.Provider.Issuer, "/session/end").ToString(), response.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/users/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DeletingTheSessionThatGetSessionNames_EndsIt()
+    {
+        using var client = Factory.CreateClient(await SignInAsync(await NewAccountAsync(groups: [], roles: [])));
+        var sessionId = JsonNode.Parse(await client.GetStringAsync("/api/session"))!["session_id"]!.GetValue<string>();
+
+        var ended = await client.DeleteAsync($"/api/session/{sessionId}");
+
+        Assert.Equal(HttpStatusCode.OK, ended.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/users/me")).StatusCode);
+    }
+
+    [Fact]
     public async Task DirectoryGroups_DecideTheBots_AndDirectoryRoles_MakeAdmins()
     {
         using var admin = await Admin.ClientAsync(Factory);
@@ -237,6 +271,7 @@ public sealed class DirectorySignInTests(DirectorySignInFixture fixture) : IClas
         await SetAccountAsync(login, groups: [], roles: ["admin"]);
         using var promoted = Factory.CreateClient(await SignInAsync(login));
         Assert.Equal(HttpStatusCode.OK, (await promoted.GetAsync("/api/admin/system/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await promoted.GetAsync("/api/admin/system/metrics")).StatusCode);
     }
 
     [Fact]
