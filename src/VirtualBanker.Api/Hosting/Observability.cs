@@ -79,12 +79,12 @@ internal static class ObservabilityExtensions
 
 public sealed record HealthResponse(string Status, string Version, string Timestamp, string Db, string Cache, double UptimeS);
 
-/// <summary>Counts every request by route template (never the raw path, which may hold ids) with its duration.</summary>
 /// <summary>
-/// Counts every request, and writes the request log (category <c>VirtualBanker.Requests</c>, Information; off by default) with the
-/// query's names but never its values: those carry tokens (<c>?access_token=</c>), sign-in codes and customers' search text.
+/// Counts every request by route template (never the raw path, which may hold ids) with its duration, and writes the request
+/// log (category <c>VirtualBanker.Requests</c>, Information; off by default) with the query's names but never its values: those
+/// carry tokens (<c>?access_token=</c>), sign-in codes and customers' search text.
 /// </summary>
-internal sealed class RequestMetricsMiddleware(RequestDelegate next, MetricsCollector metrics, ILoggerFactory loggers)
+internal sealed partial class RequestMetricsMiddleware(RequestDelegate next, MetricsCollector metrics, ILoggerFactory loggers)
 {
     private readonly ILogger _log = loggers.CreateLogger("VirtualBanker.Requests");
 
@@ -104,10 +104,13 @@ internal sealed class RequestMetricsMiddleware(RequestDelegate next, MetricsColl
             {
                 var request = context.Request;
                 var query = request.QueryString.HasValue ? "?" + string.Join('&', request.Query.Keys.Select(k => k + "=***")) : "";
-                _log.LogInformation("{Method} {Path}{Query} {StatusCode} in {ElapsedMs:0.0} ms", request.Method, request.Path, query, context.Response.StatusCode, elapsed);
+                LogRequest(_log, request.Method, request.Path, query, context.Response.StatusCode, elapsed);
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path}{Query} {StatusCode} in {ElapsedMs:0.0} ms")]
+    private static partial void LogRequest(ILogger logger, string method, PathString path, string query, int statusCode, double elapsedMs);
 }
 
 public sealed class RequestLimitOptions

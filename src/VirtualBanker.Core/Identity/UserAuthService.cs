@@ -69,7 +69,6 @@ public sealed class UserAuthService(
         email = NormalizeEmail(email);
         db.Tenant.UseTenant(tenantId);
         var user = await db.Users.Include(u => u.Roles).FirstOrDefaultAsync(u => u.Email == email, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
         var invalid = new AppException(AppError.Unauthorized("Incorrect email or password."));
 
         // A switched-off tenant's people get no new token either (its tokens and keys are already refused).
@@ -78,6 +77,26 @@ public sealed class UserAuthService(
         {
             passwords.Verify(DummyHash.Value, password);
             throw invalid;
+        }
+
+        if (!await CheckPasswordAsync(user, password, cancellationToken))
+        {
+            throw invalid;
+        }
+
+        return new AuthResult(user, await tokens.IssueAsync(user, cancellationToken));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="password"/> is the user's, under the account's sign-in delays (every password check goes through
+    /// here, so none is an oracle outside them): while the account waits, a 429 with <c>Retry-After</c>, unchecked.
+    /// </summary>
+    public async Task<bool> CheckPasswordAsync(User user, string password, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (user.PasswordHash is null)
+        {
+            return false;
         }
 
         if (user.LockedUntil > now)
@@ -100,14 +119,14 @@ public sealed class UserAuthService(
         var check = passwords.Verify(user.PasswordHash, password);
         if (check == PasswordCheck.Invalid)
         {
-            throw invalid;
+            return false;
         }
 
         // Right: the count starts again (and a hash made with older parameters is replaced).
         var hash = check == PasswordCheck.ValidNeedsRehash ? passwords.Hash(password) : user.PasswordHash;
         await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
             .SetProperty(u => u.FailedLoginCount, 0).SetProperty(u => u.LockedUntil, (DateTime?)null).SetProperty(u => u.PasswordHash, hash), cancellationToken);
-        return new AuthResult(user, await tokens.IssueAsync(user, cancellationToken));
+        return true;
     }
 
     private static AppException Wait(TimeSpan wait)

@@ -17,7 +17,7 @@ public sealed record ProfileInput(string? Email, string? FirstName, string? Last
 /// may use a bot when one of their groups has it; admins may use and see everything in their tenant.
 /// </summary>
 public sealed class WorkspaceService(
-    VirtualBankerDbContext db, ICurrentPrincipal caller, ScimClient directory, PasswordHashing passwords, EmailVerification verification, TimeProvider clock)
+    VirtualBankerDbContext db, ICurrentPrincipal caller, ScimClient directory, UserAuthService auth, EmailVerification verification, TimeProvider clock)
 {
     private Guid Me => caller.UserId ?? throw new AppException(AppError.Unauthorized());
 
@@ -124,9 +124,10 @@ public sealed class WorkspaceService(
         if (input.Email is { } email && (email = UserAuthService.NormalizeEmail(email)) != user.Email)
         {
             // A new address moves where sign-in help and links go: whoever asks must know the password (a stolen session is not
-            // enough), a directory's people change it in the directory, and the new address is unverified until its link is used.
+            // enough; the check is a sign-in's, under its delays), a directory's people change it in the directory, and the new
+            // address is unverified until its link is used.
             if (user.PasswordHash is null ? user.ExternalSubject is null || !directory.Enabled
-                : input.CurrentPassword is not { Length: > 0 and <= 1024 } password || passwords.Verify(user.PasswordHash, password) == PasswordCheck.Invalid)
+                : input.CurrentPassword is not { Length: > 0 and <= 1024 } password || !await auth.CheckPasswordAsync(user, password, cancellationToken))
             {
                 throw new AppException(user.PasswordHash is null
                     ? AppError.Forbidden("Your e-mail address is managed by your organisation's directory.")

@@ -108,6 +108,16 @@ public sealed partial class EmailVerificationTests : IAsyncLifetime
         Assert.Contains("current_password", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(customer.Email, JsonNode.Parse(await client.GetStringAsync("/api/users/me"))!["email"]!.GetValue<string>());
 
+        // The check is a sign-in's, under the same delays: a stolen session cannot try passwords here faster than at the sign-in.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsJsonAsync("/api/users/me", new { email = moved, current_password = $"Guess-{i}-Wrong" })).StatusCode);
+        }
+
+        var waiting = await client.PutAsJsonAsync("/api/users/me", new { email = moved, current_password = CustomerFixture.Password });
+        Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
+        await Task.Delay(waiting.Headers.RetryAfter!.Delta!.Value + TimeSpan.FromMilliseconds(200));
+
         var changed = await client.PutAsJsonAsync("/api/users/me", new { email = moved, current_password = CustomerFixture.Password });
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
         Assert.False(JsonNode.Parse(await client.GetStringAsync("/api/auth/me"))!["email_verified"]!.GetValue<bool>());
