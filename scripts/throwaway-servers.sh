@@ -67,7 +67,15 @@ start_throwaway_redis() {
 
 stop_throwaway_redis() {
   if [ -n "${REDIS_TMP:-}" ] && [ -f "$REDIS_TMP/redis.pid" ]; then
-    kill "$(cat "$REDIS_TMP/redis.pid")" 2>/dev/null || true
-    rm -rf "$REDIS_TMP"
+    local pid
+    pid=$(cat "$REDIS_TMP/redis.pid")
+    kill "$pid" 2>/dev/null || true
+    # Redis writes its log (and removes its pid file) while it shuts down: removing the folder meanwhile failed
+    # with "Directory not empty" and failed a green run. Wait for the process to be gone first (5 s at most).
+    for _ in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    rm -rf "$REDIS_TMP" || true
   fi
 }
