@@ -10,14 +10,16 @@ public sealed record DemoDataSet(IReadOnlyDictionary<AccountType, long> OpeningB
 /// Six months of a plausible customer's banking: salary, rent, utilities, subscriptions, groceries,
 /// dining, transport, shopping, one trip, savings transfers and card payments, plus a few planted
 /// anomalies (a late-night electronics charge, a luxury purchase, a burst of cash withdrawals, a gift
-/// card at midnight) for fraud scoring to find. Same seed and end date, same data.
+/// card at midnight) for fraud scoring to find. Nothing is dated after <c>now</c>: a bank's history has no future
+/// entries. Same seed and moment, same data.
 /// </summary>
 public static class DemoDataGenerator
 {
     public const int DefaultSeed = 2026;
 
-    public static DemoDataSet Generate(DateOnly endDate, int seed = DefaultSeed)
+    public static DemoDataSet Generate(DateTime now, int seed = DefaultSeed)
     {
+        var endDate = DateOnly.FromDateTime(now);
         var random = new Random(seed);
         var list = new List<DemoTransaction>();
         var firstMonth = new DateOnly(endDate.Year, endDate.Month, 1).AddMonths(-5);
@@ -28,13 +30,12 @@ public static class DemoDataGenerator
             var days = DateTime.DaysInMonth(month.Year, month.Month);
             void Add(AccountType account, string merchant, string category, decimal amount, int day, int hour, int minute, bool anomaly = false)
             {
-                var date = month.AddDays(Math.Min(day, days) - 1);
-                if (date > endDate)
+                var at = month.AddDays(Math.Min(day, days) - 1).ToDateTime(new TimeOnly(hour, minute), DateTimeKind.Utc);
+                if (at > now)
                 {
                     return;
                 }
 
-                var at = date.ToDateTime(new TimeOnly(hour, minute), DateTimeKind.Utc);
                 list.Add(new DemoTransaction("", account, merchant, category, (long)Math.Round(amount * 100m), at, anomaly));
             }
 
@@ -95,9 +96,13 @@ public static class DemoDataGenerator
         var anomalyDay = Math.Max(1, Math.Min(endDate.Day - 1, 20));
         void Plant(string merchant, string category, decimal amount, int dayOffset, int hour, int minute)
         {
-            var date = lastMonth.AddDays(Math.Max(0, anomalyDay - 1 - dayOffset));
-            list.Add(new DemoTransaction("", AccountType.Credit, merchant, category, -(long)(amount * 100m),
-                date.ToDateTime(new TimeOnly(hour, minute), DateTimeKind.Utc), true));
+            var at = lastMonth.AddDays(Math.Max(0, anomalyDay - 1 - dayOffset)).ToDateTime(new TimeOnly(hour, minute), DateTimeKind.Utc);
+            while (at > now)
+            {
+                at = at.AddDays(-1); // early on the 1st of a month: the night before, same hour
+            }
+
+            list.Add(new DemoTransaction("", AccountType.Credit, merchant, category, -(long)(amount * 100m), at, true));
         }
 
         Plant("Tech Store NYC", "Shopping", 847.00m, 0, 2, 14);

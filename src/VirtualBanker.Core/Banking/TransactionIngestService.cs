@@ -29,11 +29,20 @@ public sealed record IngestResult(Transaction Transaction, bool Created, FraudAl
 public sealed class TransactionIngestService(
     VirtualBankerDbContext db, UserCache cache, IOptions<FraudOptions> fraud, TimeProvider clock)
 {
+    /// <summary>How far ahead of this server's clock a processor's timestamp may be (clocks drift); later is refused.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
     public async Task<IngestResult> IngestAsync(IngestTransaction request, CancellationToken cancellationToken)
     {
         if (await FindAsync(request.ExternalId, cancellationToken) is { } existing)
         {
             return Same(existing, request);
+        }
+
+        // A payment dated in the future would count in "this month" before it happened and skew every figure.
+        if (request.Timestamp > clock.GetUtcNow().UtcDateTime + ClockSkew)
+        {
+            throw new AppException(new AppError("timestamp_in_future", 422, "The timestamp is in the future; send it when the payment happens."));
         }
 
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == request.UserId, cancellationToken)

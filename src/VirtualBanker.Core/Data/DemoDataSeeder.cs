@@ -97,7 +97,7 @@ public sealed partial class DemoDataSeeder(
         var staff = NewUser(StaffEmail, "Sam Taylor", staffPassword, now, Roles.Staff);
         db.Users.AddRange(customer, admin, staff);
 
-        var data = DemoDataGenerator.Generate(DateOnly.FromDateTime(now));
+        var data = DemoDataGenerator.Generate(now);
         var accounts = new Dictionary<AccountType, Account>
         {
             [AccountType.Checking] = NewAccount(customer, AccountType.Checking, "Everyday Checking", now),

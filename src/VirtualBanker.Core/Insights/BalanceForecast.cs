@@ -8,39 +8,42 @@ public sealed record ForecastResult(
     IReadOnlyList<long> Conservative,
     IReadOnlyList<long> Optimistic,
     string Confidence,
-    double RSquared,
-    double DailyTrendMinor);
+    long MonthlyNetMinor);
 
 /// <summary>
-/// Forecasts the customer's total balance from its daily history with a classic decomposition:
-/// a least-squares linear trend plus a day-of-month seasonal profile (pay days, rent, bills recur
-/// monthly). The forecast is anchored at today's balance. The spread of what the model does not
-/// explain gives the scenario band, ±1.28σ (an 80% interval), widening with the horizon.
-/// Confidence comes from the fit (R²) and the length of the history.
+/// Forecasts the customer's total balance from the money that actually came in and went out: the net flow of the last
+/// 90 days, laid out by day of the month (pay days, rent and bills recur monthly), is assumed to repeat, starting from
+/// today's balance. So a customer who spends more than they earn is forecast to go down, by as much as they did.
+/// The band is ±1.28σ of the days' deviation from that profile (an 80% interval), widening with the square root of the
+/// horizon. Confidence comes from the length of the history and how large that deviation is against the monthly flows.
 /// </summary>
 public static class BalanceForecast
 {
-    private const double Z80 = 1.2816;
+    public const int HistoryDays = 90;
     private const int DaysPerMonth = 30;
+    private const int MinHistoryDays = 28;
+    private const double Z80 = 1.2816;
 
     public static ForecastResult Forecast(FinancialData data, int months)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
         var today = DateOnly.FromDateTime(data.Now);
-        var series = DailyBalances(data, today);
         var current = data.TotalBalanceMinor;
-        var model = Fit(series);
+        var model = Fit(data, today);
 
         var expected = new List<MonthProjection>(months);
         var conservative = new List<long>(months);
         var optimistic = new List<long>(months);
+        double value = current;
         var previous = current;
         for (var m = 1; m <= months; m++)
         {
-            var h = m * DaysPerMonth;
-            var target = today.AddDays(h);
-            var value = current + (model.Slope * h) + model.Seasonal(target) - model.Seasonal(today);
-            var band = Z80 * model.Sigma * Math.Sqrt(1 + (h / (double)DaysPerMonth));
+            for (var d = ((m - 1) * DaysPerMonth) + 1; d <= m * DaysPerMonth; d++)
+            {
+                value += model.Expected(today.AddDays(d));
+            }
+
+            var band = Z80 * model.DailySigma * Math.Sqrt(m * DaysPerMonth);
             var balance = (long)Math.Round(value);
             expected.Add(new MonthProjection(m, balance, balance - previous));
             conservative.Add((long)Math.Round(value - band));
@@ -48,96 +51,61 @@ public static class BalanceForecast
             previous = balance;
         }
 
-        var confidence = model.RSquared >= 0.75 && series.Count >= 90 ? "high"
-            : model.RSquared >= 0.4 && series.Count >= 60 ? "medium"
+        var monthlyBand = Z80 * model.DailySigma * Math.Sqrt(DaysPerMonth);
+        var relative = monthlyBand / Math.Max(1, model.MonthlyTurnover);
+        var confidence = model.HistoryDays >= HistoryDays && relative <= 0.25 ? "high"
+            : model.HistoryDays >= 60 && relative <= 0.5 ? "medium"
             : "low";
-        return new ForecastResult(current, expected, conservative, optimistic, confidence, Math.Round(model.RSquared, 3), model.Slope);
+        return new ForecastResult(current, expected, conservative, optimistic, confidence, (long)Math.Round(model.MonthlyNet));
     }
 
-    /// <summary>End-of-day total balance for each day from the first transaction to today, rebuilt backwards from today's balance.</summary>
-    internal static IReadOnlyList<(DateOnly Day, double Balance)> DailyBalances(FinancialData data, DateOnly today)
+    /// <summary>The net flow per day of the history window, oldest first; days without payments are 0.</summary>
+    internal static IReadOnlyList<(DateOnly Day, long NetMinor)> DailyFlows(FinancialData data, DateOnly today)
     {
-        if (data.Transactions.Count == 0)
-        {
-            return [];
-        }
-
-        var byDay = data.Transactions.GroupBy(t => DateOnly.FromDateTime(t.Timestamp)).ToDictionary(g => g.Key, g => g.Sum(t => t.AmountMinor));
-        var first = byDay.Keys.Min();
-        var result = new List<(DateOnly, double)>();
-        double balance = data.TotalBalanceMinor;
-        for (var day = today; day >= first; day = day.AddDays(-1))
-        {
-            result.Add((day, balance));
-            balance -= byDay.GetValueOrDefault(day);
-        }
-
-        result.Reverse();
-        return result;
+        var earliest = data.Transactions.Count == 0 ? today : DateOnly.FromDateTime(data.Transactions.Min(t => t.Timestamp));
+        var first = new[] { earliest, today.AddDays(-HistoryDays + 1) }.Max();
+        var byDay = data.Transactions.Where(t => t.Timestamp <= data.Now).GroupBy(t => DateOnly.FromDateTime(t.Timestamp))
+            .Where(g => g.Key >= first).ToDictionary(g => g.Key, g => g.Sum(t => t.AmountMinor));
+        return [.. Enumerable.Range(0, today.DayNumber - first.DayNumber + 1).Select(i => first.AddDays(i)).Select(d => (d, byDay.GetValueOrDefault(d)))];
     }
 
-    private static Model Fit(IReadOnlyList<(DateOnly Day, double Balance)> series)
+    private static Model Fit(FinancialData data, DateOnly today)
     {
-        var n = series.Count;
-        if (n < 14)
+        var days = DailyFlows(data, today);
+        if (days.Count < MinHistoryDays)
         {
-            return new Model(0, new double[32], 0, 0);
+            return new Model(new double[29], 0, days.Count, 0, 0);
         }
 
-        // Trend: ordinary least squares of balance on day index.
-        var meanX = (n - 1) / 2.0;
-        var meanY = series.Average(p => p.Balance);
-        double sxy = 0, sxx = 0;
-        for (var i = 0; i < n; i++)
+        // Mean net flow per occurrence of each day of the month in the window.
+        var sums = new double[29];
+        var counts = new int[29];
+        foreach (var (day, net) in days)
         {
-            sxy += (i - meanX) * (series[i].Balance - meanY);
-            sxx += (i - meanX) * (i - meanX);
+            sums[Bucket(day)] += net;
+            counts[Bucket(day)]++;
         }
 
-        var slope = sxy / sxx;
-        var intercept = meanY - (slope * meanX);
-
-        // Seasonality: mean detrended value per day of month, centred on zero.
-        var sums = new double[32];
-        var counts = new int[32];
-        for (var i = 0; i < n; i++)
+        var profile = new double[29];
+        for (var b = 1; b < 29; b++)
         {
-            var d = Bucket(series[i].Day);
-            sums[d] += series[i].Balance - (intercept + (slope * i));
-            counts[d]++;
+            profile[b] = counts[b] == 0 ? 0 : sums[b] / counts[b];
         }
 
-        var seasonal = new double[32];
-        for (var d = 1; d < 32; d++)
-        {
-            seasonal[d] = counts[d] == 0 ? 0 : sums[d] / counts[d];
-        }
-
-        var used = Enumerable.Range(1, 31).Where(d => counts[d] > 0).ToList();
-        var centre = used.Average(d => seasonal[d]);
-        foreach (var d in used)
-        {
-            seasonal[d] -= centre;
-        }
-
-        double ssResidual = 0, ssTotal = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var fitted = intercept + (slope * i) + seasonal[Bucket(series[i].Day)];
-            ssResidual += Math.Pow(series[i].Balance - fitted, 2);
-            ssTotal += Math.Pow(series[i].Balance - meanY, 2);
-        }
-
-        var sigma = Math.Sqrt(ssResidual / Math.Max(1, n - 2));
-        var r2 = ssTotal == 0 ? 1 : Math.Max(0, 1 - (ssResidual / ssTotal));
-        return new Model(slope, seasonal, sigma, r2);
+        // Deviation of each day from its profile; each bucket's mean used one degree of freedom.
+        var squares = days.Sum(p => Math.Pow(p.NetMinor - profile[Bucket(p.Day)], 2));
+        var sigma = Math.Sqrt(squares / Math.Max(1, days.Count - counts.Count(c => c > 0)));
+        var perMonth = DaysPerMonth / (double)days.Count;
+        var inflow = days.Where(p => p.NetMinor > 0).Sum(p => p.NetMinor) * perMonth;
+        var outflow = -days.Where(p => p.NetMinor < 0).Sum(p => p.NetMinor) * perMonth;
+        return new Model(profile, sigma, days.Count, days.Sum(p => p.NetMinor) * perMonth, Math.Max(inflow, outflow));
     }
 
     // Days 29–31 do not exist in every month; they share the 28th's profile so every month has every bucket.
     private static int Bucket(DateOnly day) => Math.Min(day.Day, 28);
 
-    private sealed record Model(double Slope, double[] SeasonalByDay, double Sigma, double RSquared)
+    private sealed record Model(double[] Profile, double DailySigma, int HistoryDays, double MonthlyNet, double MonthlyTurnover)
     {
-        public double Seasonal(DateOnly day) => SeasonalByDay[Bucket(day)];
+        public double Expected(DateOnly day) => Profile[Bucket(day)];
     }
 }

@@ -43,22 +43,35 @@ public sealed record MonthFlow(DateOnly Month, long IncomeMinor, long ExpensesMi
     public double SavingsRate => IncomeMinor <= 0 ? 0 : (double)SavingsMinor / IncomeMinor;
 }
 
+/// <summary>
+/// The periods the customer's figures cover, with the words every page and answer uses for them. A rolling 30 days and
+/// a calendar month are different figures: each is labelled, never called "this month" for the other.
+/// </summary>
+public static class FigurePeriod
+{
+    /// <summary>The dashboard's income, spending and savings rate, the savings answer and the purchase simulator.</summary>
+    public const string Last30Days = "last 30 days";
+
+    /// <summary>The health score's monthly income and spending: the mean of the last 90 days per month.</summary>
+    public const string MonthlyAverage = "a month on average over the last 3 months";
+}
+
 public static class CashFlow
 {
-    /// <summary>Income and spending of the trailing 30 days: the "monthly" figures of the dashboard.</summary>
+    /// <summary>Income and spending of the trailing 30 days (<see cref="FigurePeriod.Last30Days"/>).</summary>
     public static MonthFlow Trailing30Days(FinancialData data)
     {
         var recent = data.Since(data.Now.AddDays(-30)).ToList();
         return new MonthFlow(DateOnly.FromDateTime(data.Now), recent.Where(t => !t.IsDebit).Sum(t => t.AmountMinor), -recent.Where(t => t.IsDebit).Sum(t => t.AmountMinor));
     }
 
-    /// <summary>The last <paramref name="count"/> calendar months, oldest first, the current (partial) month last.</summary>
+    /// <summary>The last <paramref name="count"/> calendar months, oldest first, the current month so far last.</summary>
     public static IReadOnlyList<MonthFlow> Months(FinancialData data, int count)
     {
         var current = new DateOnly(data.Now.Year, data.Now.Month, 1);
         return [.. Enumerable.Range(0, count).Select(i => current.AddMonths(i - count + 1)).Select(month =>
         {
-            var inMonth = data.External.Where(t => t.Timestamp.Year == month.Year && t.Timestamp.Month == month.Month).ToList();
+            var inMonth = data.External.Where(t => t.Timestamp.Year == month.Year && t.Timestamp.Month == month.Month && t.Timestamp <= data.Now).ToList();
             return new MonthFlow(month, inMonth.Where(t => !t.IsDebit).Sum(t => t.AmountMinor), -inMonth.Where(t => t.IsDebit).Sum(t => t.AmountMinor));
         })];
     }

@@ -91,12 +91,12 @@ public static class HealthScore
         string Money(double minor) => Format.Money((long)Math.Round(minor));
         return category.Name switch
         {
-            SavingsConsistency => $"Set up an automatic transfer of {Money(monthlyIncome * 0.10)} (10% of income) to savings right after payday, every month.",
+            SavingsConsistency => $"Set up an automatic transfer of {Money(monthlyIncome * 0.10)} (10% of your income, {FigurePeriod.MonthlyAverage}) to savings right after payday, every month.",
             DebtRatio => $"Pay down the {Money(data.CreditOwedMinor)} owed on your card, starting with the highest-interest balance.",
-            SpendingDiscipline => $"Your spending is {Money(monthlyExpenses)} a month against {Money(monthlyIncome)} of income; set a monthly budget for dining and shopping.",
-            EmergencyFunds => $"Build your emergency fund towards six months of expenses ({Money(monthlyExpenses * 6)}); you have {Money(data.LiquidMinor)} available now.",
+            SpendingDiscipline => $"You spent {Money(monthlyExpenses)} and earned {Money(monthlyIncome)} {FigurePeriod.MonthlyAverage}; set a monthly budget for dining and shopping.",
+            EmergencyFunds => $"Build your emergency fund towards six months of expenses ({Money(monthlyExpenses * 6)}, at your spending of the last 3 months); you have {Money(data.LiquidMinor)} in checking and savings now.",
             Investments => "Move a fixed amount into savings or investments every month, even a small one; regular months count more than one large transfer.",
-            SubscriptionManagement => $"Review your subscriptions: they cost {Money(subscriptions)} a month. Cancel the ones you have not used lately.",
+            SubscriptionManagement => $"Review your subscriptions: they cost {Money(subscriptions)} {FigurePeriod.MonthlyAverage}. Cancel the ones you have not used lately.",
             _ => $"Improve your {Label(category.Name)}.",
         };
     }

@@ -14,17 +14,29 @@ public sealed record PurchaseImpact(
     long Forecast30dAfterMinor,
     double MonthsOfExpensesAfter,
     string Verdict,
-    string Explanation);
+    string Explanation)
+{
+    /// <summary>The verdict in one sentence: the words the simulator page and the assistant both show.</summary>
+    public string Summary => PurchaseSimulation.Summary(Verdict);
+}
 
 /// <summary>
 /// What a one-off purchase today would do: the same insight functions run on the customer's data with
-/// the purchase added, so before and after are computed the same way.
+/// the purchase added, so before and after are computed the same way. The forecast is the exception: a one-off purchase
+/// lowers every future balance by its amount and does not recur, so it is subtracted from the forecast as it stands.
 /// </summary>
 public static class PurchaseSimulation
 {
     public const string Affordable = "affordable";
     public const string Caution = "caution";
     public const string NotRecommended = "not_recommended";
+
+    public static string Summary(string verdict) => verdict switch
+    {
+        Affordable => "Yes, you can afford it.",
+        Caution => "It is not comfortably affordable: it would stretch your budget.",
+        _ => "I would not recommend it right now.",
+    };
 
     public static PurchaseImpact Simulate(FinancialData data, long amountMinor, string merchant, string category)
     {
@@ -42,6 +54,7 @@ public static class PurchaseSimulation
         var monthlyExpenses = Math.Max(1, flowBefore.ExpensesMinor);
         var monthsAfter = Math.Round(after.LiquidMinor / (double)monthlyExpenses, 1);
         var surplus = flowBefore.SavingsMinor;
+        var forecast = BalanceForecast.Forecast(data, 1).Expected[0].BalanceMinor;
 
         var (verdict, why) = (monthsAfter, amountMinor) switch
         {
@@ -60,8 +73,8 @@ public static class PurchaseSimulation
             Math.Round(flowAfter.SavingsRate * 100, 1),
             HealthScore.Compute(data).OverallScore,
             HealthScore.Compute(after).OverallScore,
-            BalanceForecast.Forecast(data, 1).Expected[0].BalanceMinor,
-            BalanceForecast.Forecast(after, 1).Expected[0].BalanceMinor,
+            forecast,
+            forecast - amountMinor,
             monthsAfter,
             verdict,
             why);

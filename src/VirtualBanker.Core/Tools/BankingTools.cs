@@ -35,7 +35,7 @@ public sealed record FraudResult(int PendingReviews, IReadOnlyList<FraudItem> Al
 
 public sealed record FraudItem(string Merchant, decimal Amount, double RiskScore, string Details, string Status);
 
-public sealed record SimulationResult(decimal Amount, string Merchant, string Verdict, decimal BalanceAfter, double SavingsRateAfter, double MonthsOfExpensesAfter, string Explanation);
+public sealed record SimulationResult(decimal Amount, string Merchant, string Verdict, string Summary, decimal BalanceAfter, double SavingsRateAfter, double MonthsOfExpensesAfter, string Explanation);
 
 public sealed record TicketResult(Guid TicketId, string? Reference, string Subject, string Priority, string Status);
 
@@ -165,7 +165,7 @@ public sealed class BankingTools(CustomerDataService customers, VirtualBankerDbC
         merchant ??= "Purchase";
         var impact = PurchaseSimulation.Simulate(await customers.LoadRecentAsync(userId, cancellationToken), (long)Math.Round(amount * 100), merchant,
             Categories.Categorize(merchant, category));
-        return new SimulationResult(amount, merchant, impact.Verdict, Money(impact.BalanceAfterMinor), impact.SavingsRateAfter, impact.MonthsOfExpensesAfter, impact.Explanation);
+        return new SimulationResult(amount, merchant, impact.Verdict, impact.Summary, Money(impact.BalanceAfterMinor), impact.SavingsRateAfter, impact.MonthsOfExpensesAfter, impact.Explanation);
     }
 
     [Description("Open a support ticket for the customer with a human agent.")]

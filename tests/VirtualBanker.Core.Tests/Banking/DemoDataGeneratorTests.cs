@@ -4,7 +4,7 @@ namespace VirtualBanker.Core.Tests.Banking;
 
 public sealed class DemoDataGeneratorTests
 {
-    private static readonly DateOnly End = new(2026, 11, 23);
+    private static readonly DateTime End = new(2026, 11, 23, 23, 59, 0, DateTimeKind.Utc);
 
     [Fact]
     public void Generate_SameSeedAndDate_GivesIdenticalData()
@@ -22,8 +22,22 @@ public sealed class DemoDataGeneratorTests
         var data = DemoDataGenerator.Generate(End);
 
         Assert.InRange(data.Transactions.Count, 270, 330);
-        Assert.All(data.Transactions, t => Assert.InRange(DateOnly.FromDateTime(t.Timestamp), new DateOnly(2026, 6, 1), End));
+        Assert.All(data.Transactions, t => Assert.InRange(t.Timestamp, new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc), End));
         Assert.Equal(data.Transactions.Count, data.Transactions.Select(t => t.ExternalId).Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("2026-12-03T15:52:00Z")]
+    [InlineData("2026-12-01T00:30:00Z")]
+    [InlineData("2027-03-15T06:00:00Z")]
+    public void Generate_DatesNothingAfterNow(string moment)
+    {
+        var now = DateTime.Parse(moment, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+        var data = DemoDataGenerator.Generate(now);
+
+        Assert.All(data.Transactions, t => Assert.True(t.Timestamp <= now, $"{t.Merchant} at {t.Timestamp:O} is after {now:O}"));
+        Assert.Equal(6, data.Transactions.Count(t => t.PlantedAnomaly));
+        Assert.Contains(data.Transactions, t => t.Timestamp.Date == now.Date.AddDays(-1) || t.Timestamp.Date == now.Date);
     }
 
     [Theory]

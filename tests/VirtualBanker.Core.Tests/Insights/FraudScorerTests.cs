@@ -5,13 +5,13 @@ namespace VirtualBanker.Core.Tests.Insights;
 
 public sealed class FraudScorerTests
 {
-    public static TheoryData<string> EndDates() => new() { "2026-11-23", "2026-05-24", "2026-03-01", "2027-01-31", "2026-08-15" };
+    public static TheoryData<string> EndDates() => new() { "2026-11-23T23:59:00Z", "2026-05-24T12:00:00Z", "2026-03-01T00:30:00Z", "2027-01-31T18:00:00Z", "2026-08-15T09:00:00Z" };
 
     [Theory]
     [MemberData(nameof(EndDates))]
     public void Replay_DemoData_FlagsEveryPlantedIncidentAndNoNormalPayment(string end)
     {
-        var data = DemoDataGenerator.Generate(DateOnly.Parse(end, System.Globalization.CultureInfo.InvariantCulture));
+        var data = DemoDataGenerator.Generate(DateTime.Parse(end, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal));
         var transactions = data.Transactions.Select(t => new TxData(Guid.NewGuid(), t.Merchant, t.Category, t.AmountMinor, t.Timestamp, t.Account)).ToList();
         var planted = data.Transactions.Select((t, i) => (t, i)).Where(x => x.t.PlantedAnomaly).Select(x => transactions[x.i].Id).ToHashSet();
 

@@ -51,7 +51,7 @@ public sealed class InsightsTests
         Assert.Equal(10, byName[HealthScore.Investments].Score);            // savings transfer in 3 of 3 months
         Assert.Equal(10, byName[HealthScore.SubscriptionManagement].Score); // 15 / 3,000 = 0.5% ≤ 2%
         Assert.Equal(94.7, score.OverallScore);
-        Assert.Equal(["Build your emergency fund towards six months of expenses ($8,190.00); you have $6,000.00 available now."], score.ActionableImprovements);
+        Assert.Equal(["Build your emergency fund towards six months of expenses ($8,190.00, at your spending of the last 3 months); you have $6,000.00 in checking and savings now."], score.ActionableImprovements);
         Assert.Contains("emergency funds (14.7/20)", score.Explanation, StringComparison.Ordinal);
     }
 
@@ -99,7 +99,7 @@ public sealed class InsightsTests
         var forecast = BalanceForecast.Forecast(data, 3);
 
         Assert.Equal("high", forecast.Confidence);
-        Assert.Equal(1.0, forecast.RSquared, 3);
+        Assert.Equal(300_00, forecast.MonthlyNetMinor);
         Assert.InRange(forecast.Expected[0].BalanceMinor, 5000_00 + (30 * 10_00) - 1, 5000_00 + (30 * 10_00) + 1);
         Assert.InRange(forecast.Expected[1].SavingsMinor, (30 * 10_00) - 1, (30 * 10_00) + 1);
         Assert.Equal(forecast.Expected.Select(p => p.BalanceMinor), forecast.Conservative, (a, b) => Math.Abs(a - b) <= 1);
@@ -108,12 +108,36 @@ public sealed class InsightsTests
     [Fact]
     public void Forecast_MonthlyPattern_KeepsTheTrendAndWidensTheBandWithTheHorizon()
     {
-        var forecast = BalanceForecast.Forecast(_data, 12);
+        // The fixture's exact months, plus coffee of 3 to 9 on every third day: the pattern no longer repeats exactly.
+        var coffee = Enumerable.Range(1, 40).Select(i => InsightsFixture.Tx("Starbucks", Categories.Dining, -(300 + (i % 7 * 100)), InsightsFixture.Now.AddDays(-3 * i)));
+        var data = _data with { Transactions = [.. _data.Transactions, .. coffee] };
 
-        // The fixture keeps 1,635 a month; 300 of it only moves between own accounts, so the total grows ~1,635/month.
-        Assert.InRange(forecast.Expected[11].BalanceMinor - _data.TotalBalanceMinor, 12 * 1400_00, 12 * 1900_00);
+        var forecast = BalanceForecast.Forecast(data, 12);
+
+        // The fixture keeps 1,635 a month less ~60 of coffee; 300 only moves between own accounts, so the total grows ~1,575/month.
+        Assert.InRange(forecast.Expected[11].BalanceMinor - data.TotalBalanceMinor, 12 * 1400_00, 12 * 1900_00);
         Assert.All(Enumerable.Range(0, 12), i => Assert.True(forecast.Conservative[i] <= forecast.Expected[i].BalanceMinor && forecast.Expected[i].BalanceMinor <= forecast.Optimistic[i]));
+        Assert.True(forecast.Optimistic[0] - forecast.Conservative[0] > 0);
         Assert.True(forecast.Optimistic[11] - forecast.Conservative[11] > forecast.Optimistic[0] - forecast.Conservative[0]);
+    }
+
+    [Fact]
+    public void Forecast_SpendingMoreThanEarning_GoesDownByTheShortfall()
+    {
+        // The fixture's months with 2,400 more spending in each of the last three: they lose money (1,635 − 2,400 a
+        // month), so the balance is forecast to fall by about that, although the months before rose steadily.
+        var extra = Enumerable.Range(0, 3).Select(i => InsightsFixture.Tx("Luxe Watches", Categories.Shopping, -2400_00, InsightsFixture.Now.AddDays(-5 - (30 * i)))).ToList();
+        var data = _data with { Transactions = [.. _data.Transactions, .. extra] };
+        var flows = BalanceForecast.DailyFlows(data, DateOnly.FromDateTime(data.Now));
+
+        var forecast = BalanceForecast.Forecast(data, 2);
+
+        var net90 = flows.Sum(f => f.NetMinor);
+        Assert.True(net90 < 0);
+        Assert.Equal((long)Math.Round(net90 * 30.0 / flows.Count), forecast.MonthlyNetMinor);
+        Assert.True(forecast.Expected[0].BalanceMinor < data.TotalBalanceMinor, $"{forecast.Expected[0].BalanceMinor} < {data.TotalBalanceMinor}");
+        Assert.True(forecast.Expected[1].BalanceMinor < forecast.Expected[0].BalanceMinor);
+        Assert.InRange((double)(forecast.Expected[1].BalanceMinor - data.TotalBalanceMinor), 2 * forecast.MonthlyNetMinor * 1.15, 2 * forecast.MonthlyNetMinor * 0.85);
     }
 
     [Fact]
@@ -147,7 +171,18 @@ public sealed class InsightsTests
         Assert.Equal(21.2, impact.SavingsRateAfter); // (3,000 − 2,365) / 3,000
         Assert.Equal(3.7, impact.MonthsOfExpensesAfter);
         Assert.True(impact.HealthScoreAfter < impact.HealthScoreBefore);
-        Assert.True(impact.Forecast30dAfterMinor < impact.Forecast30dBeforeMinor);
+        Assert.Equal(impact.Forecast30dBeforeMinor - 1000_00, impact.Forecast30dAfterMinor);
+    }
+
+    [Theory]
+    [InlineData(100_00)]
+    [InlineData(30_000_00)]
+    public void Simulate_APurchaseIsOneOff_TheForecastFallsByItsAmountAndNoMore(long amount)
+    {
+        var impact = PurchaseSimulation.Simulate(_data, amount, "Apple Store", Categories.Shopping);
+
+        Assert.Equal(BalanceForecast.Forecast(_data, 1).Expected[0].BalanceMinor - amount, impact.Forecast30dAfterMinor);
+        Assert.True(impact.Forecast30dAfterMinor - impact.BalanceAfterMinor == impact.Forecast30dBeforeMinor - impact.BalanceBeforeMinor);
     }
 
     [Fact]

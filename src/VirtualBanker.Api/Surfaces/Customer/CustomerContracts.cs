@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using VirtualBanker.Core.Banking;
 using VirtualBanker.Core.Errors;
+using VirtualBanker.Core.Insights;
 
 namespace VirtualBanker.Api.Surfaces.Customer;
 
@@ -20,7 +21,11 @@ public sealed record DashboardOverview(
     IReadOnlyList<CashFlowItem> CashFlow,
     double HealthScore,
     int FraudAlertCount,
-    BriefingSummary AiBriefing);
+    BriefingSummary AiBriefing)
+{
+    /// <summary>The period of monthly_income, monthly_expenses, savings_rate and spending_by_category (not a calendar month; cash_flow is).</summary>
+    public string FiguresPeriod => FigurePeriod.Last30Days;
+}
 
 public sealed record AccountItem(Guid Id, string Type, string Name, decimal Balance, string Currency);
 

@@ -64,6 +64,7 @@ public sealed record SimulatePurchaseResponse(
     double MonthsOfExpensesAfter,
     string Verdict,
     bool Affordable,
+    string Summary,
     string Explanation);
 
 /// <summary>Contract 001's AI intelligence endpoints. The figures come from Core's pure insight functions.</summary>
@@ -163,7 +164,7 @@ internal static class InsightsEndpoints
             impact.SavingsRateBefore, impact.SavingsRateAfter,
             impact.HealthScoreBefore, impact.HealthScoreAfter,
             Money.Of(impact.Forecast30dBeforeMinor), Money.Of(impact.Forecast30dAfterMinor),
-            impact.MonthsOfExpensesAfter, impact.Verdict, impact.Verdict == PurchaseSimulation.Affordable, impact.Explanation));
+            impact.MonthsOfExpensesAfter, impact.Verdict, impact.Verdict == PurchaseSimulation.Affordable, impact.Summary, impact.Explanation));
     }
 
     private static IReadOnlyList<ProjectionItem> Projections(ForecastResult forecast) =>

@@ -81,9 +81,9 @@ internal static class TransactionEndpoints
         }
 
         var timestamp = request.Timestamp?.ToUniversalTime() ?? now;
-        if (timestamp > now.AddMinutes(5) || timestamp < now.AddYears(-10))
+        if (timestamp < now.AddYears(-10))
         {
-            throw new AppException(AppError.Validation("timestamp", "timestamp must be within the last ten years and not in the future."));
+            throw new AppException(AppError.Validation("timestamp", "timestamp must be within the last ten years."));
         }
 
         var result = await ingest.IngestAsync(

@@ -112,7 +112,7 @@ internal static partial class Answers
             FraudResult r => $"{r.PendingReviews} suspicious {(r.PendingReviews == 1 ? "transaction is" : "transactions are")} waiting for your review: "
                 + string.Join("; ", r.Alerts.Where(a => a.Status == "pending").Select(a => $"{Shown(a.Merchant)} {M(a.Amount)}"))
                 + ". Tell me \"that was me\" or \"that wasn't me\" for each. " + FreezeOffer,
-            SimulationResult r => $"{r.Verdict switch { "affordable" => "Yes, you can afford it.", "caution" => "You could, but it would stretch your budget.", _ => "I wouldn't recommend it right now." }} Spending {M(r.Amount)} would leave a balance of {M(r.BalanceAfter)}. {r.Explanation}",
+            SimulationResult r => $"{r.Summary} Spending {M(r.Amount)} would leave a balance of {M(r.BalanceAfter)}. {r.Explanation}",
             HandoffResult { StaffName: { } name } => $"{name} from our team is already with you in this conversation.",
             HandoffResult r => (r.Reason == HandoffReasons.NotUnderstood ? "I'm sorry, I still didn't understand. " : "")
                 + $"I've asked a colleague to join this conversation; you're number {r.Position} in the queue. You can keep writing here meanwhile.",

@@ -163,7 +163,7 @@ public sealed class AuthTests(VirtualBankerFactory factory) : IClassFixture<Virt
         Assert.Equal("alex@bankbot.dev", body.GetProperty("email").GetString());
         Assert.Equal("Alex Doe", body.GetProperty("name").GetString());
         Assert.Contains(body.GetProperty("financial_personality").GetString(),
-            new[] { "Disciplined Saver", "Balanced Investor", "Lifestyle Spender", "Paycheck Balancer", "Overextended Spender" });
+            new[] { "Steady Saver", "Balanced Investor", "Experience Spender", "Budget Balancer", "Spending Above Income" });
     }
 
     public static TheoryData<string> ForgedTokens() => new() { "alg-none", "hs256", "stripped", "wrong-issuer", "wrong-audience", "expired", "id-token-type", "jku-attacker-key" };

@@ -66,6 +66,23 @@ public sealed class CustomerAccessTests(VirtualBankerFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task Ingest_AFutureTimestampBeyondTheClockSkew_Is422_AndStoresNothing()
+    {
+        var fixture = await CustomerFixture.CreateAsync(factory);
+        using var customer = factory.CreateClient(fixture.AccessToken);
+        using var admin = factory.CreateClient(await factory.LoginAsync("admin@bankbot.dev", VirtualBankerFactory.AdminPassword));
+        var now = DateTime.UtcNow;
+
+        var future = await admin.PostAsJsonAsync("/api/transactions", new { external_id = $"core-{Guid.NewGuid():N}", user_id = fixture.UserId, merchant = "Shell", amount = -40m, timestamp = now.AddHours(2) });
+        var skewed = await admin.PostAsJsonAsync("/api/transactions", new { external_id = $"core-{Guid.NewGuid():N}", user_id = fixture.UserId, merchant = "Shell", amount = -40m, timestamp = now.AddMinutes(2) });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, future.StatusCode);
+        Assert.Equal("timestamp_in_future", (await JsonAsync(future, HttpStatusCode.UnprocessableEntity)).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Created, skewed.StatusCode);
+        Assert.Equal(7, (await JsonAsync(await customer.GetAsync("/api/transactions/"))).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task Ingest_TheAssistantsNextAnswer_SeesIt()
     {
         var fixture = await CustomerFixture.CreateAsync(factory);
@@ -183,7 +200,7 @@ public sealed class CustomerAccessTests(VirtualBankerFactory factory) : IClassFi
         { "{\"external_id\":\"x3\",\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-99999999999}", "amount" },
         { "{\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-1}", "external_id" },
         { "{\"external_id\":\"x4\",\"user_id\":\"" + Guid.Empty + "\",\"merchant\":\"Shell\",\"amount\":-1}", "user_id" },
-        { "{\"external_id\":\"x5\",\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-1,\"timestamp\":\"2099-01-01T00:00:00Z\"}", "timestamp" },
+        { "{\"external_id\":\"x5\",\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-1,\"timestamp\":\"2001-01-01T00:00:00Z\"}", "timestamp" },
         { "{\"external_id\":\"x6\",\"user_id\":\"USER\",\"merchant\":\"Sh\\u0000ell\",\"amount\":-1}", "$.merchant" }, // refused while reading: no request string holds NUL
         { "{\"external_id\":\"x7'; DROP TABLE Transactions;--\",\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-1}", "external_id" },
         { "{\"external_id\":\"x8\",\"user_id\":\"USER\",\"merchant\":\"Shell\",\"amount\":-1,\"currency\":\"EURO\"}", "currency" },
