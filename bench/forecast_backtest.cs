@@ -40,18 +40,22 @@ foreach (var end in ends)
 
             var actual = BalanceAt(at);
             Add($"model +{30 * m}d", Math.Abs(forecast.Expected[m - 1].BalanceMinor - actual) / 100.0);
+            Add($"80% band holds +{30 * m}d", forecast.Conservative[m - 1] <= actual && actual <= forecast.Optimistic[m - 1] ? 100 : 0);
             Add($"flat +{30 * m}d", Math.Abs(BalanceAt(cutoff) - actual) / 100.0);
 
             // Month 6 holds the planted fraud (about $4,350), which no forecast should expect: scored without it too.
-            Add($"model +{30 * m}d, no fraud", Math.Abs(forecast.Expected[m - 1].BalanceMinor - BalanceAt(at, withFraud: false)) / 100.0);
+            var ordinary = BalanceAt(at, withFraud: false);
+            Add($"model +{30 * m}d, no fraud", Math.Abs(forecast.Expected[m - 1].BalanceMinor - ordinary) / 100.0);
+            Add($"80% band holds +{30 * m}d, no fraud", forecast.Conservative[m - 1] <= ordinary && ordinary <= forecast.Optimistic[m - 1] ? 100 : 0);
         }
     }
 }
 
-Console.WriteLine($"{"forecast",-24} {"n",4} {"MAE $",10} {"median $",10} {"p90 $",10}");
+// "80% band holds" is the share (%) of actual balances inside the conservative-optimistic band: about 80 is right.
+Console.WriteLine($"{"forecast",-32} {"n",4} {"MAE $",10} {"median $",10} {"p90 $",10}");
 foreach (var (key, list) in errors.OrderBy(e => e.Key, StringComparer.Ordinal))
 {
     var sorted = list.Order().ToList();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{key,-24} {list.Count,4} {list.Average(),10:0} {sorted[sorted.Count / 2],10:0} {sorted[(int)(sorted.Count * 0.9)],10:0}"));
+        $"{key,-32} {list.Count,4} {list.Average(),10:0} {sorted[sorted.Count / 2],10:0} {sorted[(int)(sorted.Count * 0.9)],10:0}"));
 }

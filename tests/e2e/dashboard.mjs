@@ -23,6 +23,9 @@ await scenario('dashboard', async (page) => {
     fraud_transactions: await Promise.all((await all('fraud-alert').all()).map((a) => a.getAttribute('data-transaction-id'))),
     first_page: await all('page-info').textContent(),
     first_page_ids: await Promise.all((await all('transaction').all()).map((t) => t.getAttribute('data-id'))),
+    figure_labels: await Promise.all(['monthly-income', 'monthly-expenses', 'savings-rate'].map((t) => all(`${t}-label`).textContent())),
+    cash_flow_text: await all('cash-flow').innerText(),
+    first_heading: await page.locator('main h2').first().textContent(),
   };
 
   // Transactions: filter by category and type, then the next page.
@@ -36,6 +39,12 @@ await scenario('dashboard', async (page) => {
   await transactions.getByRole('button', { name: 'Next' }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid=page-info]')?.textContent?.startsWith('Page 2'));
   figures.dining_page_2_ids = await Promise.all((await all('transaction').all()).map((t) => t.getAttribute('data-id')));
+
+  // A filter with nothing in it says so (the demo customer has no credit in Dining).
+  await transactions.locator('select[name=type]').selectOption('credit');
+  await transactions.locator('button[type=submit]').click();
+  await all('no-transactions').waitFor();
+  figures.filtered_to_nothing = await all('transaction').count();
 
   // The purchase simulator.
   const simulator = all('simulator');

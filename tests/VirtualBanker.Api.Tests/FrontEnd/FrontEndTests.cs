@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,7 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
         var firstPage = await GetAsync(api, "/api/transactions?page=1&limit=20");
         var dining = await GetAsync(api, "/api/transactions?page=1&limit=20&category=Dining&type=debit");
         var dining2 = await GetAsync(api, "/api/transactions?page=2&limit=20&category=Dining&type=debit");
+        var simulation = JsonNode.Parse(await (await api.PostAsJsonAsync("/api/ai/simulate/purchase", new { amount = 1200m, merchant = "Laptop" })).Content.ReadAsStringAsync())!;
 
         var page = await RunAsync("dashboard.mjs", new JsonObject { ["customer"] = Customer() });
 
@@ -54,7 +56,14 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
         Assert.Equal($"Page 1 of {dining["pages"]} · {dining["total"]} transactions", page["dining_page"]!.GetValue<string>());
         Assert.Equal(Ids(dining["transactions"]!, "id"), Strings(page["dining_ids"]!));
         Assert.Equal(Ids(dining2["transactions"]!, "id"), Strings(page["dining_page_2_ids"]!));
-        Assert.Contains(page["verdict"]!.GetValue<string>(), new[] { "affordable", "stretch", "unaffordable" });
+        Assert.Equal(simulation["summary"]!.GetValue<string>(), page["verdict"]!.GetValue<string>());
+
+        // Every figure says its period: the 30-day ones are not called "this month", the chart is by calendar month.
+        Assert.Equal("last 30 days", overview["figures_period"]!.GetValue<string>());
+        Assert.Equal(["Income, last 30 days", "Spending, last 30 days", "Savings rate, last 30 days"], Strings(page["figure_labels"]!));
+        Assert.DoesNotContain("this month", page["cash_flow_text"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith("Fraud alerts", page["first_heading"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, page["filtered_to_nothing"]!.GetValue<int>());
 
         // What the page changed, as the API sees it afterwards.
         var notifications = (await GetAsync(api, "/api/notifications"))["notifications"]!.AsArray();

@@ -3,7 +3,7 @@
 // server; a view it refuses says so and the rest of the console keeps working.
 import '../shared/style.css';
 import { api, ApiError } from '../shared/api';
-import { announce, dateTime, h, replace } from '../shared/dom';
+import { announce, dateTime, h, replace, skipLink } from '../shared/dom';
 import { checkedForm, confirmDanger, type Control, copyButton, field } from '../shared/forms';
 import { signInCard } from '../shared/login';
 import { Session } from '../shared/session';
@@ -40,8 +40,9 @@ else showLogin();
 
 function showLogin(message?: string): void {
   replace(root,
+    skipLink(),
     h('header', { class: 'bar' }, h('h1', {}, 'VirtualBanker admin')),
-    h('main', {}, signInCard({
+    h('main', { id: 'main' }, signInCard({
       title: 'Admin sign-in',
       emailField: 'email',
       refused: 'The email or password is not right, or this account is not an admin.',
@@ -63,8 +64,9 @@ async function showConsole(): Promise<void> {
   });
   const view = h('section', { class: 'card', 'data-testid': `view-${current}`, 'aria-labelledby': 'view-title' });
   replace(root,
+    skipLink(),
     h('header', { class: 'bar' }, h('h1', {}, 'VirtualBanker admin'), logout),
-    h('main', {},
+    h('main', { id: 'main' },
       h('nav', { class: 'tabs', 'aria-label': 'Console sections' },
         Object.entries(VIEWS).map(([id, [label]]) => h('a', { href: `#${id}`, 'aria-current': id === current ? 'page' : null }, label))),
       view));
@@ -106,7 +108,7 @@ function action(view: HTMLElement, id: string, notice: HTMLElement, change: () =
 function table(headers: string[], rows: (Node | string)[][], testid: string): HTMLTableElement {
   return h('table', {},
     h('thead', {}, h('tr', {}, headers.map((x) => h('th', {}, x)))),
-    h('tbody', {}, rows.map((cells) => h('tr', { 'data-testid': testid }, cells.map((c) => h('td', {}, c))))));
+    h('tbody', {}, rows.map((cells) => h('tr', { 'data-testid': testid }, cells.map((c, i) => h('td', { 'data-label': headers[i] }, c))))));
 }
 
 function button(label: string, onClick: () => void, kind = 'secondary', name?: string): HTMLButtonElement {

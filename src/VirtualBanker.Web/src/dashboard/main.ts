@@ -2,7 +2,7 @@
 // failing insight never blanks the page; every figure shown is the API's, formatted, never recomputed.
 import '../shared/style.css';
 import { api } from '../shared/api';
-import { dateTime, fields, h, money, replace } from '../shared/dom';
+import { dateTime, fields, h, money, replace, skipLink } from '../shared/dom';
 import { signInCard } from '../shared/login';
 import { Session } from '../shared/session';
 import { barChart, doughnutChart, lineChart } from './charts';
@@ -26,8 +26,9 @@ else showLogin();
 
 function showLogin(message?: string): void {
   replace(root,
+    skipLink(),
     h('header', { class: 'bar' }, h('h1', {}, 'Demo Bank')),
-    h('main', {}, signInCard({
+    h('main', { id: 'main' }, signInCard({
       title: 'Sign in to your accounts',
       emailField: 'username',
       refused: 'The email or password is not right.',
@@ -73,10 +74,9 @@ async function showDashboard(): Promise<void> {
     transactions: card('transactions', 'Transactions', true),
   };
   replace(root,
+    skipLink(),
     h('header', { class: 'bar' }, h('h1', {}, 'Demo Bank'), h('span', { 'data-testid': 'user-name' }, me.name), logout),
-    h('main', {},
-      h('p', { class: 'muted', 'data-testid': 'personality' }, `Your money personality: ${me.financial_personality}`),
-      h('div', { class: 'grid' }, Object.values(cards))));
+    h('main', { id: 'main' }, h('div', { class: 'grid' }, Object.values(cards))));
 
   const loadOverview = (transferred?: Node): Promise<void> => load(cards.balances, () => session.call<Overview>('/api/dashboard/overview'), (overview) => {
     renderBalances(cards.balances, overview);
@@ -92,7 +92,7 @@ async function showDashboard(): Promise<void> {
     loadOverview(undefined),
     loadCards(cards.paymentCards),
     loadCases(cards.cases),
-    load(cards.health, () => session.call<HealthScore>('/api/ai/coaching/score'), (score) => renderHealth(cards.health, score)),
+    load(cards.health, () => session.call<HealthScore>('/api/ai/coaching/score'), (score) => renderHealth(cards.health, score, me.financial_personality)),
     load(cards.forecast, () => Promise.all([session.call<Prediction>('/api/ai/twin/predict'), session.call<Scenarios>('/api/ai/twin/scenarios?months=6')]),
       ([prediction, scenarios]) => renderForecast(cards.forecast, prediction, scenarios)),
     loadFraud(),
@@ -136,13 +136,18 @@ function renderBalances(target: HTMLElement, overview: Overview): void {
         h('span', { 'data-testid': 'account-balance', 'data-value': a.balance }, money(a.balance, a.currency))))));
 }
 
+/** The 30-day figures say their period; the chart is by calendar month, the current one so far. */
 function renderCashFlow(target: HTMLElement, overview: Overview): void {
+  const period = overview.figures_period;
+  const stat = (label: string, testid: string, value: number, text: string) =>
+    h('div', {}, h('span', { class: 'muted', 'data-testid': `${testid}-label` }, `${label}, ${period}`), h('span', { 'data-testid': testid, 'data-value': value }, text));
   const canvas = h('canvas', { role: 'img', 'aria-label': overview.cash_flow.map((m) => `${m.month}: income ${money(m.income)}, expenses ${money(m.expenses)}`).join('; ') });
   body(target,
     h('div', { class: 'stats' },
-      h('div', {}, h('span', { class: 'muted' }, 'Income this month'), h('span', { 'data-testid': 'monthly-income', 'data-value': overview.monthly_income }, money(overview.monthly_income))),
-      h('div', {}, h('span', { class: 'muted' }, 'Spending this month'), h('span', { 'data-testid': 'monthly-expenses', 'data-value': overview.monthly_expenses }, money(overview.monthly_expenses))),
-      h('div', {}, h('span', { class: 'muted' }, 'Savings rate'), h('span', { 'data-testid': 'savings-rate', 'data-value': overview.savings_rate }, `${overview.savings_rate}%`))),
+      stat('Income', 'monthly-income', overview.monthly_income, money(overview.monthly_income)),
+      stat('Spending', 'monthly-expenses', overview.monthly_expenses, money(overview.monthly_expenses)),
+      stat('Savings rate', 'savings-rate', overview.savings_rate, `${overview.savings_rate}%`)),
+    h('p', { class: 'muted small' }, `By calendar month; ${overview.cash_flow.at(-1)?.month ?? 'this month'} so far.`),
     h('div', { class: 'chart' }, canvas));
   barChart(canvas, overview.cash_flow.map((m) => m.month), [
     { label: 'Income', data: overview.cash_flow.map((m) => m.income), color: '#1f7a3d' },
@@ -152,14 +157,19 @@ function renderCashFlow(target: HTMLElement, overview: Overview): void {
 
 function renderSpending(target: HTMLElement, overview: Overview): void {
   const canvas = h('canvas', { role: 'img', 'aria-label': 'Spending by category, listed below' });
+  if (overview.spending_by_category.length === 0) {
+    body(target, h('p', { class: 'muted' }, `No spending in the ${overview.figures_period}.`));
+    return;
+  }
   body(target,
+    h('p', { class: 'muted small' }, `The ${overview.figures_period}.`),
     h('div', { class: 'chart' }, canvas),
     h('div', {}, overview.spending_by_category.map((c) =>
       h('div', { class: 'row', 'data-testid': 'category', 'data-name': c.name, 'data-value': c.value }, h('span', {}, c.name), h('span', {}, money(c.value))))));
   doughnutChart(canvas, overview.spending_by_category.map((c) => c.name), overview.spending_by_category.map((c) => c.value));
 }
 
-function renderHealth(target: HTMLElement, score: HealthScore): void {
+function renderHealth(target: HTMLElement, score: HealthScore, personality: string): void {
   body(target,
     h('div', { class: 'figure' }, h('span', { 'data-testid': 'health-score' }, score.overall_score), h('span', { class: 'muted' }, ' / 100')),
     h('div', {}, Object.entries(score.categories).map(([key, value]) =>
@@ -168,7 +178,8 @@ function renderHealth(target: HTMLElement, score: HealthScore): void {
         h('div', { class: 'bar-track', role: 'progressbar', 'aria-label': DIMENSIONS[key] ?? key, 'aria-valuenow': value.score, 'aria-valuemin': 0, 'aria-valuemax': value.max },
           h('div', { class: 'bar-fill', style: `width: ${Math.round((100 * value.score) / value.max)}%` }))))),
     h('p', {}, score.explanation),
-    h('ul', {}, score.actionable_improvements.map((tip) => h('li', {}, tip))));
+    h('ul', {}, score.actionable_improvements.map((tip) => h('li', {}, tip))),
+    h('p', { class: 'muted', 'data-testid': 'personality' }, `Your money style: ${personality}`));
 }
 
 function renderForecast(target: HTMLElement, prediction: Prediction, scenarios: Scenarios): void {
@@ -178,7 +189,7 @@ function renderForecast(target: HTMLElement, prediction: Prediction, scenarios: 
     h('div', { class: 'stats' },
       h('div', {}, h('span', { class: 'muted' }, 'Today'), h('span', {}, money(prediction.current_balance))),
       h('div', {}, h('span', { class: 'muted' }, 'In 30 days'), h('span', { class: 'figure', 'data-testid': 'forecast-30d', 'data-value': prediction.predicted_balance_30d }, money(prediction.predicted_balance_30d))),
-      h('div', {}, h('span', { class: 'muted' }, 'Confidence'), h('span', {}, prediction.confidence))),
+      h('div', {}, h('span', { class: 'muted' }, 'Confidence'), h('span', {}, `${prediction.confidence[0].toUpperCase()}${prediction.confidence.slice(1)}`))),
     h('div', { class: 'chart' }, canvas));
   lineChart(canvas, labels, [
     { label: 'Conservative', data: scenarios.scenarios.conservative, color: '#9a5b00' },
@@ -209,9 +220,9 @@ function renderFraud(target: HTMLElement, fraud: FraudAnalysis, reload: () => Pr
         h('thead', {}, h('tr', {}, h('th', {}, 'Payment'), h('th', { class: 'num' }, 'Amount'), h('th', {}, 'Yours?'))),
         h('tbody', {}, fraud.alerts.map((a) =>
           h('tr', { 'data-testid': 'fraud-alert', 'data-transaction-id': a.transaction_id, 'data-id': a.fraud_log_id, 'data-status': a.status },
-            h('td', {}, h('strong', {}, a.merchant), h('br'), h('span', { class: 'muted' }, dateTime(a.timestamp)), h('br'), a.details),
-            h('td', { class: 'num' }, money(a.amount)),
-            h('td', {}, a.status === 'pending'
+            h('td', { 'data-label': 'Payment' }, h('strong', {}, a.merchant), h('br'), h('span', { class: 'muted' }, dateTime(a.timestamp)), h('br'), a.details),
+            h('td', { class: 'num', 'data-label': 'Amount' }, money(a.amount)),
+            h('td', { 'data-label': 'Yours?' }, a.status === 'pending'
               ? h('span', { class: 'actions' }, verdict(a.fraud_log_id, true, a.merchant), ' ', verdict(a.fraud_log_id, false, a.merchant))
               : h('span', { class: 'badge' }, a.status === 'confirmed' ? 'Reported as fraud' : 'Confirmed as yours')))))));
 }
@@ -349,11 +360,13 @@ async function loadTransactions(target: HTMLElement, page: number, category: str
       return button;
     };
     body(target, filter,
+      result.total === 0 ? h('p', { class: 'muted', 'data-testid': 'no-transactions' }, category || type ? 'No transactions match these filters.' : 'No transactions yet.') :
       h('table', {},
         h('thead', {}, h('tr', {}, h('th', {}, 'Date'), h('th', {}, 'Merchant'), h('th', {}, 'Category'), h('th', { class: 'num' }, 'Amount'))),
         h('tbody', {}, result.transactions.map((t) =>
-          h('tr', { 'data-testid': 'transaction', 'data-id': t.id, 'data-category': t.category, 'data-type': t.type }, h('td', {}, dateTime(t.timestamp)), h('td', {}, t.merchant), h('td', {}, t.category),
-            h('td', { class: 'num' }, signed(t.amount)))))),
+          h('tr', { 'data-testid': 'transaction', 'data-id': t.id, 'data-category': t.category, 'data-type': t.type },
+            h('td', { 'data-label': 'Date' }, dateTime(t.timestamp)), h('td', { 'data-label': 'Merchant' }, t.merchant), h('td', { 'data-label': 'Category' }, t.category),
+            h('td', { class: 'num', 'data-label': 'Amount' }, signed(t.amount)))))),
       h('p', { class: 'row' }, pager('Previous', result.page - 1, result.page > 1),
         h('span', { 'data-testid': 'page-info' }, `Page ${result.page} of ${Math.max(result.pages, 1)} · ${result.total} transactions`),
         pager('Next', result.page + 1, result.page < result.pages)));
@@ -372,7 +385,7 @@ function renderSimulator(target: HTMLElement): void {
     try {
       const s = await session.call<Simulation>('/api/ai/simulate/purchase', { json: { amount: Number(f.amount), merchant: f.merchant || null } });
       replace(output,
-        h('p', {}, h('strong', { class: s.affordable ? 'positive' : 'negative', 'data-testid': 'verdict' }, s.verdict), ' — ', s.explanation),
+        h('p', {}, h('strong', { class: s.affordable ? 'positive' : 'negative', 'data-testid': 'verdict', 'data-verdict': s.verdict }, s.summary), ' ', s.explanation),
         h('div', { class: 'row' }, h('span', {}, 'Balance'), h('span', {}, `${money(s.current_balance)} → ${money(s.balance_after)}`)),
         h('div', { class: 'row' }, h('span', {}, 'Savings rate'), h('span', {}, `${s.savings_rate_before}% → ${s.savings_rate_after}%`)),
         h('div', { class: 'row' }, h('span', {}, 'Health score'), h('span', {}, `${s.health_score_before} → ${s.health_score_after}`)),

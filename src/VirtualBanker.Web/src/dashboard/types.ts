@@ -14,6 +14,8 @@ export interface Overview {
   health_score: number;
   fraud_alert_count: number;
   ai_briefing: { summary: string; briefing: string | null };
+  /** What monthly_income, monthly_expenses, savings_rate and spending_by_category cover, e.g. "last 30 days". */
+  figures_period: string;
 }
 export interface HealthScore {
   overall_score: number;
@@ -31,7 +33,7 @@ export interface TransactionPage { transactions: Transaction[]; total: number; p
 export interface Simulation {
   amount: number; merchant: string; category: string; current_balance: number; balance_after: number;
   savings_rate_before: number; savings_rate_after: number; health_score_before: number; health_score_after: number;
-  forecast_30d_before: number; forecast_30d_after: number; months_of_expenses_after: number; verdict: string; affordable: boolean; explanation: string;
+  forecast_30d_before: number; forecast_30d_after: number; months_of_expenses_after: number; verdict: string; affordable: boolean; summary: string; explanation: string;
 }
 export interface Me { user_id: string; email: string; name: string; financial_personality: string }
 export interface CardView { id: string; account_id: string; last4: string; type: string; status: string }

@@ -48,3 +48,8 @@ export function announce(region: Element, message: string, kind: 'error' | 'info
   region.className = `notice ${kind}`;
   region.textContent = message;
 }
+
+/** The first thing a keyboard reaches on every page: straight past the header to the page's <main id="main">. */
+export function skipLink(): HTMLAnchorElement {
+  return h('a', { class: 'skip-link', href: '#main' }, 'Skip to content');
+}

@@ -4,7 +4,7 @@
 import '../shared/style.css';
 import './staff.css';
 import { api, ApiError } from '../shared/api';
-import { announce, dateTime, fields, h, money, replace } from '../shared/dom';
+import { announce, dateTime, fields, h, money, replace, skipLink } from '../shared/dom';
 import { signInCard } from '../shared/login';
 import { Session } from '../shared/session';
 import { readEvents } from '../shared/sse';
@@ -48,8 +48,9 @@ function showLogin(message?: string): void {
   queueStream?.abort();
   conversationStream?.abort();
   replace(root,
+    skipLink(),
     h('header', { class: 'bar' }, h('h1', {}, 'Staff workspace')),
-    h('main', {}, signInCard({
+    h('main', { id: 'main' }, signInCard({
       title: 'Staff sign-in',
       emailField: 'email',
       refused: 'The email or password is not right, or this account is not on the staff.',
@@ -78,8 +79,9 @@ async function show(): Promise<void> {
   });
   const content = h('div', {});
   replace(root,
+    skipLink(),
     h('header', { class: 'bar' }, h('h1', {}, 'Staff workspace'), h('span', { class: 'muted', 'data-testid': 'signed-in-as' }, `${me.display_name} · ${me.tenant_name}`), logout),
-    h('main', {},
+    h('main', { id: 'main' },
       h('nav', { class: 'tabs', 'aria-label': 'Workspace sections' },
         h('a', { href: '#queue', 'aria-current': view === 'queue' ? 'page' : null }, 'Queue'),
         h('a', { href: '#tickets', 'aria-current': view === 'tickets' ? 'page' : null }, 'Tickets')),
