@@ -84,7 +84,8 @@ internal static class ChatSocket
         using var stop = new CancellationTokenSource(); // cancelled once the receive loop ends (see ReceiveLoopAsync)
         // The socket's one session is followed from the start; a per-frame socket's sessions as frames name them. (No
         // map on the sockets of one session: thousands are idle, and each byte they hold counts.)
-        var outbound = dialect.AnswersAsMessages && context.Request.Query["frames"] != "stream" ? MessageFrames : StreamingFrames;
+        var outbound = dialect.AnswersAsMessages && context.Request.Query["frames"] != "stream" ? MessageFrames
+            : context.Request.Query["echo"] == "true" ? EchoingFrames : StreamingFrames;
         using var follower = session is null ? null
             : ConversationSockets.Follow(accepted, stream, principal.TenantId!, session.Id, after, outbound, stop.Token);
         var followers = session is null ? new Dictionary<string, IDisposable>(StringComparer.Ordinal) : null;
@@ -161,6 +162,13 @@ internal static class ChatSocket
     // One delegate each for every socket, not one per socket.
     private static readonly Func<ConversationEvent, JsonObject?> StreamingFrames = ConversationSockets.OutboundFrame;
     private static readonly Func<ConversationEvent, JsonObject?> MessageFrames = ConversationSockets.MessageFrame;
+
+    /// <summary>
+    /// <c>?echo=true</c>: the customer's own messages come too (<c>{"type":"message","id","content","channel"}</c>), so a page
+    /// that resumes a conversation from event 0 shows both sides, and tabs of one conversation see each other's questions.
+    /// </summary>
+    private static readonly Func<ConversationEvent, JsonObject?> EchoingFrames =
+        e => e.Type == EventTypes.Message ? ConversationSockets.ToFrame(e) : ConversationSockets.OutboundFrame(e);
 
     private static JsonObject WithSession(JsonObject frame, string sessionId)
     {

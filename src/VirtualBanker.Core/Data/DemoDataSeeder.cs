@@ -68,6 +68,7 @@ public sealed partial class DemoDataSeeder(
             {
                 AvatarEnabled = true,
                 AllowedTools = [.. ToolCatalog.ToolNames],
+                Policy = new TenantPolicy { PrivacyNoticeUrl = "/demo/privacy.html" },
                 PortalAuth = new PortalAuth
                 {
                     Secret = TenantSettingsDocument.Protect(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), protector),

@@ -9,7 +9,11 @@ using VirtualBanker.Core.Tenancy;
 
 namespace VirtualBanker.Core.Sessions;
 
-public sealed record PortalSession(Session Session, AccessToken Token, TenantSettings Settings);
+public sealed record PortalSession(Session Session, AccessToken Token, TenantSettings Settings)
+{
+    /// <summary>An open session of the same customer picked up again (another page or tab of the portal), not a new one.</summary>
+    public bool Resumed { get; init; }
+}
 
 /// <summary>A cached portal-subject look-up; UserId null when the portal's customer is not one of ours.</summary>
 [ImmutableObject(true)]
@@ -36,7 +40,13 @@ public sealed class PortalSessionService(
     private static readonly HybridCacheEntryOptions LinkEntry = new() { Expiration = TimeSpan.FromMinutes(5), LocalCacheExpiration = TimeSpan.FromMinutes(5) };
     private static readonly AppError Refused = AppError.Unauthorized("The auth_assertion could not be verified for this tenant.");
 
-    public async Task<PortalSession> CreateAsync(string tenantId, string? userId, string assertion, Dictionary<string, string> portalContext, CancellationToken cancellationToken)
+    /// <param name="resumeSessionId">
+    /// A session this portal opened before (the widget keeps its id across page loads and tabs): picked up again, with its
+    /// conversation and consent, when it is still open and belongs to the customer the new assertion names; otherwise a
+    /// new session opens. The id alone grants nothing: a fresh assertion is needed every time.
+    /// </param>
+    public async Task<PortalSession> CreateAsync(string tenantId, string? userId, string assertion, Dictionary<string, string> portalContext, string? resumeSessionId,
+        CancellationToken cancellationToken)
     {
         // One answer for an unknown tenant, a tenant without portal keys and a bad assertion: nothing is learned by probing.
         var tenant = await tenants.FindAsync(tenantId, cancellationToken);
@@ -58,6 +68,13 @@ public sealed class PortalSessionService(
         var customerId = await LinkCustomerAsync(auth.Issuer, identity, cancellationToken);
 
         var now = clock.GetUtcNow().UtcDateTime;
+        if (resumeSessionId is { Length: > 0 and <= 64 }
+            && await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == resumeSessionId && s.ExternalUserId == identity.Subject, cancellationToken) is { } open
+            && open.UserId == customerId && open.IsOpenAt(now))
+        {
+            return new PortalSession(open, Token(open), tenant.Settings) { Resumed = true };
+        }
+
         var policy = tenant.Settings.Policy;
         var session = new Session
         {
@@ -131,6 +148,18 @@ public sealed class PortalSessionService(
         }
 
         return session;
+    }
+
+    /// <summary>
+    /// The customer takes their consent back: the assistant stops reading their data at once. The session ends (its tokens
+    /// are refused and its streams close, on every node), so no copy of it held by an open socket keeps answering; opening
+    /// the assistant again starts a new session that asks again.
+    /// </summary>
+    public async Task WithdrawConsentAsync(string sessionId, ICurrentPrincipal caller, CancellationToken cancellationToken)
+    {
+        var session = await sessions.GetForCallerAsync(sessionId, caller, cancellationToken);
+        await db.Sessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsentGivenAt, (DateTime?)null), cancellationToken);
+        await EndAsync(sessionId, caller, cancellationToken);
     }
 
     /// <summary>Ends the session: its tokens are refused from now on and its streams close. Ending twice is fine.</summary>

@@ -42,6 +42,9 @@ public sealed class TenantPolicy
 
     /// <summary>How much (in whole currency units) a customer may pay to payees per day.</summary>
     public int DailyTransferLimit { get; set; } = 10_000;
+
+    /// <summary>The bank's privacy notice, linked from the widget's consent question: an https URL or a path on the portal.</summary>
+    public string? PrivacyNoticeUrl { get; set; }
 }
 
 /// <summary>How conversations handed to the bank's staff are served.</summary>

@@ -95,6 +95,7 @@ public static class TenantSettingsDocument
                 ["rate_limit_per_minute"] = policy.RateLimitPerMinute,
                 ["require_consent"] = policy.RequireConsent,
                 ["daily_transfer_limit"] = policy.DailyTransferLimit,
+                ["privacy_notice_url"] = policy.PrivacyNoticeUrl,
             },
             ["handoff"] = new JsonObject { ["sla_seconds"] = settings.Handoff.SlaSeconds },
         };
@@ -247,7 +248,23 @@ public static class TenantSettingsDocument
         DailyTransferLimit = input.ContainsKey("daily_transfer_limit")
             ? Number(input["daily_transfer_limit"], "settings.policy.daily_transfer_limit", 0, 10_000_000)
             : current.DailyTransferLimit,
+        PrivacyNoticeUrl = input.ContainsKey("privacy_notice_url") ? NoticeUrl(input["privacy_notice_url"]) : current.PrivacyNoticeUrl,
     };
+
+    /// <summary>An https URL or a path on the portal (a link customers follow: no other scheme, no protocol-relative //host).</summary>
+    private static string? NoticeUrl(JsonNode? value)
+    {
+        const string path = "settings.policy.privacy_notice_url";
+        var url = Text(value, path, 2048);
+        if (string.IsNullOrEmpty(url))
+        {
+            return null;
+        }
+
+        var valid = (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\'))
+            || (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps);
+        return valid ? url : throw Invalid(path, "The privacy notice is an https:// URL or a path starting with /.");
+    }
 
     private static List<string> Tools(JsonNode? value, IReadOnlySet<string> knownTools)
     {

@@ -285,6 +285,49 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
         Assert.Equal("public, max-age=31536000, immutable", cached.Headers.CacheControl!.ToString());
     }
 
+    [Fact]
+    public async Task Widget_KeepsTheConversation_AcrossPageLoadsAndTabs_ConsentCanBeWithdrawn_AndTheAppHasItToo()
+    {
+        var page = await RunAsync("widget-resume.mjs", new JsonObject { ["customer"] = Customer() });
+
+        Assert.Equal("/demo/privacy.html", page["privacy_href"]!.GetValue<string>());
+        Assert.Equal(["What is my balance?", "How much did I spend this month?", "Any suspicious payments?", "Freeze my card"], Strings(page["suggestions"]!));
+        var first = Strings(page["first_page"]!);
+        Assert.Equal(2, first.Count);
+        Assert.Equal("What is my balance?", first[0]);
+        Assert.StartsWith("Your total balance is", first[1], StringComparison.Ordinal);
+        Assert.Equal(first, Strings(page["after_reload"]!));
+        Assert.False(page["consent_asked_again"]!.GetValue<bool>());
+        var tabs = Strings(page["first_tab"]!);
+        Assert.Equal([.. first, "How much did I spend this month?"], tabs.Take(3));
+        Assert.Equal(4, tabs.Count);
+        Assert.Equal(tabs, Strings(page["second_tab"]!));
+        Assert.Empty(page["after_withdrawal"]!.AsArray());
+        var app = Strings(page["app"]!);
+        Assert.Equal("What is my savings rate?", app[^2]);
+        Assert.StartsWith("Over the last 30 days", app[^1], StringComparison.Ordinal);
+        Assert.Equal(app, Strings(page["app_after_reload"]!));
+    }
+
+    [Fact]
+    public async Task EveryPage_At390And1280Px_HasNoHorizontalScroll_AndNoAxeViolations()
+    {
+        var page = await RunAsync("pages.mjs", new JsonObject
+        {
+            ["customer"] = Customer(),
+            ["admin"] = new JsonObject { ["email"] = "admin@bankbot.dev", ["password"] = VirtualBankerFactory.AdminPassword },
+            ["staff"] = new JsonObject { ["email"] = "sam@bankbot.dev", ["password"] = VirtualBankerFactory.StaffPassword },
+        });
+
+        Assert.Equal(12, page.Count);
+        Assert.All(page, view =>
+        {
+            var overflow = view.Value!["overflow"]!;
+            Assert.False(overflow["scroll"]!.GetValue<bool>(), $"{view.Key} scrolls sideways: {overflow["elements"]!.ToJsonString()}");
+            Assert.True(view.Value["axe"]!.AsArray().Count == 0, $"{view.Key}: {view.Value["axe"]!.ToJsonString()}");
+        });
+    }
+
     private async Task<JsonObject> RunAsync(string scenario, JsonObject input)
     {
         input["base"] = factory.Address.ToString().TrimEnd('/');

@@ -14,19 +14,24 @@ public sealed record CreatePortalSessionRequest(
     [property: Required, MinLength(1), MaxLength(64)] string? TenantId,
     [property: MaxLength(200)] string? UserId,
     [property: Required, MinLength(1), MaxLength(8192)] string? AuthAssertion,
-    JsonObject? PortalContext);
+    JsonObject? PortalContext,
+    [property: MaxLength(64)] string? ResumeSessionId = null);
 
-public sealed record PortalPolicy(int MaxSessionDurationMinutes, int RateLimitPerMinute, bool RequireConsent);
+/// <param name="PrivacyNoticeUrl">An addition: the bank's privacy notice, for the consent question to link to (null when the bank set none).</param>
+public sealed record PortalPolicy(int MaxSessionDurationMinutes, int RateLimitPerMinute, bool RequireConsent, string? PrivacyNoticeUrl);
 
 /// <summary>The tenant's settings for the widget, plus <c>ice_servers</c> for <c>RTCPeerConnection</c> (STUN, and TURN with credentials for this session).</summary>
 public sealed record PortalConfig(IReadOnlyDictionary<string, string> Theme, bool AvatarEnabled, string Greeting, IReadOnlyList<string> AllowedTools, PortalPolicy Policy,
     IReadOnlyList<IceServer> IceServers);
 
 /// <summary>
-/// Contract 000's session. <c>expires_at</c> is when the ephemeral token expires (refresh before it);
-/// <c>session_expires_at</c>, an addition, is when the session itself ends (the tenant's maximum duration).
+/// Contract 000's session. <c>expires_at</c> is when the ephemeral token expires (refresh before it). Additions:
+/// <c>session_expires_at</c>, when the session itself ends (the tenant's maximum duration); <c>resumed</c>, true when
+/// <c>resume_session_id</c> picked up an open session of the same customer (its conversation replays from event 0);
+/// <c>consent_given</c>, whether that session already has the customer's consent.
 /// </summary>
-public sealed record PortalSessionResponse(string SessionId, string EphemeralToken, PortalConfig Config, DateTime ExpiresAt, DateTime SessionExpiresAt);
+public sealed record PortalSessionResponse(string SessionId, string EphemeralToken, PortalConfig Config, DateTime ExpiresAt, DateTime SessionExpiresAt,
+    bool Resumed, bool ConsentGiven);
 
 public sealed record RefreshTokenResponse(string EphemeralToken, DateTime ExpiresAt);
 
@@ -43,6 +48,7 @@ internal static class PortalSessionEndpoints
         group.MapPost("", CreateAsync).AllowAnonymous();
         group.MapPost("/{sessionId}/refresh-token", RefreshAsync).RequireAuthorization(AuthPolicies.PortalSession);
         group.MapPost("/{sessionId}/consent", ConsentAsync).RequireAuthorization(AuthPolicies.PortalSession);
+        group.MapDelete("/{sessionId}/consent", WithdrawConsentAsync).RequireAuthorization(AuthPolicies.PortalSession);
         group.MapPost("/{sessionId}/end", EndAsync).RequireAuthorization(AuthPolicies.PortalSessionOrAdmin);
         return group;
     }
@@ -51,16 +57,18 @@ internal static class PortalSessionEndpoints
     public static async Task<Created<PortalSessionResponse>> CreateAsync(CreatePortalSessionRequest request, PortalSessionService portal, IceServers iceServers,
         CancellationToken cancellationToken)
     {
-        var created = await portal.CreateAsync(request.TenantId!, request.UserId, request.AuthAssertion!, Context(request.PortalContext), cancellationToken);
+        var created = await portal.CreateAsync(request.TenantId!, request.UserId, request.AuthAssertion!, Context(request.PortalContext), request.ResumeSessionId, cancellationToken);
         var s = created.Settings;
         var policy = s.Policy;
         return TypedResults.Created($"/v1/sessions/{created.Session.Id}", new PortalSessionResponse(
             created.Session.Id,
             created.Token.Token,
-            new PortalConfig(s.Theme, s.AvatarEnabled, s.Greeting, s.AllowedTools, new PortalPolicy(policy.MaxSessionDurationMinutes, policy.RateLimitPerMinute, policy.RequireConsent),
+            new PortalConfig(s.Theme, s.AvatarEnabled, s.Greeting, s.AllowedTools, new PortalPolicy(policy.MaxSessionDurationMinutes, policy.RateLimitPerMinute, policy.RequireConsent, policy.PrivacyNoticeUrl),
                 iceServers.For(created.Session.Id, created.Session.ExpiresAt)),
             created.Token.ExpiresAt,
-            created.Session.ExpiresAt));
+            created.Session.ExpiresAt,
+            created.Resumed,
+            !created.Session.AwaitsConsent));
     }
 
     public static async Task<Ok<RefreshTokenResponse>> RefreshAsync(string sessionId, ICurrentPrincipal principal, PortalSessionService portal, CancellationToken cancellationToken)
@@ -74,6 +82,13 @@ internal static class PortalSessionEndpoints
     {
         var session = await portal.GiveConsentAsync(sessionId, principal, cancellationToken);
         return TypedResults.Ok(new ConsentResponse("consent_given", session.ConsentGivenAt!.Value));
+    }
+
+    /// <summary>The customer takes their consent back: the session ends at once (see <see cref="PortalSessionService.WithdrawConsentAsync"/>).</summary>
+    public static async Task<Ok<EndSessionResponse>> WithdrawConsentAsync(string sessionId, ICurrentPrincipal principal, PortalSessionService portal, CancellationToken cancellationToken)
+    {
+        await portal.WithdrawConsentAsync(sessionId, principal, cancellationToken);
+        return TypedResults.Ok(new EndSessionResponse("consent_withdrawn"));
     }
 
     public static async Task<Ok<EndSessionResponse>> EndAsync(string sessionId, ICurrentPrincipal principal, PortalSessionService portal, CancellationToken cancellationToken)

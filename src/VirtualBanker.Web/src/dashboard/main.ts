@@ -5,6 +5,7 @@ import { api } from '../shared/api';
 import { dateTime, fields, h, money, replace, skipLink } from '../shared/dom';
 import { signInCard } from '../shared/login';
 import { Session } from '../shared/session';
+import { mount, type Widget } from '../widget/main';
 import { barChart, doughnutChart, lineChart } from './charts';
 import type { Cards, Disputes, FraudAnalysis, HealthScore, Me, Notifications, Overview, Payees, Prediction, Scenarios, Simulation, Tickets, TransactionPage, TransferResult } from './types';
 
@@ -20,6 +21,7 @@ const DIMENSIONS: Record<string, string> = {
 
 const session = new Session('vb.customer', '/api/auth/refresh');
 const root = document.getElementById('app')!;
+let assistant: Widget | null = null;
 
 if (session.signedIn) void showDashboard();
 else showLogin();
@@ -54,6 +56,8 @@ async function showDashboard(): Promise<void> {
   const logout = h('button', { type: 'button' }, 'Sign out');
   logout.addEventListener('click', async () => {
     await session.call('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+    assistant?.destroy();
+    assistant = null;
     session.clear();
     showLogin('You are signed out.');
   });
@@ -100,6 +104,8 @@ async function showDashboard(): Promise<void> {
     loadTransactions(cards.transactions, 1, '', ''),
   ]);
   renderSimulator(cards.simulator);
+  // The assistant, in the customer's own conversation; each connection asks for a token that is still valid.
+  assistant ??= mount({ accessToken: () => session.call('/api/auth/me').then(() => session.accessToken ?? '') });
 }
 
 function card(id: string, title: string, wide = false): HTMLElement {
@@ -220,7 +226,7 @@ function renderFraud(target: HTMLElement, fraud: FraudAnalysis, reload: () => Pr
         h('thead', {}, h('tr', {}, h('th', {}, 'Payment'), h('th', { class: 'num' }, 'Amount'), h('th', {}, 'Yours?'))),
         h('tbody', {}, fraud.alerts.map((a) =>
           h('tr', { 'data-testid': 'fraud-alert', 'data-transaction-id': a.transaction_id, 'data-id': a.fraud_log_id, 'data-status': a.status },
-            h('td', { 'data-label': 'Payment' }, h('strong', {}, a.merchant), h('br'), h('span', { class: 'muted' }, dateTime(a.timestamp)), h('br'), a.details),
+            h('td', {}, h('strong', {}, a.merchant), h('br'), h('span', { class: 'muted' }, dateTime(a.timestamp)), h('br'), a.details),
             h('td', { class: 'num', 'data-label': 'Amount' }, money(a.amount)),
             h('td', { 'data-label': 'Yours?' }, a.status === 'pending'
               ? h('span', { class: 'actions' }, verdict(a.fraud_log_id, true, a.merchant), ' ', verdict(a.fraud_log_id, false, a.merchant))
@@ -248,9 +254,9 @@ async function loadCards(target: HTMLElement): Promise<void> {
           const toggle = h('button', { type: 'button', class: 'secondary', 'aria-label': `${c.status === 'active' ? 'Freeze' : 'Unfreeze'} ${label}` },
             c.status === 'active' ? 'Freeze' : 'Unfreeze');
           toggle.addEventListener('click', change(`/api/cards/${c.id}/${c.status === 'active' ? 'freeze' : 'unfreeze'}`));
-          const lost = h('button', { type: 'button', class: 'danger', 'aria-label': `Report ${label} lost or stolen` }, 'Report lost');
+          const lost = h('button', { type: 'button', class: 'danger', 'aria-label': `Report lost: ${label}` }, 'Report lost');
           lost.addEventListener('click', () => {
-            const sure = h('button', { type: 'button', class: 'danger', 'aria-label': `Yes, block ${label} for good and send a new card` }, 'Yes, block it and send a new card');
+            const sure = h('button', { type: 'button', class: 'danger', 'aria-label': `Yes, block it and send a new card: ${label}` }, 'Yes, block it and send a new card');
             sure.addEventListener('click', change(`/api/cards/${c.id}/report-lost`, { stolen: false }));
             lost.replaceWith(sure);
             sure.focus();

@@ -19,8 +19,13 @@ async function show(): Promise<void> {
       location.reload();
     });
     replace(who, `Signed in as ${me.name} `, logout);
-    replace(root, h('section', { class: 'card' }, h('h2', {}, `Welcome back, ${me.name}`),
-      h('p', {}, 'Your statements, payments and cards would be here. Questions? Ask the assistant.')));
+    replace(root, h('div', { class: 'grid' },
+      h('section', { class: 'card' }, h('h2', {}, `Welcome back, ${me.name}`),
+        h('p', {}, 'Your statements, payments and cards are a click away. Questions about your money? Ask our virtual banker with "Chat with us".')),
+      h('section', { class: 'card' }, h('h2', {}, 'Help and contact'),
+        h('ul', {}, h('li', {}, 'Lost or stolen card: freeze it in the assistant, or call us any time.'),
+          h('li', {}, 'Branches are open Monday to Friday, 9:00 to 17:00.'),
+          h('li', {}, h('a', { href: '/demo/privacy.html' }, 'Privacy notice for the virtual banker'))))));
   } catch {
     replace(who);
     showLogin();

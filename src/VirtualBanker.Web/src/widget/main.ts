@@ -2,28 +2,38 @@
 //   <script src="https://assistant.bank.example/widget.js" data-tenant="demo-bank" data-assertion-url="/portal/assistant-assertion"></script>
 // It gets a signed assertion from the bank's own back end (data-assertion-url, called with the portal's
 // cookies), opens a portal session (contract 000), applies the tenant's theme, greeting and avatar
-// setting, asks for consent when the policy requires it, and chats over contract 001's WebSocket —
-// resuming from the last event it saw after a drop — or, while the socket is down, over POST /api/ai/chat.
+// setting, asks for consent when the policy requires it (linking the bank's privacy notice; consent can be withdrawn),
+// and chats over contract 001's WebSocket — resuming from the last event it saw after a drop — or, while the socket is
+// down, over POST /api/ai/chat. The conversation outlives the page: the session's id is kept (localStorage, per tenant)
+// and the next page or tab resumes it with a fresh assertion, replaying both sides from event 0.
+// In the bank's own app (/app/) it runs on the customer's own token instead (accessToken): no portal session.
 import { errorMessage } from '../shared/api';
 import { h, money } from '../shared/dom';
 import css from './widget.css?inline';
 
 export interface WidgetOptions {
-  /** The tenant (bank) id. */
-  tenant: string;
+  /** The tenant (bank) id; for a portal session. */
+  tenant?: string;
   /** A URL of the bank's portal that answers {"assertion": "<JWT>"} for its signed-in customer. */
   assertionUrl?: string;
   /** Or a function that returns the assertion, for portals that keep their session in a token. */
   getAssertion?: () => Promise<string>;
   /** The VirtualBanker server; by default the origin widget.js was loaded from. */
   server?: string;
+  /**
+   * Or, in the bank's own app where the customer signed in to VirtualBanker itself (contract 001): their current access
+   * token. The widget then talks in the customer's own conversation, with no portal session and no consent question.
+   */
+  accessToken?: () => Promise<string>;
 }
 
 interface PortalSession {
   session_id: string;
   ephemeral_token: string;
   expires_at: string;
-  config: { theme: Record<string, string>; avatar_enabled: boolean; greeting: string; policy: { require_consent: boolean } };
+  config: { theme: Record<string, string>; avatar_enabled: boolean; greeting: string; policy: { require_consent: boolean; privacy_notice_url?: string | null } };
+  resumed?: boolean;
+  consent_given?: boolean;
 }
 
 interface Frame {
@@ -38,7 +48,13 @@ interface Frame {
   summary?: string;
   /** On an answer a staff member wrote (not the assistant): who. */
   author?: { role: string; name: string };
+  /** On an echoed customer message (type message): where it was written. */
+  channel?: string;
 }
+
+/** Questions offered once the assistant may answer, to show what it can do. */
+export const SUGGESTIONS = ['What is my balance?', 'How much did I spend this month?', 'Any suspicious payments?', 'Freeze my card'];
+const DEFAULT_GREETING = 'Hello! How can I help you today?';
 
 /** Seconds between reconnect attempts: doubling from 1 up to 30, then every 30. */
 export const RECONNECT_DELAYS = [1, 2, 4, 8, 16, 30];
@@ -63,7 +79,11 @@ export class Widget {
   private readonly consent: HTMLElement;
   private readonly form: HTMLFormElement;
   private readonly input: HTMLInputElement;
+  private readonly scrim: HTMLElement;
+  private readonly withdraw: HTMLButtonElement;
   private session: PortalSession | null = null;
+  /** In the app: the customer's token of the moment (see WidgetOptions.accessToken). */
+  private appToken: string | null = null;
   private starting: Promise<void> | null = null;
   private socket: WebSocket | null = null;
   private attempt = 0;
@@ -76,11 +96,13 @@ export class Widget {
   // is not shown again, only the tool cards the HTTP answer could not carry, placed above it.
   private readonly answeredOverHttp = new Map<string, HTMLElement>();
   private readonly pending = new Map<number, { bubble: HTMLElement | null; frames: Frame[] }>();
+  // What this page sent and has not seen echoed back yet: its echo is skipped, other pages' and tabs' messages are shown.
+  private readonly sentHere: string[] = [];
 
   constructor(private readonly options: WidgetOptions) {
     this.server = (options.server ?? scriptOrigin).replace(/\/$/, '');
     const host = document.createElement('div');
-    host.setAttribute('data-virtualbanker', options.tenant);
+    host.setAttribute('data-virtualbanker', options.tenant ?? 'app');
     this.root = host.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = css;
@@ -93,15 +115,20 @@ export class Widget {
     const send = h('button', { class: 'primary', type: 'submit', disabled: '' }, 'Send');
     this.form = h('form', { 'aria-label': 'Send a message' },
       h('label', { for: 'vb-input', class: 'visually-hidden' }, 'Message'), this.input, send);
-    const close = h('button', { type: 'button', 'aria-label': 'Close the assistant' }, '×');
+    const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close the assistant' }, '×');
+    this.withdraw = h('button', { type: 'button', class: 'link', hidden: '', 'data-testid': 'withdraw-consent' }, 'Withdraw consent');
     this.panel = h('section', { id: 'vb-panel', class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'vb-title', hidden: '' },
       h('header', {}, h('h2', { id: 'vb-title' }, 'Virtual banker'), close),
-      this.status, this.log, this.consent, this.form);
-    this.root.append(style, this.launcher, this.panel);
+      this.status, this.log, this.consent, this.form, h('footer', {}, this.withdraw));
+    // On a phone the panel fills the screen but its top edge; the page behind is dimmed (and a tap there closes it).
+    this.scrim = h('div', { class: 'scrim', hidden: '', 'aria-hidden': 'true' });
+    this.root.append(style, this.launcher, this.scrim, this.panel);
     document.body.append(host);
 
     this.launcher.addEventListener('click', () => (this.panel.hidden ? this.open() : this.close()));
     close.addEventListener('click', () => this.close());
+    this.scrim.addEventListener('click', () => this.close());
+    this.withdraw.addEventListener('click', () => void this.withdrawConsent());
     this.panel.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') this.close();
     });
@@ -114,34 +141,68 @@ export class Widget {
 
   open(): void {
     this.panel.hidden = false;
+    this.scrim.hidden = false;
     this.launcher.setAttribute('aria-expanded', 'true');
     this.starting ??= this.start().catch((error: Error) => {
       this.starting = null;
+      this.setStatus('');
       this.system(`The assistant is not available right now (${error.message}).`, true);
     });
     this.input.focus();
   }
 
+  /** Takes the widget off the page (the app's sign-out): its socket and timers stop. */
+  destroy(): void {
+    this.ended = true;
+    window.clearTimeout(this.reconnectTimer);
+    window.clearTimeout(this.refreshTimer);
+    window.clearInterval(this.pingTimer);
+    this.socket?.close();
+    this.root.host.remove();
+  }
+
   close(): void {
     this.panel.hidden = true;
+    this.scrim.hidden = true;
     this.launcher.setAttribute('aria-expanded', 'false');
     this.launcher.focus();
   }
 
   private async start(): Promise<void> {
+    this.ended = false;
+    this.lastEventId = 0;
+    this.log.replaceChildren();
     this.setStatus('Connecting…');
+    if (this.options.accessToken) {
+      this.appToken = await this.options.accessToken();
+      this.bubble('bot', DEFAULT_GREETING);
+      void this.connect();
+      return;
+    }
     const assertion = await this.assertion();
     const response = await fetch(`${this.server}/v1/sessions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ tenant_id: this.options.tenant, auth_assertion: assertion, portal_context: { page: location.pathname } }),
+      body: JSON.stringify({
+        tenant_id: this.options.tenant, auth_assertion: assertion, portal_context: { page: location.pathname },
+        resume_session_id: localStorage.getItem(this.storageKey()) ?? undefined,
+      }),
     });
     if (!response.ok) throw new Error(await problem(response));
     const session = (this.session = (await response.json()) as PortalSession);
+    localStorage.setItem(this.storageKey(), session.session_id);
     this.applyConfig(session);
     this.scheduleRefresh();
-    if (session.config.policy.require_consent) this.askConsent();
-    else this.connect();
+    if (session.config.policy.require_consent && !session.consent_given) this.askConsent();
+    else {
+      if (session.config.policy.require_consent) this.withdraw.hidden = false;
+      if (!session.resumed) this.suggest();
+      void this.connect();
+    }
+  }
+
+  private storageKey(): string {
+    return `virtualbanker:session:${this.options.tenant ?? ''}`;
   }
 
   private async assertion(): Promise<string> {
@@ -163,8 +224,10 @@ export class Widget {
   private askConsent(): void {
     const agree = h('button', { class: 'primary', type: 'button' }, 'I agree');
     const decline = h('button', { class: 'secondary', type: 'button' }, 'Not now');
+    const notice = this.session!.config.policy.privacy_notice_url;
     this.consent.replaceChildren(
-      h('p', { id: 'vb-consent-text' }, 'To answer, the assistant reads your accounts and transactions at this bank. Do you agree?'),
+      h('p', { id: 'vb-consent-text' }, 'To answer, the assistant reads your accounts and transactions at this bank. Do you agree? You can withdraw your consent at any time.'),
+      ...(notice ? [h('p', {}, h('a', { href: notice, target: '_blank', rel: 'noopener', 'data-testid': 'privacy-notice' }, 'Read the privacy notice'))] : []),
       h('div', { class: 'actions', role: 'group', 'aria-labelledby': 'vb-consent-text' }, agree, decline));
     this.consent.hidden = false;
     this.setStatus('');
@@ -176,8 +239,10 @@ export class Widget {
         return;
       }
       this.consent.hidden = true;
+      this.withdraw.hidden = false;
       this.system('Thank you. You can ask your question now.');
-      this.connect();
+      this.suggest();
+      void this.connect();
       this.input.focus();
     });
     decline.addEventListener('click', () => {
@@ -188,14 +253,43 @@ export class Widget {
     });
   }
 
-  private connect(): void {
-    if (this.ended || !this.session) return;
+  /** Questions to start with, as buttons that send themselves. */
+  private suggest(): void {
+    const list = h('div', { class: 'suggestions', role: 'group', 'aria-label': 'Suggested questions', 'data-testid': 'suggestions' });
+    for (const question of SUGGESTIONS) {
+      const button = h('button', { type: 'button', class: 'secondary' }, question);
+      button.addEventListener('click', () => {
+        list.remove();
+        this.input.value = question;
+        void this.send();
+      });
+      list.append(button);
+    }
+    this.log.append(list);
+  }
+
+  /** The customer takes consent back: the server ends the session; opening the assistant again asks afresh. */
+  private async withdrawConsent(): Promise<void> {
+    if (!this.session) return;
+    const response = await fetch(`${this.server}/v1/sessions/${this.session.session_id}/consent`, { method: 'DELETE', headers: this.auth() });
+    if (!response.ok) {
+      this.system(`Your consent could not be withdrawn: ${await problem(response)}`, true);
+      return;
+    }
+    this.withdraw.hidden = true;
+    this.end('You withdrew your consent: the assistant no longer reads your accounts, and this conversation has ended. Open it again whenever you like.');
+  }
+
+  private async connect(): Promise<void> {
+    if (this.ended || (!this.session && !this.options.accessToken)) return;
     this.enableInput();
+    if (this.options.accessToken) this.appToken = await this.options.accessToken().catch(() => this.appToken);
     const url = new URL(`${this.server.replace(/^http/, 'ws')}/api/ai/chat/ws`);
-    url.searchParams.set('access_token', this.session.ephemeral_token);
-    // Always from the last event seen, 0 at first: the session is this widget's own, and what happened while
-    // no socket was open (an answer over HTTP) must still arrive.
+    url.searchParams.set('access_token', this.session?.ephemeral_token ?? this.appToken ?? '');
+    // Always from the last event seen, 0 at first: what happened before this page (another page, another tab) and
+    // while no socket was open (an answer over HTTP) must still arrive. echo: the customer's own messages come too.
     url.searchParams.set('last_event_id', String(this.lastEventId));
+    url.searchParams.set('echo', 'true');
     const socket = (this.socket = new WebSocket(url));
     let openedAt = 0;
     socket.addEventListener('open', () => {
@@ -222,7 +316,7 @@ export class Widget {
     this.panel.dataset.reconnectDelay = String(delay);
     this.setStatus(`Connection lost. Reconnecting in ${delay} s; messages are still delivered.`);
     window.clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = window.setTimeout(() => this.connect(), delay * 1000);
+    this.reconnectTimer = window.setTimeout(() => void this.connect(), delay * 1000);
   }
 
   private async send(): Promise<void> {
@@ -230,6 +324,7 @@ export class Widget {
     if (!text || !this.canSend()) return;
     this.input.value = '';
     this.bubble('user', text);
+    this.sentHere.push(text);
     if (this.socket?.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify({ type: 'chat', message: text }));
       return;
@@ -265,6 +360,13 @@ export class Widget {
     }
     if (frame.type === 'error') {
       this.system(frame.message ?? 'Something went wrong.', true);
+      return;
+    }
+    if (frame.type === 'message') {
+      // The customer's own message: this page's is already shown; another page's or tab's is shown now.
+      const mine = this.sentHere.indexOf(frame.content ?? '');
+      if (mine >= 0) this.sentHere.splice(mine, 1);
+      else if (frame.content) this.bubble('user', frame.content);
       return;
     }
     if (frame.type === 'handoff') {
@@ -396,6 +498,8 @@ export class Widget {
 
   private end(message: string): void {
     this.ended = true;
+    this.starting = null; // opening the assistant again starts a new session
+    if (this.options.tenant) localStorage.removeItem(this.storageKey());
     window.clearTimeout(this.reconnectTimer);
     window.clearTimeout(this.refreshTimer);
     this.socket?.close();
@@ -406,7 +510,7 @@ export class Widget {
   }
 
   private canSend(): boolean {
-    return !this.ended && !!this.session && this.consent.hidden && this.input.value.trim().length > 0;
+    return !this.ended && (!!this.session || !!this.appToken) && this.consent.hidden && this.input.value.trim().length > 0;
   }
 
   private enableInput(): void {
@@ -415,7 +519,7 @@ export class Widget {
   }
 
   private auth(): Record<string, string> {
-    return { Authorization: `Bearer ${this.session!.ephemeral_token}` };
+    return { Authorization: `Bearer ${this.session?.ephemeral_token ?? this.appToken}` };
   }
 
   private bubble(who: 'bot' | 'user', text: string, author?: { role: string; name: string }): HTMLElement {

@@ -278,6 +278,109 @@ public sealed class PortalSessionTests(VirtualBankerFactory factory) : IClassFix
         }
     }
 
+    [Fact]
+    public async Task ResumeSessionId_PicksUpTheSameCustomersOpenSession_WithItsConsent_AndNobodyElses()
+    {
+        var settings = PortalIssuer.Hs256Settings(requireConsent: true);
+        settings["policy"]!["privacy_notice_url"] = "/legal/privacy.html";
+        var tenant = await NewTenantAsync("resume-bank", settings);
+        var first = await CreateAsync(tenant, PortalIssuer.Hs256("u-1"));
+        using (var client = factory.CreateClient(first.Token))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/v1/sessions/{first.SessionId}/consent", null)).StatusCode);
+        }
+
+        var again = await CreateJsonAsync(tenant, PortalIssuer.Hs256("u-1"), first.SessionId);
+        var someoneElse = await CreateJsonAsync(tenant, PortalIssuer.Hs256("u-2"), first.SessionId);
+        var fresh = await CreateJsonAsync(tenant, PortalIssuer.Hs256("u-1"));
+
+        Assert.Equal(first.SessionId, again["session_id"]!.GetValue<string>());
+        Assert.True(again["resumed"]!.GetValue<bool>());
+        Assert.True(again["consent_given"]!.GetValue<bool>());
+        Assert.NotEqual(first.Token, again["ephemeral_token"]!.GetValue<string>());
+        Assert.Equal("/legal/privacy.html", again["config"]!["policy"]!["privacy_notice_url"]!.GetValue<string>());
+        using (var resumed = factory.CreateClient(again["ephemeral_token"]!.GetValue<string>()))
+        {
+            var sent = await resumed.PostAsJsonAsync("/v1/session/message", new { session_id = first.SessionId, message = "hello" });
+            Assert.Equal(HttpStatusCode.OK, sent.StatusCode);
+        }
+
+        Assert.NotEqual(first.SessionId, someoneElse["session_id"]!.GetValue<string>());
+        Assert.False(someoneElse["resumed"]!.GetValue<bool>());
+        Assert.False(someoneElse["consent_given"]!.GetValue<bool>());
+        Assert.NotEqual(first.SessionId, fresh["session_id"]!.GetValue<string>());
+        Assert.False(fresh["consent_given"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task WithdrawingConsent_EndsTheSessionAtOnce_ItsTokenIsRefused_AndResumingItOpensANewOneThatAsksAgain()
+    {
+        var tenant = await NewTenantAsync("withdraw-bank", PortalIssuer.Hs256Settings(requireConsent: true));
+        var created = await CreateAsync(tenant, PortalIssuer.Hs256("u-1"));
+        using var client = factory.CreateClient(created.Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/v1/sessions/{created.SessionId}/consent", null)).StatusCode);
+        using var socket = await factory.Server.CreateWebSocketClient()
+            .ConnectAsync(new Uri($"ws://localhost/api/ai/chat/ws?access_token={created.Token}"), CancellationToken.None);
+
+        var withdrawn = await client.DeleteAsync($"/v1/sessions/{created.SessionId}/consent");
+
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.Equal("consent_withdrawn", JsonNode.Parse(await withdrawn.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while ((await socket.ReceiveAsync(buffer, timeout.Token)).MessageType != WebSocketMessageType.Close)
+        {
+        }
+
+        Assert.Equal((WebSocketCloseStatus)4000, socket.CloseStatus);
+        var refused = await client.PostAsJsonAsync("/v1/session/message", new { session_id = created.SessionId, message = "hello" });
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        var next = await CreateJsonAsync(tenant, PortalIssuer.Hs256("u-1"), created.SessionId);
+        Assert.NotEqual(created.SessionId, next["session_id"]!.GetValue<string>());
+        Assert.False(next["consent_given"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task ChatSocketWithEcho_ReplaysTheCustomersOwnMessagesToo_SoAnotherPageShowsBothSides()
+    {
+        var tenant = await NewTenantAsync("echo-bank", PortalIssuer.Hs256Settings());
+        var created = await CreateAsync(tenant, PortalIssuer.Hs256("u-1"));
+        using var client = factory.CreateClient(created.Token);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/ai/chat", new { message = "hello there" })).StatusCode);
+
+        async Task<List<JsonNode>> ReplayAsync(string query)
+        {
+            using var socket = await factory.Server.CreateWebSocketClient()
+                .ConnectAsync(new Uri($"ws://localhost/api/ai/chat/ws?access_token={created.Token}&last_event_id=0{query}"), CancellationToken.None);
+            var frames = new List<JsonNode>();
+            var buffer = new byte[16384];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (frames.Count == 0 || frames[^1]["type"]!.GetValue<string>() != "chat_end")
+            {
+                var result = await socket.ReceiveAsync(buffer, timeout.Token);
+                frames.Add(JsonNode.Parse(buffer.AsSpan(0, result.Count))!);
+            }
+
+            return frames;
+        }
+
+        var echoed = await ReplayAsync("&echo=true");
+        var plain = await ReplayAsync("");
+
+        Assert.Equal("message", echoed[0]["type"]!.GetValue<string>());
+        Assert.Equal("hello there", echoed[0]["content"]!.GetValue<string>());
+        Assert.DoesNotContain(plain, f => f["type"]!.GetValue<string>() == "message");
+    }
+
+    private async Task<JsonNode> CreateJsonAsync(string tenant, string assertion, string? resume = null)
+    {
+        using var anonymous = factory.CreateClient();
+        var response = await anonymous.PostAsJsonAsync("/v1/sessions", new { tenant_id = tenant, auth_assertion = assertion, resume_session_id = resume });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        return JsonNode.Parse(body)!;
+    }
+
     private async Task<string> NewTenantAsync(string id, JsonObject settings)
     {
         using var platform = await Admin.ClientAsync(factory);
