@@ -12,14 +12,15 @@ await scenario('pages', async (page) => {
   const results = {};
   const browser = page.context().browser();
 
-  /** Signs in on a fresh page of its own, then checks it at each width (and once more with the widget open, if it has one). */
+  /** Signs in (when given a user) on a fresh page of its own, then checks it at each width (and once more with the widget open, if it has one). */
   async function check(name, url, user, field, ready, widget = false) {
     // bypassCSP: axe is injected as an inline script, which the pages' Content-Security-Policy rightly refuses.
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const p = await context.newPage();
     p.setDefaultTimeout(15_000);
     p.on('pageerror', (e) => console.error(`[${name}] ${e.message}`));
-    await signIn(p, url, user, field);
+    if (user) await signIn(p, url, user, field);
+    else await p.goto(`${input.base}${url}`);
     await p.waitForSelector(ready);
     await p.waitForFunction(() => !document.querySelector('[aria-busy=true]'));
     for (const width of widths) {
@@ -62,5 +63,23 @@ await scenario('pages', async (page) => {
   await check('dashboard', '/app/', input.customer, 'username', '[data-testid=total-balance]', true);
   await check('admin', '/admin/', input.admin, 'email', '[data-testid=tenant]');
   await check('staff', '/staff/', input.staff, 'email', '[data-testid=signed-in-as]');
+  // Pages before signing in: the landing page, a sign-in form, the privacy notice.
+  await check('home', '/', null, null, 'h1');
+  await check('sign-in', '/app/', null, null, 'input[name=password]');
+  await check('privacy', '/demo/privacy.html', null, null, 'h2');
+
+  // The widget on a portal nobody signed in to: it says why it cannot help, and no "Connecting…" stays behind.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const anonymous = await context.newPage();
+  await anonymous.goto(`${input.base}/demo/portal.html`);
+  const host = anonymous.locator('[data-virtualbanker]');
+  await host.getByRole('button', { name: 'Chat with us' }).click();
+  const alert = host.getByRole('alert');
+  await alert.waitFor();
+  results.signed_out_widget = {
+    alert: await alert.textContent(),
+    status: await anonymous.evaluate(() => document.querySelector('[data-virtualbanker]').shadowRoot.querySelector('.status').textContent),
+  };
+  await context.close();
   return results;
 });

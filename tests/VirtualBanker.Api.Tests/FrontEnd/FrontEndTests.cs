@@ -319,7 +319,11 @@ public sealed class FrontEndTests(KestrelFactory factory) : IClassFixture<Kestre
             ["staff"] = new JsonObject { ["email"] = "sam@bankbot.dev", ["password"] = VirtualBankerFactory.StaffPassword },
         });
 
-        Assert.Equal(12, page.Count);
+        var signedOut = page["signed_out_widget"]!;
+        Assert.Equal("The assistant is not available right now (please sign in to your bank first).", signedOut["alert"]!.GetValue<string>());
+        Assert.Equal("", signedOut["status"]!.GetValue<string>());
+        page.Remove("signed_out_widget");
+        Assert.Equal(18, page.Count);
         Assert.All(page, view =>
         {
             var overflow = view.Value!["overflow"]!;

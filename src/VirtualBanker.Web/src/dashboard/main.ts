@@ -19,6 +19,11 @@ const DIMENSIONS: Record<string, string> = {
   subscription_management: 'Subscription management',
 };
 
+// What the API's status words say to a customer.
+const CARD_STATUS: Record<string, string> = { active: 'Active', frozen: 'Frozen', lost: 'Reported lost', stolen: 'Reported stolen', replaced: 'Replaced', closed: 'Closed' };
+/** An API word as the page shows it: "under_review" → "Under review". */
+const words = (value: string): string => value.charAt(0).toUpperCase() + value.slice(1).replaceAll('_', ' ');
+
 const session = new Session('vb.customer', '/api/auth/refresh');
 const root = document.getElementById('app')!;
 let assistant: Widget | null = null;
@@ -138,7 +143,7 @@ function renderBalances(target: HTMLElement, overview: Overview): void {
     h('div', { class: 'figure', 'data-testid': 'total-balance', 'data-value': overview.total_balance }, money(overview.total_balance)),
     h('p', { class: 'muted' }, overview.ai_briefing.summary),
     h('div', {}, overview.accounts.map((a) =>
-      h('div', { class: 'row', 'data-testid': 'account' }, h('span', {}, a.name, ' ', h('span', { class: 'badge' }, a.type)),
+      h('div', { class: 'row', 'data-testid': 'account' }, h('span', {}, a.name, ' ', h('span', { class: 'badge' }, words(a.type))),
         h('span', { 'data-testid': 'account-balance', 'data-value': a.balance }, money(a.balance, a.currency))))));
 }
 
@@ -195,7 +200,7 @@ function renderForecast(target: HTMLElement, prediction: Prediction, scenarios: 
     h('div', { class: 'stats' },
       h('div', {}, h('span', { class: 'muted' }, 'Today'), h('span', {}, money(prediction.current_balance))),
       h('div', {}, h('span', { class: 'muted' }, 'In 30 days'), h('span', { class: 'figure', 'data-testid': 'forecast-30d', 'data-value': prediction.predicted_balance_30d }, money(prediction.predicted_balance_30d))),
-      h('div', {}, h('span', { class: 'muted' }, 'Confidence'), h('span', {}, `${prediction.confidence[0].toUpperCase()}${prediction.confidence.slice(1)}`))),
+      h('div', {}, h('span', { class: 'muted' }, 'Confidence'), h('span', {}, words(prediction.confidence)))),
     h('div', { class: 'chart' }, canvas));
   lineChart(canvas, labels, [
     { label: 'Conservative', data: scenarios.scenarios.conservative, color: '#9a5b00' },
@@ -264,7 +269,7 @@ async function loadCards(target: HTMLElement): Promise<void> {
           buttons.push(toggle, lost);
         }
         return h('li', { class: 'row', 'data-testid': 'card', 'data-id': c.id, 'data-status': c.status },
-          h('span', {}, h('strong', {}, label), ' ', h('span', { class: `badge ${c.status === 'active' ? '' : 'alert'}` }, c.status)),
+          h('span', {}, h('strong', {}, label), ' ', h('span', { class: `badge ${c.status === 'active' ? '' : 'alert'}` }, CARD_STATUS[c.status] ?? words(c.status))),
           h('span', { class: 'actions' }, ...buttons));
       })));
   });
@@ -308,10 +313,10 @@ async function loadCases(target: HTMLElement): Promise<void> {
     const items = [
       ...disputes.disputes.map((d) => h('li', { class: 'row', 'data-testid': 'dispute', 'data-reference': d.reference },
         h('span', {}, h('strong', {}, `Dispute ${d.reference}`), h('br'), h('span', { class: 'muted' }, `${d.reason} · ${dateTime(d.created_at)}`)),
-        h('span', { class: 'badge' }, d.status.replace('_', ' ')))),
+        h('span', { class: 'badge' }, words(d.status)))),
       ...tickets.tickets.map((t) => h('li', { class: 'row', 'data-testid': 'ticket', 'data-reference': t.reference ?? '' },
         h('span', {}, h('strong', {}, `Ticket ${t.reference ?? ''}`), h('br'), h('span', { class: 'muted' }, `${t.subject} · ${dateTime(t.created_at)}`)),
-        h('span', { class: `badge ${t.priority === 'high' ? 'alert' : ''}` }, t.status.replace('_', ' ')))),
+        h('span', { class: `badge ${t.priority === 'high' ? 'alert' : ''}` }, words(t.status)))),
     ];
     body(target, items.length === 0 ? h('p', { class: 'muted' }, 'No disputes or tickets.') : h('ul', { class: 'plain', 'aria-label': 'Disputes and tickets' }, items));
   });
@@ -329,7 +334,7 @@ async function loadNotifications(target: HTMLElement): Promise<void> {
         const dismiss = h('button', { type: 'button', class: 'danger', 'aria-label': `Dismiss "${n.title}"` }, 'Dismiss');
         dismiss.addEventListener('click', () => act(target, () => session.call(`/api/notifications/${n.id}`, { method: 'DELETE' })));
         return h('li', { class: 'row', 'data-testid': 'notification', 'data-id': n.id, 'data-read': String(n.read) },
-          h('span', {}, n.read ? null : h('span', { class: 'badge unread' }, 'new'), ' ', h('strong', {}, n.title), h('br'), h('span', { class: 'muted' }, n.message)),
+          h('span', {}, n.read ? null : h('span', { class: 'badge unread' }, 'New'), ' ', h('strong', {}, n.title), h('br'), h('span', { class: 'muted' }, n.message)),
           h('span', {}, n.read ? null : read, ' ', dismiss));
       })));
   });

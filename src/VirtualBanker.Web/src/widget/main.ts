@@ -48,8 +48,6 @@ interface Frame {
   summary?: string;
   /** On an answer a staff member wrote (not the assistant): who. */
   author?: { role: string; name: string };
-  /** On an echoed customer message (type message): where it was written. */
-  channel?: string;
 }
 
 /** Questions offered once the assistant may answer, to show what it can do. */
@@ -115,7 +113,7 @@ export class Widget {
     const send = h('button', { class: 'primary', type: 'submit', disabled: '' }, 'Send');
     this.form = h('form', { 'aria-label': 'Send a message' },
       h('label', { for: 'vb-input', class: 'visually-hidden' }, 'Message'), this.input, send);
-    const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close the assistant' }, '×');
+    const close = h('button', { type: 'button', 'aria-label': 'Close the assistant' }, '×');
     this.withdraw = h('button', { type: 'button', class: 'link', hidden: '', 'data-testid': 'withdraw-consent' }, 'Withdraw consent');
     this.panel = h('section', { id: 'vb-panel', class: 'panel', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'vb-title', hidden: '' },
       h('header', {}, h('h2', { id: 'vb-title' }, 'Virtual banker'), close),
