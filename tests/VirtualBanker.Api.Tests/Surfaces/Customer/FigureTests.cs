@@ -39,6 +39,14 @@ public sealed class FigureTests(VirtualBankerFactory factory) : IClassFixture<Vi
         Assert.Contains(monthSpending == 0 ? "You have no spending this month" : $"You spent {Money(monthSpending)} this month", spent, StringComparison.Ordinal);
         var savings = await AskAsync(client, "What is my savings rate?");
         Assert.Contains($"Over the last 30 days your income was {Money(overview.GetProperty("monthly_income").GetDecimal())} and your spending {Money(overview.GetProperty("monthly_expenses").GetDecimal())}", savings, StringComparison.Ordinal);
+
+        // The score and the forecast: the same numbers on the dashboard, their endpoints and in the assistant's words.
+        var score = (await JsonAsync(await client.GetAsync("/api/ai/coaching/score"))).GetProperty("overall_score").GetDouble();
+        Assert.Equal(score, overview.GetProperty("health_score").GetDouble());
+        Assert.StartsWith($"Your financial health score is {score.ToString("0.#", Invariant)} out of 100.", await AskAsync(client, "What is my financial health score?"), StringComparison.Ordinal);
+        var predicted = (await JsonAsync(await client.GetAsync("/api/ai/twin/predict"))).GetProperty("predicted_balance_30d").GetDecimal();
+        Assert.Contains($"expected to be about {Money(predicted)}", await AskAsync(client, "What will my balance be next month?"), StringComparison.Ordinal);
+        Assert.Equal(transactions.Sum(t => t.Amount) + 35_900m, overview.GetProperty("total_balance").GetDecimal()); // the generator's opening balances
     }
 
     [Fact]
