@@ -57,7 +57,8 @@ internal static class ObservabilityExtensions
         app.MapGet("/health", GetHealthAsync).AllowAnonymous().WithTags("Health").WithName("Health");
 
         // Liveness for orchestrators: the process answers, nothing else is checked (/health is readiness: it asks the database).
-        app.MapGet("/health/live", () => TypedResults.Text("ok")).AllowAnonymous().WithTags("Health");
+        app.MapGet("/health/live", () => TypedResults.Text("ok")).AllowAnonymous().WithTags("Health")
+            .WithSummary("Liveness").WithDescription("200 \"ok\" while the process runs, whatever its dependencies: for an orchestrator's liveness probe.");
         return app;
     }
 

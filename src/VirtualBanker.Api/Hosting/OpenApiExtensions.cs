@@ -1,15 +1,33 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace VirtualBanker.Api.Hosting;
 
-internal static class OpenApiExtensions
+/// <summary>
+/// One OpenAPI document per surface (/openapi/{surface}.json), all browsable at /docs, written for generated clients:
+/// every operation has a unique operationId, a summary and a description (the handlers' XML doc comments, read by the
+/// OpenAPI source generator), the security it really requires, and its errors in its surface's shape.
+/// </summary>
+internal static partial class OpenApiExtensions
 {
-    /// <summary>One OpenAPI document per surface (/openapi/{surface}.json), all browsable at /docs.</summary>
+    private const string Bearer = "bearer";
+    private const string ApiKey = "apiKey";
+    private const string ClientId = "clientId";
+    private const string PortalToken = "portalSession";
+    private const string ErrorSchema = "Error";
+
     public static WebApplicationBuilder AddVirtualBankerOpenApi(this WebApplicationBuilder builder)
     {
         foreach (var surface in Enum.GetValues<ApiSurface>())
         {
-            builder.Services.AddOpenApi(surface.DocumentName());
+            // Two arguments: the XML doc comment generator intercepts this overload whatever the name's expression.
+            builder.Services.AddOpenApi(surface.DocumentName(), options =>
+            {
+                options.AddDocumentTransformer((document, _, _) => Describe(document, surface));
+                options.AddOperationTransformer((operation, context, _) => Secure(operation, context, surface));
+            });
         }
 
         return builder;
@@ -28,4 +46,181 @@ internal static class OpenApiExtensions
         }).AllowAnonymous();
         return app;
     }
+
+    /// <summary>Who may call an operation, from its authorization policy: the schemes, each a requirement of its own (any one will do).</summary>
+    private static string[][] Schemes(string? policy) => policy switch
+    {
+        AuthPolicies.PortalSession => [[PortalToken]],
+        AuthPolicies.PortalSessionOrAdmin => [[PortalToken], [Bearer]],
+        AuthPolicies.Chat => [[Bearer], [PortalToken]],
+        AuthPolicies.Gateway => [[Bearer], [ApiKey, ClientId], [PortalToken]],
+        AuthPolicies.Realtime => [[PortalToken], [ApiKey, ClientId]],
+        AuthPolicies.GatewayHealth or AuthPolicies.GatewayAdmin or AuthPolicies.ManagementChat or AuthPolicies.Ingest => [[Bearer], [ApiKey, ClientId]],
+        _ => [[Bearer]],
+    };
+
+    private static Task Secure(OpenApiOperation operation, OpenApiOperationTransformerContext context, ApiSurface surface)
+    {
+        var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        var anonymous = metadata.OfType<IAllowAnonymous>().Any();
+        var authorize = metadata.OfType<IAuthorizeData>().ToList();
+        var secured = !anonymous && authorize.Count > 0;
+        if (!secured)
+        {
+            operation.Security = [new OpenApiSecurityRequirement()]; // said explicitly: no credentials needed
+        }
+        else
+        {
+            // The innermost policy decides (an endpoint's own narrows its group's).
+            var policy = authorize.LastOrDefault(a => a.Policy is not null)?.Policy;
+            operation.Security = [.. Schemes(policy).Select(names =>
+            {
+                var requirement = new OpenApiSecurityRequirement();
+                foreach (var name in names)
+                {
+                    requirement[new OpenApiSecuritySchemeReference(name, context.Document)] = [];
+                }
+
+                return requirement;
+            })];
+        }
+
+        operation.Responses ??= [];
+        var invalid = surface == ApiSurface.Management ? "422" : "400";
+        var errors = new List<(string Status, string Text)> { (invalid, "The request is malformed or a value is invalid (the field is named).") };
+        if (secured)
+        {
+            errors.Add(("401", "No credentials, or they are expired or revoked."));
+            errors.Add(("403", "The credentials do not allow this operation."));
+        }
+
+        if (context.Description.ParameterDescriptions.Any(p => p.Source.Id == "Path"))
+        {
+            errors.Add(("404", "Nothing with this id exists for the caller (another tenant's or user's objects are not found either)."));
+        }
+
+        errors.Add(("429", "Over the rate limit; Retry-After says when to try again."));
+        foreach (var (status, text) in errors)
+        {
+            if (!operation.Responses.ContainsKey(status))
+            {
+                operation.Responses[status] = ErrorResponse(surface, text, context.Document);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static OpenApiResponse ErrorResponse(ApiSurface surface, string description, OpenApiDocument? document) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            [surface is ApiSurface.Customer or ApiSurface.Gateway ? "application/problem+json" : "application/json"] =
+                new() { Schema = new OpenApiSchemaReference(ErrorSchema, document) },
+        },
+    };
+
+    /// <summary>The document as a whole: its title, the security schemes and error shape its operations use, and unique operationIds.</summary>
+    private static Task Describe(OpenApiDocument document, ApiSurface surface)
+    {
+        document.Info.Title = $"VirtualBanker · {surface} API";
+        foreach (var server in document.Servers ?? [])
+        {
+            server.Url = server.Url?.TrimEnd('/'); // paths start with "/"
+        }
+
+        document.Components ??= new OpenApiComponents();
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        document.Components.Schemas[ErrorSchema] = ErrorShape(surface);
+        document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+        {
+            [Bearer] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
+                Description = "An access token from the surface's sign-in (POST /api/auth/login, POST /api/v1/auth/login, or the directory sign-in).",
+            },
+            [ApiKey] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-API-Key", Description = "A tenant's API key (POST /v1/keys), sent with X-Client-ID." },
+            [ClientId] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Client-ID", Description = "The tenant the API key belongs to." },
+            [PortalToken] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http, Scheme = "bearer",
+                Description = "A portal session's ephemeral_token (POST /v1/sessions): it opens that session only.",
+            },
+        };
+
+        var operations = document.Paths.SelectMany(p => (p.Value.Operations ?? []).Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value))).ToList();
+        foreach (var (path, method, operation) in operations)
+        {
+            // The XML comment's first sentence is the summary, the whole comment (and its remarks) the description.
+            var text = operation.Summary?.Trim();
+            if (string.IsNullOrEmpty(operation.Description) && !string.IsNullOrEmpty(text))
+            {
+                operation.Description = text;
+            }
+
+            if (!string.IsNullOrEmpty(text))
+            {
+                var end = SentenceEnd().Match(text);
+                operation.Summary = end.Success ? text[..end.Index] : text.TrimEnd('.');
+            }
+
+            operation.OperationId ??= $"{method.ToString().ToLowerInvariant()}{PascalPath(path)}";
+        }
+
+        // Unique across the document: a name used twice (two ListAsync) falls back to the method and path.
+        foreach (var group in operations.GroupBy(o => o.Operation.OperationId, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            foreach (var (path, method, operation) in group)
+            {
+                operation.OperationId = $"{method.ToString().ToLowerInvariant()}{PascalPath(path)}";
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static string PascalPath(string path) => string.Concat(path.Split(['/', '-', '_', '{', '}', '.'], StringSplitOptions.RemoveEmptyEntries)
+        .Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+
+    /// <summary>The error body each surface sends (see <see cref="ErrorRenderer"/>).</summary>
+    private static OpenApiSchema ErrorShape(ApiSurface surface)
+    {
+        static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+        static OpenApiSchema Object(Dictionary<string, IOpenApiSchema> properties, params string[] required) =>
+            new() { Type = JsonSchemaType.Object, Properties = properties, Required = new HashSet<string>(required) };
+        return surface switch
+        {
+            ApiSurface.Portal => Object(new() { ["error"] = Text("The HTTP reason phrase."), ["message"] = Text("What went wrong, for a person.") }, "error", "message"),
+            ApiSurface.Management => Object(new()
+            {
+                ["detail"] = Text("What went wrong, for a person."),
+                ["status_code"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+                ["type"] = Text("A stable error code, e.g. validation_error, not_found."),
+            }, "detail", "status_code", "type"),
+            ApiSurface.Workspace => Object(new()
+            {
+                ["error"] = Object(new()
+                {
+                    ["code"] = Text("A stable error code in capitals, e.g. FORBIDDEN, NOT_FOUND."),
+                    ["message"] = Text("What went wrong, for a person."),
+                    ["details"] = new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Null, Description = "Field name → messages, for invalid input." },
+                }, "code", "message"),
+            }, "error"),
+            _ => Object(new()
+            {
+                ["type"] = Text("about:blank"),
+                ["title"] = Text("The HTTP reason phrase."),
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
+                ["detail"] = Text("What went wrong, for a person."),
+                ["code"] = Text("A stable error code, e.g. validation_error, insufficient_funds."),
+                ["trace_id"] = Text("Quote it to support."),
+                ["errors"] = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Field name → messages, for invalid input." },
+            }, "type", "title", "status", "detail", "code"),
+        };
+    }
+
+    /// <summary>Where a doc comment's first sentence ends: a full stop, colon or semicolon before a space (not "conversation.message").</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"[.:;](?=\s)")]
+    private static partial System.Text.RegularExpressions.Regex SentenceEnd();
 }

@@ -50,6 +50,7 @@ internal static class AuthEndpoints
         return group;
     }
 
+    /// <summary>Opens a customer account and signs it in. A link that verifies the e-mail address is mailed; the password must pass the policy.</summary>
     public static async Task<Created<AuthResponse>> RegisterAsync(
         RegisterRequest request, UserAuthService auth, EmailVerification verification, IOptions<TenancyOptions> tenancy, CancellationToken cancellationToken)
     {
@@ -58,12 +59,14 @@ internal static class AuthEndpoints
         return TypedResults.Created("/api/auth/me", ToResponse(result));
     }
 
+    /// <summary>Verifies an e-mail address with the single-use token from the mailed link. The link is valid 24 hours.</summary>
     public static async Task<Ok<EmailVerifiedResponse>> VerifyEmailAsync([FromQuery, Required, MaxLength(100)] string token, EmailVerification verification, CancellationToken cancellationToken)
     {
         var user = await verification.VerifyAsync(token, cancellationToken);
         return TypedResults.Ok(new EmailVerifiedResponse(user.Email, true));
     }
 
+    /// <summary>Mails a new verification link to the signed-in customer's address.</summary>
     public static async Task<Accepted<EmailVerifiedResponse>> ResendVerificationAsync(
         ICurrentPrincipal principal, VirtualBankerDbContext db, EmailVerification verification, CancellationToken cancellationToken)
     {
@@ -72,6 +75,7 @@ internal static class AuthEndpoints
         return TypedResults.Accepted("/api/auth/me", new EmailVerifiedResponse(user.Email, user.EmailVerifiedAt is not null));
     }
 
+    /// <summary>Signs a customer in with e-mail and password (a form post). Answers an access token and a refresh token; failed attempts are delayed progressively (429 with Retry-After).</summary>
     public static async Task<Results<Ok<AuthResponse>, ErrorResult>> LoginAsync(
         [FromForm] LoginForm form, UserAuthService auth, IOptions<TenancyOptions> tenancy, CancellationToken cancellationToken)
     {
@@ -84,6 +88,7 @@ internal static class AuthEndpoints
         return TypedResults.Ok(ToResponse(result));
     }
 
+    /// <summary>Exchanges a refresh token for a new access token and a rotated refresh token. A superseded or revoked token revokes its whole family.</summary>
     public static async Task<Results<Ok<RefreshResponse>, ErrorResult>> RefreshAsync(
         RefreshRequest request, TokenService tokens, CancellationToken cancellationToken)
     {
@@ -93,6 +98,7 @@ internal static class AuthEndpoints
             : TypedResults.Ok(new RefreshResponse(pair.AccessToken, "bearer", pair.RefreshToken));
     }
 
+    /// <summary>The signed-in customer: id, e-mail, name, whether the e-mail is verified, and their money style.</summary>
     public static async Task<Results<Ok<MeResponse>, ErrorResult>> MeAsync(
         ICurrentPrincipal principal, VirtualBankerDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -114,6 +120,7 @@ internal static class AuthEndpoints
         return TypedResults.Ok(new MeResponse(user.Id, user.Email, user.Name, personality, user.EmailVerifiedAt is not null));
     }
 
+    /// <summary>Signs the customer out: the access token and its refresh tokens are revoked at once, on every node.</summary>
     public static async Task<Ok<MessageResponse>> LogoutAsync(ICurrentPrincipal principal, TokenService tokens, CancellationToken cancellationToken)
     {
         if (Guid.TryParse(principal.SessionId, out var familyId))

@@ -23,12 +23,15 @@ internal static class CardEndpoints
         return group;
     }
 
+    /// <summary>The customer's payment cards with their status. Active, frozen, lost, stolen, replaced or closed.</summary>
     public static async Task<Ok<CardsResponse>> ListAsync(ICurrentPrincipal principal, CardService cards, CancellationToken cancellationToken) =>
         TypedResults.Ok(new CardsResponse([.. (await cards.ListAsync(principal.UserId!.Value, cancellationToken)).Select(CardView.Of)]));
 
+    /// <summary>Freezes a card: its new payments are declined until it is unfrozen. Idempotent (Idempotency-Key header) and audited.</summary>
     public static async Task<Ok<CardView>> FreezeAsync(Guid cardId, HttpRequest http, ICurrentPrincipal principal, CardService cards, CancellationToken cancellationToken) =>
         TypedResults.Ok(await cards.FreezeAsync(Actor(principal, http), cardId, cancellationToken));
 
+    /// <summary>Unfreezes a frozen card. Idempotent (Idempotency-Key header) and audited.</summary>
     public static async Task<Ok<CardView>> UnfreezeAsync(Guid cardId, HttpRequest http, ICurrentPrincipal principal, CardService cards, CancellationToken cancellationToken) =>
         TypedResults.Ok(await cards.UnfreezeAsync(Actor(principal, http), cardId, cancellationToken));
 

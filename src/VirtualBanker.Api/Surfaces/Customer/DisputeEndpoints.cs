@@ -47,9 +47,11 @@ internal static class DisputeEndpoints
         DisputeService disputes, CancellationToken cancellationToken) =>
         TypedResults.Ok(await disputes.ResolveAlertAsync(CardEndpoints.Actor(principal, http), fraudLogId, request.Genuine!.Value, cancellationToken));
 
+    /// <summary>The customer's disputes of payments. Each with its reference to quote and its status.</summary>
     public static async Task<Ok<DisputesResponse>> ListAsync(ICurrentPrincipal principal, DisputeService disputes, CancellationToken cancellationToken) =>
         TypedResults.Ok(new DisputesResponse([.. (await disputes.ListAsync(principal.UserId!.Value, cancellationToken)).Select(DisputeView.Of)]));
 
+    /// <summary>Opens a dispute of one of the customer's payments. Idempotent (Idempotency-Key header); answers the dispute with its reference.</summary>
     public static async Task<Created<DisputeView>> OpenAsync(CreateDisputeRequest request, HttpRequest http, ICurrentPrincipal principal, DisputeService disputes,
         CancellationToken cancellationToken)
     {
@@ -57,6 +59,7 @@ internal static class DisputeEndpoints
         return TypedResults.Created($"/api/disputes/{dispute.Id}", dispute);
     }
 
+    /// <summary>The customer's support tickets. Each with a unique reference, subject, priority and status.</summary>
     public static async Task<Ok<TicketsResponse>> TicketsAsync(ICurrentPrincipal principal, VirtualBankerDbContext db, CancellationToken cancellationToken)
     {
         var userId = principal.UserId!.Value;

@@ -83,6 +83,7 @@ internal static class InsightsEndpoints
         return group;
     }
 
+    /// <summary>The customer's financial health score, 0-100, in six dimensions. Each dimension is a ratio a bank adviser would use (savings kept, debt to income, reserves...), with an explanation and the two most useful improvements; cached 10 minutes.</summary>
     public static async Task<CachedJson<CoachingScoreResponse>> GetScoreAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
         await caller.CachedAsync("score", TimeSpan.FromMinutes(10), data =>
         {
@@ -106,6 +107,7 @@ internal static class InsightsEndpoints
                 new BriefingMetricsItem(Money.Of(briefing.Metrics.TotalLiquidCapitalMinor), Money.Of(briefing.Metrics.MonthlyIncomeProjectionMinor), Money.Of(briefing.Metrics.MonthlyBurnRateMinor)));
         }, cancellationToken);
 
+    /// <summary>How the customer spends: insights in sentences, with the weekend share, late-night payments and the average payment. Read from their own recent transactions.</summary>
     public static async Task<CachedJson<BehaviorResponse>> GetBehaviorAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
         await caller.CachedAsync("behavior", TimeSpan.FromMinutes(10), data =>
         {
@@ -113,6 +115,7 @@ internal static class InsightsEndpoints
             return new BehaviorResponse(behavior.Insights, new BehaviorMetrics(behavior.WeekendPct, behavior.LateNightCount, Money.Of(behavior.AvgTransactionMinor)));
         }, cancellationToken);
 
+    /// <summary>The customer's total balance forecast 30 days ahead. The net flow of the last 90 days, by day of the month, repeated from today's balance; with a confidence. Cached 5 minutes.</summary>
     public static async Task<CachedJson<PredictResponse>> GetPredictAsync([AsParameters] Caller caller, CancellationToken cancellationToken) =>
         await caller.CachedAsync("predict", TimeSpan.FromMinutes(5), data =>
         {
@@ -120,6 +123,7 @@ internal static class InsightsEndpoints
             return new PredictResponse(Money.Of(forecast.CurrentBalanceMinor), Money.Of(forecast.Expected[0].BalanceMinor), Projections(forecast), forecast.Confidence);
         }, cancellationToken);
 
+    /// <summary>The balance forecast month by month, up to 60 months ahead. The same model as the 30-day forecast, with the expected balance and what each month adds.</summary>
     public static async Task<CachedJson<FutureResponse>> GetFutureAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
     {
         var months = Query.Int(monthsParam, "months", 12, 1, 60);
@@ -130,6 +134,7 @@ internal static class InsightsEndpoints
         }, cancellationToken);
     }
 
+    /// <summary>Conservative, expected and optimistic balances for up to 24 months. The band is an 80% interval of the forecast, widening with the horizon.</summary>
     public static async Task<CachedJson<ScenariosResponse>> GetScenariosAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
     {
         var months = Query.Int(monthsParam, "months", 6, 1, 24);
@@ -143,6 +148,7 @@ internal static class InsightsEndpoints
         }, cancellationToken);
     }
 
+    /// <summary>The customer's fraud alerts: payments scored as unusual, pending or resolved. Each alert names its transaction, amount, merchant, risk score and why it was flagged.</summary>
     public static async Task<Ok<FraudAnalysisResponse>> GetFraudAsync([AsParameters] Caller caller, CancellationToken cancellationToken)
     {
         var alerts = await caller.Customers.FraudAlertsAsync(await caller.UserIdAsync(cancellationToken), cancellationToken);
@@ -152,6 +158,7 @@ internal static class InsightsEndpoints
             [.. alerts.Select(a => new FraudAlertItem(a.FraudLogId, a.TransactionId, Money.Of(a.AmountMinor), a.Merchant, a.RiskScore, a.Details, a.Status, Money.Timestamp(a.Timestamp)))]));
     }
 
+    /// <summary>What a one-off purchase would do to the customer's finances. Balance, savings rate, health score and 30-day forecast before and after, with a verdict and its sentence (summary) that the assistant also uses.</summary>
     public static async Task<Ok<SimulatePurchaseResponse>> SimulatePurchaseAsync(SimulatePurchaseRequest request, [AsParameters] Caller caller, CancellationToken cancellationToken)
     {
         var data = await caller.Customers.LoadAsync(await caller.UserIdAsync(cancellationToken), cancellationToken);

@@ -23,6 +23,7 @@ internal static class NotificationEndpoints
         return group;
     }
 
+    /// <summary>The customer's notifications, newest first, with the unread count.</summary>
     public static async Task<Ok<NotificationList>> ListAsync(
         [AsParameters] Caller caller, [FromQuery(Name = "limit")] string? limitParam, NotificationService notifications, CancellationToken cancellationToken)
     {
@@ -33,18 +34,21 @@ internal static class NotificationEndpoints
     }
 
     // Changes act on the caller's own notifications only: another user's id is "not found", not "forbidden".
+    /// <summary>Marks one notification read.</summary>
     public static async Task<Results<Ok<SuccessResponse>, ErrorResult>> ReadAsync(
         Guid id, [AsParameters] Caller caller, NotificationService notifications, CancellationToken cancellationToken) =>
         await notifications.MarkReadAsync(await caller.UserIdAsync(cancellationToken), id, cancellationToken)
             ? TypedResults.Ok(new SuccessResponse(true))
             : new ErrorResult(AppError.NotFound("No such notification."));
 
+    /// <summary>Marks all of the customer's notifications read.</summary>
     public static async Task<Ok<SuccessResponse>> ReadAllAsync([AsParameters] Caller caller, NotificationService notifications, CancellationToken cancellationToken)
     {
         await notifications.MarkAllReadAsync(await caller.UserIdAsync(cancellationToken), cancellationToken);
         return TypedResults.Ok(new SuccessResponse(true));
     }
 
+    /// <summary>Dismisses one notification.</summary>
     public static async Task<Results<Ok<SuccessResponse>, ErrorResult>> DeleteAsync(
         Guid id, [AsParameters] Caller caller, NotificationService notifications, CancellationToken cancellationToken) =>
         await notifications.DeleteAsync(await caller.UserIdAsync(cancellationToken), id, cancellationToken)

@@ -39,9 +39,11 @@ internal static class ObservabilityEndpoints
         return group;
     }
 
+    /// <summary>Whether the service is up: its assistant provider, database and cache kinds, and version. Anonymous; says nothing about tenants.</summary>
     public static Ok<StatusResponse> GetStatus(IOptions<DatabaseOptions> database, IServiceProvider services) =>
         TypedResults.Ok(new StatusResponse("builtin", true, database.Value.Provider, ScaleOut.ScaleOutExtensions.CacheKind(services), ObservabilityExtensions.Version));
 
+    /// <summary>Request counts and latencies by route pattern, chat and WebSocket counters. For the platform's operators.</summary>
     public static Ok<MetricsResponse> GetMetrics(MetricsCollector metrics)
     {
         var s = metrics.Snapshot();

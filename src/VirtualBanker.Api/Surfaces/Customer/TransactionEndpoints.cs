@@ -38,6 +38,7 @@ internal static class TransactionEndpoints
         return group;
     }
 
+    /// <summary>The customer's transactions, newest first, a page at a time. Filter by category and by type (credit or debit); limit is at most 100.</summary>
     public static async Task<Ok<TransactionPage>> ListAsync(
         [AsParameters] Caller caller,
         [FromQuery(Name = "page")] string? pageParam,

@@ -49,9 +49,11 @@ internal static class TransferEndpoints
         return group;
     }
 
+    /// <summary>The customer's saved payees. People and companies they pay, with account number and bank code.</summary>
     public static async Task<Ok<PayeesResponse>> PayeesAsync(ICurrentPrincipal principal, TransferService transfers, CancellationToken cancellationToken) =>
         TypedResults.Ok(new PayeesResponse([.. (await transfers.PayeesAsync(principal.UserId!.Value, cancellationToken)).Select(PayeeItem.Of)]));
 
+    /// <summary>Saves a payee. The account number and bank code are validated.</summary>
     public static async Task<Created<PayeeItem>> AddPayeeAsync(CreatePayeeRequest request, HttpRequest http, ICurrentPrincipal principal, TransferService transfers,
         CancellationToken cancellationToken)
     {
@@ -59,9 +61,11 @@ internal static class TransferEndpoints
         return TypedResults.Created($"/api/payees/{payee.Id}", PayeeItem.Of(payee));
     }
 
+    /// <summary>The customer's transfers, newest first. Between their own accounts and to payees.</summary>
     public static async Task<Ok<TransfersResponse>> ListAsync(ICurrentPrincipal principal, TransferService transfers, CancellationToken cancellationToken) =>
         TypedResults.Ok(new TransfersResponse([.. (await transfers.ListAsync(principal.UserId!.Value, 100, cancellationToken)).Select(TransferService.View)]));
 
+    /// <summary>Moves money between the customer's accounts or to a payee. A balanced ledger entry in one transaction, never below an account's limit, within the tenant's daily limit; idempotent (Idempotency-Key header); 422 insufficient_funds, same_account or limit_exceeded.</summary>
     public static async Task<Created<TransferResult>> TransferAsync(CreateTransferRequest request, HttpRequest http, ICurrentPrincipal principal, TransferService transfers,
         CancellationToken cancellationToken)
     {

@@ -21,23 +21,26 @@ internal static class KnowledgeEndpoints
 {
     public static RouteGroupBuilder MapKnowledgeEndpoints(this RouteGroupBuilder group)
     {
-        group.MapGet("", async (KnowledgeBase knowledge, CancellationToken ct) => TypedResults.Ok((await knowledge.ListAsync(ct)).Select(ArticleResponse.From).ToList()));
+        group.MapGet("", async (KnowledgeBase knowledge, CancellationToken ct) => TypedResults.Ok((await knowledge.ListAsync(ct)).Select(ArticleResponse.From).ToList()))
+            .WithSummary("The tenant's knowledge-base articles").WithDescription("The FAQ the assistant answers knowledge questions from, citing the article's title.");
         group.MapPost("", CreateAsync);
         group.MapPut("/{articleId:guid}", UpdateAsync);
         group.MapDelete("/{articleId:guid}", async (Guid articleId, KnowledgeBase knowledge, CancellationToken ct) =>
         {
             await knowledge.DeleteAsync(articleId, ct);
             return TypedResults.NoContent();
-        });
+        }).WithSummary("Deletes a knowledge-base article").WithDescription("The assistant no longer cites it.");
         return group;
     }
 
+    /// <summary>Adds an article to the tenant's knowledge base. The assistant cites it when it answers a knowledge question.</summary>
     public static async Task<Created<ArticleResponse>> CreateAsync(ArticleRequest request, KnowledgeBase knowledge, TimeProvider clock, CancellationToken cancellationToken)
     {
         var article = await knowledge.CreateAsync(Input(request), clock.GetUtcNow().UtcDateTime, cancellationToken);
         return TypedResults.Created($"/v1/knowledge/articles/{article.Id}", ArticleResponse.From(article));
     }
 
+    /// <summary>Changes a knowledge-base article.</summary>
     public static async Task<Ok<ArticleResponse>> UpdateAsync(Guid articleId, ArticleRequest request, KnowledgeBase knowledge, TimeProvider clock, CancellationToken cancellationToken) =>
         TypedResults.Ok(ArticleResponse.From(await knowledge.UpdateAsync(articleId, Input(request), clock.GetUtcNow().UtcDateTime, cancellationToken)));
 

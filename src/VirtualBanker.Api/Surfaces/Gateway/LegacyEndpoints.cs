@@ -71,6 +71,7 @@ internal static class LegacyEndpoints
         return TypedResults.Ok(new LegacyMessageResponse(session.Id, await conversations.AskAsync(session, request.Message!, cancellationToken)));
     }
 
+    /// <summary>A session's conversation log, by session_id in the query (legacy).</summary>
     public static Task<Ok<LegacyLogResponse>> LogFromQueryAsync(
         [Microsoft.AspNetCore.Mvc.FromQuery(Name = "session_id")] string? sessionId, ICurrentPrincipal principal, ChatSessionService sessions, VirtualBankerDbContext db, CancellationToken cancellationToken) =>
         LogAsync(new LegacySessionRequest(sessionId ?? throw new AppException(AppError.Validation("session_id", "session_id is required."))), principal, sessions, db, cancellationToken);
@@ -84,6 +85,7 @@ internal static class LegacyEndpoints
         return TypedResults.Ok(new LegacyLogResponse(session.Id, [.. events.Select(ConversationSockets.ToFrame)]));
     }
 
+    /// <summary>Ends a conversation (legacy).</summary>
     public static async Task<Ok<LegacySessionResponse>> TerminateAsync(
         LegacySessionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, CancellationToken cancellationToken)
     {

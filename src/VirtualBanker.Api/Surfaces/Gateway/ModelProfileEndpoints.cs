@@ -48,9 +48,11 @@ internal static class ModelProfileEndpoints
         return group;
     }
 
+    /// <summary>The tenant's model profiles: which OpenAI-compatible endpoint answers each role. API keys are never shown.</summary>
     public static async Task<Ok<List<ModelProfileResponse>>> ListAsync(ModelProfileService profiles, CancellationToken cancellationToken) =>
         TypedResults.Ok((await profiles.ListAsync(cancellationToken)).Select(ToResponse).ToList());
 
+    /// <summary>Adds a model profile for a role and deployment mode. Its base_url goes through the outbound guard (no private or metadata addresses unless the operator allows them).</summary>
     public static async Task<Created<ModelProfileResponse>> CreateAsync(CreateModelProfileRequest request, ModelProfileService profiles, CancellationToken cancellationToken)
     {
         var profile = await profiles.CreateAsync(request.Role!, request.DeploymentMode!,
@@ -58,6 +60,7 @@ internal static class ModelProfileEndpoints
         return TypedResults.Created($"/v1/model-profiles/{profile.Role}/{profile.DeploymentMode}", ToResponse(profile));
     }
 
+    /// <summary>Changes a model profile. Sending the redacted api_key back keeps the stored one.</summary>
     public static async Task<Results<Ok<ModelProfileResponse>, ErrorResult>> UpdateAsync(
         string role, string deploymentMode, UpdateModelProfileRequest request, ModelProfileService profiles, CancellationToken cancellationToken) =>
         await profiles.UpdateAsync(role, deploymentMode,
@@ -65,6 +68,7 @@ internal static class ModelProfileEndpoints
             ? TypedResults.Ok(ToResponse(profile))
             : new ErrorResult(AppError.NotFound("No such model profile."));
 
+    /// <summary>Removes a model profile; the builtin assistant answers in its place.</summary>
     public static async Task<Results<Ok<StatusResponse>, ErrorResult>> DeleteAsync(string role, string deploymentMode, ModelProfileService profiles, CancellationToken cancellationToken) =>
         await profiles.DeleteAsync(role, deploymentMode, cancellationToken)
             ? TypedResults.Ok(new StatusResponse("deleted"))

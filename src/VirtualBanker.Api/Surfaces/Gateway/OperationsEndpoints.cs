@@ -45,8 +45,10 @@ internal static class OperationsEndpoints
         keys.MapDelete("/{keyId:guid}", RevokeKeyAsync);
 
         var capsules = v1.MapGroup("/capsules").WithTags("Capsules").RequireAuthorization(AuthPolicies.GatewayAdmin);
-        capsules.MapGet("", async (CapsuleService service, CancellationToken ct) => TypedResults.Ok((await service.ListAsync(ct)).Select(CapsuleResponse.From).ToList()));
-        capsules.MapGet("/{capsuleId}", async (string capsuleId, CapsuleService service, CancellationToken ct) => TypedResults.Ok(CapsuleResponse.From(await service.GetAsync(capsuleId, ct))));
+        capsules.MapGet("", async (CapsuleService service, CancellationToken ct) => TypedResults.Ok((await service.ListAsync(ct)).Select(CapsuleResponse.From).ToList()))
+            .WithSummary("The capsules (tool packs) the server ships").WithDescription("Each with its tools and whether the tenant installed it.");
+        capsules.MapGet("/{capsuleId}", async (string capsuleId, CapsuleService service, CancellationToken ct) => TypedResults.Ok(CapsuleResponse.From(await service.GetAsync(capsuleId, ct))))
+            .WithSummary("One capsule").WithDescription("Its tools and whether the tenant installed it.");
         capsules.MapPost("/{capsuleId}/install", InstallCapsuleAsync);
 
         // Component status (seed 002), behind the gateway's authentication as GATEWAY_REQUIRE_AUTH says.
@@ -58,6 +60,7 @@ internal static class OperationsEndpoints
     public static async Task<IResult> HealthAsync(ComponentHealth health, HttpContext context, IAuthorizationService authorization, CancellationToken cancellationToken) =>
         await health.RespondAsync((await authorization.AuthorizeAsync(context.User, AuthPolicies.GatewayAdmin)).Succeeded, cancellationToken);
 
+    /// <summary>Creates an API key for the tenant. The secret is in this answer only; scopes default to ["chat"].</summary>
     public static async Task<Created<KeyResponse>> CreateKeyAsync(CreateKeyRequest request, ICurrentPrincipal principal, ApiKeyService keys, TimeProvider clock, CancellationToken cancellationToken)
     {
         // Contract 002 names no scopes: a key created with only a label may chat (least privilege), nothing more.
@@ -81,14 +84,17 @@ internal static class OperationsEndpoints
         return TypedResults.Created($"/v1/keys/{created.Key.Id}", KeyResponse.From(created.Key, created.Secret));
     }
 
+    /// <summary>The tenant's API keys, without their secrets.</summary>
     public static async Task<Ok<List<KeyResponse>>> ListKeysAsync(ApiKeyService keys, CancellationToken cancellationToken) =>
         TypedResults.Ok((await keys.ListAsync(cancellationToken)).Select(k => KeyResponse.From(k)).ToList());
 
+    /// <summary>Revokes an API key: it is refused from now on, on every node.</summary>
     public static async Task<Results<Ok<RevokeKeyResponse>, ErrorResult>> RevokeKeyAsync(Guid keyId, ApiKeyService keys, CancellationToken cancellationToken) =>
         await keys.RevokeAsync(keyId, cancellationToken)
             ? TypedResults.Ok(new RevokeKeyResponse("revoked", keyId))
             : new ErrorResult(AppError.NotFound("No such key."));
 
+    /// <summary>Installs a capsule (a tool pack) for the tenant: its tools join the tenant's allowed tools.</summary>
     public static async Task<Ok<InstallCapsuleResponse>> InstallCapsuleAsync(string capsuleId, CapsuleService capsules, CancellationToken cancellationToken)
     {
         var installed = await capsules.InstallAsync(capsuleId, cancellationToken);

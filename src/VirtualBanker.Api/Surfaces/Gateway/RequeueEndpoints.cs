@@ -19,6 +19,7 @@ internal static class RequeueEndpoints
         return group;
     }
 
+    /// <summary>Messages whose run failed and wait to be run again or resolved. The tenant's only.</summary>
     public static async Task<Ok<List<RequeueItemResponse>>> ListAsync(RequeueService requeue, CancellationToken cancellationToken) =>
         TypedResults.Ok((await requeue.ListPendingAsync(cancellationToken))
             .Select(r => new RequeueItemResponse(r.Id, r.SessionId, r.Topic, r.Attempts, r.LastError, r.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)))
@@ -30,6 +31,7 @@ internal static class RequeueEndpoints
             ? TypedResults.Ok(new StatusResponse(status == RequeueStatus.Republished ? "republished" : "resolved"))
             : new ErrorResult(AppError.NotFound("No such pending requeue item."));
 
+    /// <summary>Deletes a requeue item without running it.</summary>
     public static async Task<Results<Ok<StatusResponse>, ErrorResult>> DeleteAsync(Guid requeueId, RequeueService requeue, CancellationToken cancellationToken) =>
         await requeue.DeleteAsync(requeueId, cancellationToken)
             ? TypedResults.Ok(new StatusResponse("deleted"))

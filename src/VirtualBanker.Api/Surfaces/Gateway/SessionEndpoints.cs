@@ -58,6 +58,7 @@ internal static class SessionEndpoints
         return TypedResults.Ok(new SessionEventResponse(session.Id, inbound.Sequence.ToString(CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>Posts an action in a session: the customer's answer to a confirmation, or a tool action. Idempotent with the Idempotency-Key header.</summary>
     public static async Task<Ok<SessionEventResponse>> ActionAsync(
         SessionActionRequest request, ICurrentPrincipal principal, ChatSessionService sessions, ConversationService conversations, HttpRequest http, CancellationToken cancellationToken)
     {

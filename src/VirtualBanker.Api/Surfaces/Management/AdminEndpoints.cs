@@ -42,13 +42,16 @@ internal static class AdminEndpoints
         return TypedResults.Ok(new ManagementLoginResponse(result.Tokens.AccessToken, "bearer"));
     }
 
+    /// <summary>The tenant's agents, filtered by client and active flag.</summary>
     public static async Task<Ok<List<AgentResponse>>> ListAgentsAsync(
         [FromQuery(Name = "client_id")] string? clientId, bool? active, AgentAdminService agents, CancellationToken cancellationToken) =>
         TypedResults.Ok((await agents.ListAsync(clientId, active, cancellationToken)).Select(AgentResponse.From).ToList());
 
+    /// <summary>One agent with its prompt, tools and settings.</summary>
     public static async Task<Ok<AgentResponse>> GetAgentAsync(Guid agentId, AgentAdminService agents, CancellationToken cancellationToken) =>
         TypedResults.Ok(AgentResponse.From(await agents.GetAsync(agentId, cancellationToken)));
 
+    /// <summary>Creates an agent for a client. Its tools must be among the client's allowed tools.</summary>
     public static async Task<Created<AgentResponse>> CreateAgentAsync(CreateAgentRequest request, AgentAdminService agents, CancellationToken cancellationToken)
     {
         var agent = await agents.CreateAsync(request.ClientId, new AgentInput(request.Name, request.Slug, request.Description, request.SystemPrompt, request.Enabled,
@@ -56,22 +59,27 @@ internal static class AdminEndpoints
         return TypedResults.Created($"/api/v1/agents/{agent.Id}", AgentResponse.From(agent));
     }
 
+    /// <summary>Changes an agent.</summary>
     public static async Task<Ok<AgentResponse>> UpdateAgentAsync(Guid agentId, UpdateAgentRequest request, AgentAdminService agents, CancellationToken cancellationToken) =>
         TypedResults.Ok(AgentResponse.From(await agents.UpdateAsync(agentId, new AgentInput(request.Name, request.Slug, request.Description, request.SystemPrompt,
             request.Enabled, request.VoiceSettings?.ToSettings(), request.AllowedTools), cancellationToken)));
 
+    /// <summary>Deletes an agent; its conversations stay.</summary>
     public static async Task<NoContent> DeleteAgentAsync(Guid agentId, AgentAdminService agents, CancellationToken cancellationToken)
     {
         await agents.DeleteAsync(agentId, cancellationToken);
         return TypedResults.NoContent();
     }
 
+    /// <summary>The clients (banks) the caller administers. A platform admin sees all.</summary>
     public static async Task<Ok<List<ClientResponse>>> ListClientsAsync(TenantAdminService clients, CancellationToken cancellationToken) =>
         TypedResults.Ok((await clients.ListAsync(cancellationToken)).Select(ClientResponse.From).ToList());
 
+    /// <summary>One client with its settings; secrets come back as ********.</summary>
     public static async Task<Ok<ClientResponse>> GetClientAsync(string clientId, TenantAdminService clients, CancellationToken cancellationToken) =>
         TypedResults.Ok(ClientResponse.From(await clients.GetAsync(clientId, cancellationToken)));
 
+    /// <summary>Creates a client (a bank), optionally with its first admin. Platform admins only.</summary>
     public static async Task<Created<ClientResponse>> CreateClientAsync(CreateClientRequest request, TenantAdminService clients, CancellationToken cancellationToken)
     {
         var admin = request.Admin is { } a ? new FirstAdmin(a.Email!, a.Password!, a.Name!) : null;
@@ -79,6 +87,7 @@ internal static class AdminEndpoints
         return TypedResults.Created($"/api/v1/clients/{tenant.Id}", ClientResponse.From(tenant));
     }
 
+    /// <summary>Changes a client's name, status or settings. Sending ******** back keeps a stored secret; every field is validated.</summary>
     public static async Task<Ok<ClientResponse>> UpdateClientAsync(string clientId, UpdateClientRequest request, TenantAdminService clients, CancellationToken cancellationToken) =>
         TypedResults.Ok(ClientResponse.From(await clients.UpdateAsync(clientId, new ClientInput(request.Name, request.Domain, request.Active, request.Settings), cancellationToken)));
 }

@@ -67,6 +67,7 @@ internal static class StaffEndpoints
         return v1;
     }
 
+    /// <summary>The signed-in staff member: name, bank and roles.</summary>
     public static async Task<Ok<StaffMeResponse>> MeAsync(ICurrentPrincipal principal, VirtualBankerDbContext db, TenantDirectory tenants, CancellationToken cancellationToken)
     {
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == principal.UserId, cancellationToken) ?? throw new AppException(AppError.Unauthorized());
@@ -88,6 +89,7 @@ internal static class StaffEndpoints
         return new QueueFilter(status, reason, priority);
     }
 
+    /// <summary>One item of the staff queue with the customer's context and the conversation so far.</summary>
     public static async Task<Ok<HandoffDetail>> GetAsync(Guid handoffId, StaffQueue queue, CancellationToken cancellationToken)
     {
         var item = await queue.GetAsync(handoffId, cancellationToken);
@@ -156,10 +158,12 @@ internal static class StaffEndpoints
             ConversationSockets.ToFrame, open.Token));
     }
 
+    /// <summary>Takes a conversation: the staff member answers it from now on and the assistant stays silent.</summary>
     public static async Task<Ok<HandoffView>> ClaimAsync(Guid handoffId, ICurrentPrincipal principal, StaffQueue queue, VirtualBankerDbContext db,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await queue.ClaimAsync(handoffId, await StaffAsync(principal, db, cancellationToken), cancellationToken));
 
+    /// <summary>Sends the staff member's reply to the customer in the conversation.</summary>
     public static async Task<Created<StaffMessageResponse>> SendAsync(Guid handoffId, StaffMessageRequest request, ICurrentPrincipal principal, StaffQueue queue,
         VirtualBankerDbContext db, CancellationToken cancellationToken)
     {
@@ -167,14 +171,17 @@ internal static class StaffEndpoints
         return TypedResults.Created($"/api/v1/handoffs/{handoffId}/events", new StaffMessageResponse(id));
     }
 
+    /// <summary>Hands the conversation back to the assistant.</summary>
     public static async Task<Ok<HandoffView>> ReleaseAsync(Guid handoffId, [FromBody] HandoffNoteRequest? request, ICurrentPrincipal principal, StaffQueue queue,
         VirtualBankerDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await queue.ReleaseAsync(handoffId, await StaffAsync(principal, db, cancellationToken), request?.Note, cancellationToken));
 
+    /// <summary>Closes the conversation's handoff as done.</summary>
     public static async Task<Ok<HandoffView>> CloseAsync(Guid handoffId, [FromBody] HandoffNoteRequest? request, ICurrentPrincipal principal, StaffQueue queue,
         VirtualBankerDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await queue.CloseAsync(handoffId, await StaffAsync(principal, db, cancellationToken), request?.Note, cancellationToken));
 
+    /// <summary>The tenant's support tickets, filtered by status and priority.</summary>
     public static async Task<Ok<TicketsListResponse>> ListTicketsAsync(string? status, string? priority, TicketDesk desk, CancellationToken cancellationToken)
     {
         Check("status", status, TicketDesk.Statuses);
@@ -182,9 +189,11 @@ internal static class StaffEndpoints
         return TypedResults.Ok(new TicketsListResponse(await desk.ListAsync(status, priority, cancellationToken)));
     }
 
+    /// <summary>One support ticket with its details.</summary>
     public static async Task<Ok<TicketDetail>> GetTicketAsync(Guid ticketId, TicketDesk desk, CancellationToken cancellationToken) =>
         TypedResults.Ok(await desk.GetAsync(ticketId, cancellationToken));
 
+    /// <summary>Changes a ticket's status or priority.</summary>
     public static async Task<Ok<TicketView>> UpdateTicketAsync(Guid ticketId, UpdateTicketRequest request, ICurrentPrincipal principal, TicketDesk desk,
         VirtualBankerDbContext db, CancellationToken cancellationToken) =>
         TypedResults.Ok(await desk.UpdateAsync(ticketId, await StaffAsync(principal, db, cancellationToken), new TicketChange(request.Status, request.Priority), cancellationToken));

@@ -71,6 +71,7 @@ internal static class PortalSessionEndpoints
             !created.Session.AwaitsConsent));
     }
 
+    /// <summary>A fresh ephemeral token for the caller's own, still open portal session. Call it before expires_at; the session itself ends at session_expires_at.</summary>
     public static async Task<Ok<RefreshTokenResponse>> RefreshAsync(string sessionId, ICurrentPrincipal principal, PortalSessionService portal, CancellationToken cancellationToken)
     {
         var refreshed = await portal.RefreshAsync(sessionId, principal, cancellationToken);
@@ -91,6 +92,7 @@ internal static class PortalSessionEndpoints
         return TypedResults.Ok(new EndSessionResponse("consent_withdrawn"));
     }
 
+    /// <summary>Ends a portal session: its tokens are refused at once and its streams close. Its own token or an admin of its tenant; ending twice is fine.</summary>
     public static async Task<Ok<EndSessionResponse>> EndAsync(string sessionId, ICurrentPrincipal principal, PortalSessionService portal, CancellationToken cancellationToken)
     {
         await portal.EndAsync(sessionId, principal, cancellationToken);

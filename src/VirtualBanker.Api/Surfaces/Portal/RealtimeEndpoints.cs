@@ -34,6 +34,7 @@ internal static class RealtimeEndpoints
         return app;
     }
 
+    /// <summary>WebRTC signaling for a portal session (WebSocket). Offers, answers and ICE candidates relayed between the customer and a voice or avatar agent.</summary>
     public static async Task SignalAsync(string sessionId, HttpContext context, ICurrentPrincipal principal, IServiceScopeFactory scopes,
         SignalingRelay relay, IceServers iceServers, ConversationFeed feed, IOptions<JsonOptions> json, TimeProvider clock)
     {

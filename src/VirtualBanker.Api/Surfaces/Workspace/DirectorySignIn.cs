@@ -99,7 +99,8 @@ internal static class DirectorySignIn
         auth.MapGet("/login", Login).AllowAnonymous();
 
         // Reached only when sign-in is not configured: otherwise the OpenID Connect handler answers this path.
-        auth.MapGet("/callback", IResult () => throw NotConfigured()).AllowAnonymous();
+        auth.MapGet("/callback", IResult () => throw NotConfigured()).AllowAnonymous()
+            .WithSummary("The directory's redirect back after sign-in").WithDescription("Handled by the OpenID Connect sign-in; without a configured directory it answers that sign-in is not configured.");
         auth.MapGet("/validate", Validate).AllowAnonymous();
         auth.MapPost("/token", Token);
         auth.MapPost("/logout", LogoutAsync);

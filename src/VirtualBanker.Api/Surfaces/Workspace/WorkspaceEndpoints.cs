@@ -61,9 +61,11 @@ internal static class WorkspaceEndpoints
         group.MapPost("/api/groups/{groupId:guid}/members", AddMemberAsync).WithTags("Groups");
 
         var admin = group.MapGroup("/api/admin/system").WithTags("Admin").RequireAuthorization(AuthPolicies.TenantAdmin);
-        admin.MapGet("/status", (ComponentHealth health, CancellationToken ct) => health.RespondAsync(probeProviders: true, ct));
+        admin.MapGet("/status", (ComponentHealth health, CancellationToken ct) => health.RespondAsync(probeProviders: true, ct))
+            .WithSummary("The components' health, model providers probed").WithDescription("Database, cache, bus and the tenant's model endpoints; for the bank's admins.");
         // Contract 004: the directory's admins see the operational statistics (aggregates by route pattern: no tenant's data).
-        admin.MapGet("/metrics", (MetricsCollector metrics) => ObservabilityEndpoints.GetMetrics(metrics));
+        admin.MapGet("/metrics", (MetricsCollector metrics) => ObservabilityEndpoints.GetMetrics(metrics))
+            .WithSummary("Operational statistics").WithDescription("Request counts and latencies by route pattern, chat and WebSocket counters: aggregates with no tenant's data.");
         return group;
     }
 
@@ -108,9 +110,11 @@ internal static class WorkspaceEndpoints
         return TypedResults.Ok(new EndBotSessionResponse(true, session.Id, "ended"));
     }
 
+    /// <summary>The signed-in person: name, e-mail, roles and bank.</summary>
     public static async Task<Ok<UserResponse>> MeAsync(WorkspaceService workspace, CancellationToken cancellationToken) =>
         TypedResults.Ok(ToResponse(await workspace.ProfileAsync(cancellationToken)));
 
+    /// <summary>Changes the signed-in person's name or e-mail. A new e-mail needs current_password and stays unverified until its link is used.</summary>
     public static async Task<Ok<UserResponse>> UpdateMeAsync(UpdateUserRequest request, WorkspaceService workspace, CancellationToken cancellationToken)
     {
         if (request is { Email: null, FirstName: null, LastName: null })
@@ -121,21 +125,26 @@ internal static class WorkspaceEndpoints
         return TypedResults.Ok(ToResponse(await workspace.UpdateProfileAsync(new ProfileInput(request.Email, request.FirstName, request.LastName, request.CurrentPassword), cancellationToken)));
     }
 
+    /// <summary>The bots the signed-in person may talk to.</summary>
     public static async Task<Ok<List<BotResponse>>> BotsAsync(WorkspaceService workspace, CancellationToken cancellationToken) =>
         TypedResults.Ok((await workspace.BotsAsync(cancellationToken)).Select(a => new BotResponse(a.Id, a.Name, a.Description, a.Enabled ? "active" : "disabled")).ToList());
 
+    /// <summary>Creates a group of people and bots.</summary>
     public static async Task<Created<GroupResponse>> CreateGroupAsync(CreateGroupRequest request, WorkspaceService workspace, CancellationToken cancellationToken)
     {
         var view = await workspace.CreateGroupAsync(request.Name!.Trim(), request.Description, request.DirectoryGroup, request.MemberIds ?? [], request.BotIds ?? [], cancellationToken);
         return TypedResults.Created($"/api/groups/{view.Group.Id}/members", ToResponse(view));
     }
 
+    /// <summary>The groups the signed-in person belongs to.</summary>
     public static async Task<Ok<List<GroupResponse>>> GroupsAsync(WorkspaceService workspace, CancellationToken cancellationToken) =>
         TypedResults.Ok((await workspace.GroupsAsync(cancellationToken)).Select(ToResponse).ToList());
 
+    /// <summary>The members of a group the caller belongs to.</summary>
     public static async Task<Ok<List<MemberResponse>>> MembersAsync(Guid groupId, WorkspaceService workspace, CancellationToken cancellationToken) =>
         TypedResults.Ok((await workspace.MembersAsync(groupId, cancellationToken)).Select(m => new MemberResponse(m.UserId, m.Email, m.Name, m.AddedAt)).ToList());
 
+    /// <summary>Adds a person or a bot to a group.</summary>
     public static async Task<Ok<MemberResponse>> AddMemberAsync(Guid groupId, AddMemberRequest request, WorkspaceService workspace, CancellationToken cancellationToken)
     {
         var m = await workspace.AddMemberAsync(groupId, request.UserId!.Value, cancellationToken);

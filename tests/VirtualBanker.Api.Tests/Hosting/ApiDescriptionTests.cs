@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+
+namespace VirtualBanker.Api.Tests.Hosting;
+
+/// <summary>
+/// The five OpenAPI documents as a generated client reads them: every operation named (a unique operationId), explained
+/// (summary and description), secured as it really is, and with its errors in its surface's shape.
+/// </summary>
+public sealed class ApiDescriptionTests(VirtualBankerFactory factory) : IClassFixture<VirtualBankerFactory>
+{
+    public static TheoryData<string> Surfaces() => new() { "customer", "portal", "gateway", "management", "workspace" };
+
+    private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
+
+    private async Task<JsonObject> DocumentAsync(string surface)
+    {
+        using var client = factory.CreateClient();
+        return JsonNode.Parse(await client.GetStringAsync($"/openapi/{surface}.json"))!.AsObject();
+    }
+
+    private static IEnumerable<(string Path, string Method, JsonObject Operation)> Operations(JsonObject document) =>
+        document["paths"]!.AsObject().SelectMany(path => path.Value!.AsObject()
+            .Where(op => Methods.Contains(op.Key))
+            .Select(op => (path.Key, op.Key, op.Value!.AsObject())));
+
+    [Theory]
+    [MemberData(nameof(Surfaces))]
+    public async Task EveryOperation_HasAUniqueOperationId_ASummaryAndADescription(string surface)
+    {
+        var operations = Operations(await DocumentAsync(surface)).ToList();
+
+        Assert.NotEmpty(operations);
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Operation["operationId"]?.GetValue<string>()), $"{o.Method} {o.Path}: no operationId"));
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Operation["summary"]?.GetValue<string>()), $"{o.Method} {o.Path}: no summary"));
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Operation["description"]?.GetValue<string>()), $"{o.Method} {o.Path}: no description"));
+        var ids = operations.Select(o => o.Operation["operationId"]!.GetValue<string>()).ToList();
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    public static TheoryData<string, string, string, string> Secured() => new()
+    {
+        { "customer", "post", "/api/transfers", "bearer" },
+        { "customer", "post", "/api/ai/chat", "bearer|portalSession" },
+        { "customer", "post", "/api/transactions", "bearer|apiKey+clientId" },
+        { "portal", "post", "/v1/sessions/{sessionId}/consent", "portalSession" },
+        { "gateway", "post", "/v1/session/message", "bearer|apiKey+clientId|portalSession" },
+        { "management", "get", "/api/v1/agents", "bearer|apiKey+clientId" },
+        { "workspace", "get", "/api/users/me", "bearer" },
+        { "customer", "post", "/api/auth/login", "" },
+        { "portal", "post", "/v1/sessions", "" },
+        { "customer", "get", "/health", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Secured))]
+    public async Task AnOperation_SaysWhichCredentialsItTakes_AndItsErrorsInItsSurfacesShape(string surface, string method, string path, string schemes)
+    {
+        var document = await DocumentAsync(surface);
+        var operation = document["paths"]![path]![method]!.AsObject();
+
+        var required = operation["security"]!.AsArray().Select(r => string.Join('+', r!.AsObject().Select(s => s.Key).Order(StringComparer.Ordinal))).Where(r => r.Length > 0);
+        Assert.Equal(schemes, string.Join('|', required));
+        var responses = operation["responses"]!.AsObject();
+        var expected = schemes.Length > 0 ? new[] { "401", "403", "429" } : ["429"];
+        Assert.All(expected, status => Assert.EndsWith("/Error", responses[status]!["content"]!.AsObject().Single().Value!["schema"]!["$ref"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.True(responses.ContainsKey(surface == "management" ? "422" : "400"));
+        Assert.NotNull(document["components"]!["schemas"]!["Error"]);
+    }
+
+    [Fact]
+    public async Task TheManagementErrorShape_IsWhatTheServerSends()
+    {
+        var shape = (await DocumentAsync("management"))["components"]!["schemas"]!["Error"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal);
+        using var client = factory.CreateClient();
+
+        var body = JsonNode.Parse(await (await client.GetAsync("/api/v1/agents")).Content.ReadAsStringAsync())!.AsObject();
+
+        Assert.Equal(shape, body.Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RedoclyLint_RecommendedRules_FindNoErrorInAnyDocument()
+    {
+        var folder = Directory.CreateTempSubdirectory("vb-openapi-");
+        try
+        {
+            var files = new JsonArray();
+            foreach (var surface in Surfaces())
+            {
+                var file = Path.Combine(folder.FullName, $"{surface}.json");
+                await File.WriteAllTextAsync(file, (await DocumentAsync(surface)).ToJsonString());
+                files.Add(file);
+            }
+
+            var output = await NodeTools.RunAsync("js/lint-openapi.mjs", new JsonObject { ["files"] = files }.ToJsonString(), TimeSpan.FromMinutes(1));
+
+            Assert.DoesNotContain("error ", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}
