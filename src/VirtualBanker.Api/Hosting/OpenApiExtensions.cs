@@ -36,16 +36,28 @@ internal static partial class OpenApiExtensions
     public static WebApplication MapVirtualBankerDocs(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
+        // Offline and vendor-neutral: fonts, telemetry, the AI agent, MCP and the hosted-client button are off, and the
+        // page's script is served from here (a bank's intranet may reach nothing else).
         app.MapScalarApiReference("/docs", o =>
         {
-            o.WithTitle("VirtualBanker API");
+            o.WithTitle("VirtualBanker API").DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp()
+                .HideClientButton().HideDeveloperTools().AddPreferredSecuritySchemes("bearer");
             foreach (var surface in Enum.GetValues<ApiSurface>())
             {
                 o.AddDocument(surface.DocumentName(), surface.ToString());
             }
+
+            o.AddAsyncApiDocument("virtualbanker", "WebSockets (AsyncAPI)", AsyncApiPath);
         }).AllowAnonymous();
+
+        // The WebSocket protocols of every surface, written by hand beside the sockets they describe (Hosting/asyncapi.json).
+        app.MapGet(AsyncApiPath, () => TypedResults.Stream(
+                typeof(OpenApiExtensions).Assembly.GetManifestResourceStream("VirtualBanker.Api.asyncapi.json")!, "application/json"))
+            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
+
+    private const string AsyncApiPath = "/asyncapi/virtualbanker.json";
 
     /// <summary>Who may call an operation, from its authorization policy: the schemes, each a requirement of its own (any one will do).</summary>
     private static string[][] Schemes(string? policy) => policy switch

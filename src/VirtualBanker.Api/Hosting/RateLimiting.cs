@@ -111,7 +111,7 @@ internal readonly record struct RateLimitDecision(RateLimitRule Rule, RateLimitC
 /// </summary>
 internal sealed class RateLimiter(IRateLimitStore store, IOptionsMonitor<RateLimitOptions> options, TenantDirectory tenants)
 {
-    private static readonly string[] Unlimited = ["/health", "/docs", "/openapi", "/scalar"];
+    private static readonly string[] Unlimited = ["/health", "/docs", "/openapi", "/asyncapi", "/scalar"];
 
     public bool Applies(PathString path) =>
         options.CurrentValue.Enabled && !Unlimited.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace VirtualBanker.Api.Tests.Hosting;
 
@@ -100,5 +102,55 @@ public sealed class ApiDescriptionTests(VirtualBankerFactory factory) : IClassFi
         {
             folder.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task TheDocsPage_WorksOffline_EverythingItLoadsIsServedHere_WithNoTelemetryFontsOrAgent()
+    {
+        using var client = factory.CreateClient();
+        var html = await client.GetStringAsync("/docs/");
+
+        var urls = System.Text.RegularExpressions.Regex.Matches(html, "(?:src|href)=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(urls);
+        Assert.All(urls, url => Assert.False(url.StartsWith("http", StringComparison.OrdinalIgnoreCase) || url.StartsWith("//", StringComparison.Ordinal), url));
+        foreach (var script in urls.Where(u => u.EndsWith(".js", StringComparison.Ordinal)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(new Uri(new Uri(client.BaseAddress!, "/docs/"), script))).StatusCode);
+        }
+
+        Assert.DoesNotContain("fonts.scalar.com", html, StringComparison.Ordinal);
+        Assert.Contains("\"telemetry\":false", html.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheAsyncApiDocument_IsValid_AndDescribesEverySocketAndEveryEventTheServerSends()
+    {
+        using var client = factory.CreateClient();
+        var text = await client.GetStringAsync("/asyncapi/virtualbanker.json");
+        var document = JsonNode.Parse(text)!.AsObject();
+        var file = Path.Combine(Path.GetTempPath(), $"vb-asyncapi-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, text);
+        try
+        {
+            await NodeTools.RunAsync("js/validate-asyncapi.mjs", new JsonObject { ["file"] = file }.ToJsonString(), TimeSpan.FromMinutes(1));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        // Each channel is a socket the server has, and the server's sockets are all described.
+        var routes = factory.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().Select(e => Regex.Replace(e.RoutePattern.RawText!, ":[a-z]+}", "}")).ToHashSet(StringComparer.Ordinal);
+        var channels = document["channels"]!.AsObject().Select(c => c.Value!["address"]!.GetValue<string>()).ToList();
+        Assert.All(channels, address => Assert.Contains(address, routes));
+        Assert.Equal(["/api/ai/chat/ws", "/v1/session/{sessionId}/stream", "/ws/chat/{sessionId}", "/ws", "/v1/realtime/{sessionId}"], channels);
+
+        // Every event a conversation stream sends has a message in the customer channel.
+        var titles = document["channels"]!["customerChat"]!["messages"]!.AsObject()
+            .Select(m => document["components"]!["messages"]![m.Value!["$ref"]!.GetValue<string>().Split('/')[^1]]!["title"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var sent = typeof(Core.Conversations.EventTypes).GetFields().Select(f => (string)f.GetValue(null)!)
+            .Except([Core.Conversations.EventTypes.Action, Core.Conversations.EventTypes.Confirmation]);
+        Assert.All(sent, type => Assert.Contains(type, titles));
     }
 }
