@@ -27,6 +27,7 @@ internal static partial class OpenApiExtensions
             {
                 options.AddDocumentTransformer((document, _, _) => Describe(document, surface));
                 options.AddOperationTransformer((operation, context, _) => Secure(operation, context, surface));
+                options.AddSchemaTransformer((schema, _, _) => NumbersAsNumbers(schema));
             });
         }
 
@@ -58,6 +59,21 @@ internal static partial class OpenApiExtensions
     }
 
     private const string AsyncApiPath = "/asyncapi/virtualbanker.json";
+
+    /// <summary>
+    /// A number is a number: the server also reads "12" for 12 (the web defaults), but a client is told to send 12, not
+    /// <c>integer | string</c> with a pattern that generated clients turn into strings.
+    /// </summary>
+    private static Task NumbersAsNumbers(OpenApiSchema schema)
+    {
+        if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String) && (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)))
+        {
+            schema.Type = type & ~JsonSchemaType.String;
+            schema.Pattern = null;
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>Who may call an operation, from its authorization policy: the schemes, each a requirement of its own (any one will do).</summary>
     private static string[][] Schemes(string? policy) => policy switch

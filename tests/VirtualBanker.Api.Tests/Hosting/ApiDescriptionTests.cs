@@ -39,6 +39,18 @@ public sealed class ApiDescriptionTests(VirtualBankerFactory factory) : IClassFi
         Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
     }
 
+    [Theory]
+    [MemberData(nameof(Surfaces))]
+    public async Task NumbersAreNumbers_AndNoPatternIsOneAGeneratorRejects(string surface)
+    {
+        var text = (await DocumentAsync(surface)).ToJsonString();
+
+        Assert.DoesNotMatch("\"type\":\\[[^\\]]*\"(integer|number)\"[^\\]]*\"string\"", text);
+        Assert.DoesNotMatch("\"type\":\\[[^\\]]*\"string\"[^\\]]*\"(integer|number)\"", text);
+        Assert.DoesNotContain("\\\\p{", text, StringComparison.Ordinal);
+        Assert.Contains("\"integer\"", text, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string, string, string> Secured() => new()
     {
         { "customer", "post", "/api/transfers", "bearer" },
