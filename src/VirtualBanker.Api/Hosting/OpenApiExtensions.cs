@@ -34,6 +34,9 @@ internal static partial class OpenApiExtensions
         return builder;
     }
 
+    /// <summary>The operation takes an optional <c>Idempotency-Key</c> header: a retry with the same key does the change once.</summary>
+    public static RouteHandlerBuilder AcceptsIdempotencyKey(this RouteHandlerBuilder builder) => builder.WithMetadata(IdempotencyKeyHeader.Instance);
+
     public static WebApplication MapVirtualBankerDocs(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
@@ -59,6 +62,11 @@ internal static partial class OpenApiExtensions
     }
 
     private const string AsyncApiPath = "/asyncapi/virtualbanker.json";
+
+    private sealed class IdempotencyKeyHeader
+    {
+        public static readonly IdempotencyKeyHeader Instance = new();
+    }
 
     /// <summary>
     /// A number is a number: the server also reads "12" for 12 (the web defaults), but a client is told to send 12, not
@@ -111,6 +119,18 @@ internal static partial class OpenApiExtensions
 
                 return requirement;
             })];
+        }
+
+        if (metadata.Contains(IdempotencyKeyHeader.Instance))
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "Idempotency-Key",
+                In = ParameterLocation.Header,
+                Description = "1-128 characters chosen by the client: a retry with the same key returns the first answer and changes nothing again.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 128 },
+            });
         }
 
         operation.Responses ??= [];

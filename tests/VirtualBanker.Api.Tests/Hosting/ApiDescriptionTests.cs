@@ -78,6 +78,8 @@ public sealed class ApiDescriptionTests(VirtualBankerFactory factory) : IClassFi
         var expected = schemes.Length > 0 ? new[] { "401", "403", "429" } : ["429"];
         Assert.All(expected, status => Assert.EndsWith("/Error", responses[status]!["content"]!.AsObject().Single().Value!["schema"]!["$ref"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.True(responses.ContainsKey(surface == "management" ? "422" : "400"));
+        var idempotent = (operation["parameters"]?.AsArray() ?? []).Any(p => p!["name"]!.GetValue<string>() == "Idempotency-Key" && p["in"]!.GetValue<string>() == "header");
+        Assert.Equal(path is "/api/transfers" or "/v1/session/message", idempotent);
         Assert.NotNull(document["components"]!["schemas"]!["Error"]);
     }
 

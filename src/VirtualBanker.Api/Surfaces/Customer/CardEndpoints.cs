@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Api.Hosting;
 
 namespace VirtualBanker.Api.Surfaces.Customer;
 
@@ -17,9 +18,9 @@ internal static class CardEndpoints
     public static RouteGroupBuilder MapCardEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/", ListAsync);
-        group.MapPost("/{cardId:guid}/freeze", FreezeAsync);
-        group.MapPost("/{cardId:guid}/unfreeze", UnfreezeAsync);
-        group.MapPost("/{cardId:guid}/report-lost", ReportLostAsync);
+        group.MapPost("/{cardId:guid}/freeze", FreezeAsync).AcceptsIdempotencyKey();
+        group.MapPost("/{cardId:guid}/unfreeze", UnfreezeAsync).AcceptsIdempotencyKey();
+        group.MapPost("/{cardId:guid}/report-lost", ReportLostAsync).AcceptsIdempotencyKey();
         return group;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using VirtualBanker.Core.Actions;
 using VirtualBanker.Core.Data;
 using VirtualBanker.Core.Identity;
+using VirtualBanker.Api.Hosting;
 
 namespace VirtualBanker.Api.Surfaces.Customer;
 
@@ -25,14 +26,14 @@ internal static class DisputeEndpoints
 {
     public static RouteGroupBuilder MapFraudResolution(this RouteGroupBuilder group)
     {
-        group.MapPost("/{fraudLogId:guid}/resolve", ResolveAsync);
+        group.MapPost("/{fraudLogId:guid}/resolve", ResolveAsync).AcceptsIdempotencyKey();
         return group;
     }
 
     public static RouteGroupBuilder MapDisputeEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/", ListAsync);
-        group.MapPost("/", OpenAsync);
+        group.MapPost("/", OpenAsync).AcceptsIdempotencyKey();
         return group;
     }
 

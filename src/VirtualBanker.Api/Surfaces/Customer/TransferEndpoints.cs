@@ -38,14 +38,14 @@ internal static class TransferEndpoints
     public static RouteGroupBuilder MapPayeeEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/", PayeesAsync);
-        group.MapPost("/", AddPayeeAsync);
+        group.MapPost("/", AddPayeeAsync).AcceptsIdempotencyKey();
         return group;
     }
 
     public static RouteGroupBuilder MapTransferEndpoints(this RouteGroupBuilder group)
     {
         group.MapGet("/", ListAsync);
-        group.MapPost("/", TransferAsync);
+        group.MapPost("/", TransferAsync).AcceptsIdempotencyKey();
         return group;
     }
 

@@ -32,8 +32,8 @@ internal static class SessionEndpoints
 {
     public static RouteGroupBuilder MapSessionEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("/message", MessageAsync);
-        group.MapPost("/action", ActionAsync);
+        group.MapPost("/message", MessageAsync).AcceptsIdempotencyKey();
+        group.MapPost("/action", ActionAsync).AcceptsIdempotencyKey();
         group.MapGet("/{sessionId}/events", Events).LongLived();
         group.MapGet("/{sessionId}/stream", StreamAsync).LongLived();
         return group;
