@@ -54,10 +54,11 @@ internal static class ObservabilityExtensions
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", GetHealthAsync).AllowAnonymous().WithTags("Health").WithName("Health");
+        app.MapGet("/health", GetHealthAsync).AllowAnonymous().WithTags("Health").WithName("Health")
+            .Produces<HealthResponse>().Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable);
 
         // Liveness for orchestrators: the process answers, nothing else is checked (/health is readiness: it asks the database).
-        app.MapGet("/health/live", () => TypedResults.Text("ok")).AllowAnonymous().WithTags("Health")
+        app.MapGet("/health/live", () => TypedResults.Text("ok")).AllowAnonymous().WithTags("Health").Produces<string>(contentType: "text/plain")
             .WithSummary("Liveness").WithDescription("200 \"ok\" while the process runs, whatever its dependencies: for an orchestrator's liveness probe.");
         return app;
     }

@@ -26,13 +26,16 @@ internal static partial class OpenApiExtensions
             builder.Services.AddOpenApi(surface.DocumentName(), options =>
             {
                 options.AddDocumentTransformer((document, _, _) => Describe(document, surface));
-                options.AddOperationTransformer((operation, context, _) => Secure(operation, context, surface));
+                options.AddOperationTransformer((operation, context, cancellationToken) => DescribeOperationAsync(operation, context, surface, cancellationToken));
                 options.AddSchemaTransformer((schema, _, _) => NumbersAsNumbers(schema));
             });
         }
 
         return builder;
     }
+
+    /// <summary>The endpoint is a WebSocket: documented as an upgrade, its frames in the AsyncAPI document.</summary>
+    public static RouteHandlerBuilder DescribedAsWebSocket(this RouteHandlerBuilder builder) => builder.WithMetadata(WebSocketUpgrade.Instance);
 
     /// <summary>The operation takes an optional <c>Idempotency-Key</c> header: a retry with the same key does the change once.</summary>
     public static RouteHandlerBuilder AcceptsIdempotencyKey(this RouteHandlerBuilder builder) => builder.WithMetadata(IdempotencyKeyHeader.Instance);
@@ -68,6 +71,11 @@ internal static partial class OpenApiExtensions
         public static readonly IdempotencyKeyHeader Instance = new();
     }
 
+    private sealed class WebSocketUpgrade
+    {
+        public static readonly WebSocketUpgrade Instance = new();
+    }
+
     /// <summary>
     /// A number is a number: the server also reads "12" for 12 (the web defaults), but a client is told to send 12, not
     /// <c>integer | string</c> with a pattern that generated clients turn into strings.
@@ -95,9 +103,38 @@ internal static partial class OpenApiExtensions
         _ => [[Bearer]],
     };
 
-    private static Task Secure(OpenApiOperation operation, OpenApiOperationTransformerContext context, ApiSurface surface)
+    private static async Task DescribeOperationAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, ApiSurface surface, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        operation.Responses ??= [];
+
+        // A WebSocket upgrades (101); its frames are in the AsyncAPI document.
+        if (metadata.Contains(WebSocketUpgrade.Instance))
+        {
+            operation.Responses.Remove("200");
+            operation.Responses["101"] = new OpenApiResponse { Description = $"Switching Protocols: a WebSocket whose frames {AsyncApiPath} describes. A plain HTTP request is a 400." };
+        }
+
+        // Answers of two shapes for one status (text or voice): both, as oneOf (the generator keeps only the last).
+        var metadataShapes = metadata.OfType<Microsoft.AspNetCore.Http.Metadata.IProducesResponseTypeMetadata>()
+            .Where(r => r.Type is not null && r.Type != typeof(void) && r.StatusCode is >= 200 and < 300);
+        foreach (var shapes in metadataShapes.GroupBy(r => r.StatusCode).Where(g => g.Select(r => r.Type).Distinct().Count() > 1))
+        {
+            var schemas = new List<IOpenApiSchema>();
+            foreach (var type in shapes.Select(r => r.Type!).Distinct())
+            {
+                schemas.Add(await context.GetOrCreateSchemaAsync(type, null, cancellationToken));
+            }
+
+            if (operation.Responses.TryGetValue(shapes.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response) && response.Content is { } content)
+            {
+                foreach (var media in content.Values)
+                {
+                    media.Schema = new OpenApiSchema { OneOf = schemas };
+                }
+            }
+        }
+
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         var authorize = metadata.OfType<IAuthorizeData>().ToList();
         var secured = !anonymous && authorize.Count > 0;
@@ -133,7 +170,6 @@ internal static partial class OpenApiExtensions
             });
         }
 
-        operation.Responses ??= [];
         var invalid = surface == ApiSurface.Management ? "422" : "400";
         var errors = new List<(string Status, string Text)> { (invalid, "The request is malformed or a value is invalid (the field is named).") };
         if (secured)
@@ -155,8 +191,6 @@ internal static partial class OpenApiExtensions
                 operation.Responses[status] = ErrorResponse(surface, text, context.Document);
             }
         }
-
-        return Task.CompletedTask;
     }
 
     private static OpenApiResponse ErrorResponse(ApiSurface surface, string description, OpenApiDocument? document) => new()

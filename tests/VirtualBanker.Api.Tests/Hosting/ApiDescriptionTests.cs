@@ -41,6 +41,27 @@ public sealed class ApiDescriptionTests(VirtualBankerFactory factory) : IClassFi
 
     [Theory]
     [MemberData(nameof(Surfaces))]
+    public async Task EverySuccessHasASchema_SocketsUpgrade_AndTwoShapedAnswersShowBoth(string surface)
+    {
+        var operations = Operations(await DocumentAsync(surface)).ToList();
+
+        foreach (var (path, method, operation) in operations)
+        {
+            var responses = operation["responses"]!.AsObject();
+            var success = responses.Where(r => r.Key.StartsWith('2') && r.Key != "204").ToList();
+            Assert.All(success, r => Assert.True(r.Value!["content"]?.AsObject().Count > 0, $"{method} {path} {r.Key}: no schema"));
+            Assert.True(success.Count > 0 || responses.ContainsKey("101") || responses.ContainsKey("204") || responses.ContainsKey("302"), $"{method} {path}: no success answer");
+        }
+
+        if (surface == "management")
+        {
+            var trigger = operations.Single(o => o.Path == "/trigger-agent").Operation["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+            Assert.Equal(2, trigger["oneOf"]!.AsArray().Count);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Surfaces))]
     public async Task NumbersAreNumbers_AndNoPatternIsOneAGeneratorRejects(string surface)
     {
         var text = (await DocumentAsync(surface)).ToJsonString();

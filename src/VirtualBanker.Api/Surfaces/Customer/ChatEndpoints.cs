@@ -28,7 +28,7 @@ internal static class ChatEndpoints
     public static RouteGroupBuilder MapChatEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/chat", ChatAsync);
-        group.MapGet("/chat/ws", ChatSocketAsync).LongLived();
+        group.MapGet("/chat/ws", ChatSocketAsync).LongLived().DescribedAsWebSocket();
         group.MapPost("/confirmations/{confirmationId:guid}", ConfirmAsync);
         return group;
     }

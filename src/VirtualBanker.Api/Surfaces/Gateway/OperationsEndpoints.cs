@@ -52,7 +52,8 @@ internal static class OperationsEndpoints
         capsules.MapPost("/{capsuleId}/install", InstallCapsuleAsync);
 
         // Component status (seed 002), behind the gateway's authentication as GATEWAY_REQUIRE_AUTH says.
-        v1.MapGet("/health", HealthAsync).WithTags("Health").RequireAuthorization(AuthPolicies.GatewayHealth);
+        v1.MapGet("/health", HealthAsync).WithTags("Health").RequireAuthorization(AuthPolicies.GatewayHealth)
+            .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
         return v1;
     }
 

@@ -35,7 +35,7 @@ internal static class SessionEndpoints
         group.MapPost("/message", MessageAsync).AcceptsIdempotencyKey();
         group.MapPost("/action", ActionAsync).AcceptsIdempotencyKey();
         group.MapGet("/{sessionId}/events", Events).LongLived();
-        group.MapGet("/{sessionId}/stream", StreamAsync).LongLived();
+        group.MapGet("/{sessionId}/stream", StreamAsync).LongLived().DescribedAsWebSocket();
         return group;
     }
 

@@ -30,7 +30,7 @@ internal static class TriggerEndpoints
     public static RouteGroupBuilder MapTriggerEndpoints(this RouteGroupBuilder group)
     {
         group.MapPost("/trigger-agent", TriggerAsync);
-        group.MapGet("/ws/chat/{sessionId}", ChatSocketAsync).LongLived();
+        group.MapGet("/ws/chat/{sessionId}", ChatSocketAsync).LongLived().DescribedAsWebSocket();
         return group;
     }
 

@@ -29,7 +29,7 @@ internal static class RealtimeEndpoints
 
     public static IEndpointRouteBuilder MapRealtimeEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/realtime/{sessionId}", SignalAsync).LongLived()
+        app.MapGet("/v1/realtime/{sessionId}", SignalAsync).LongLived().DescribedAsWebSocket()
             .WithGroupName(ApiSurface.Portal.DocumentName()).WithTags("Realtime").RequireAuthorization(AuthPolicies.Realtime);
         return app;
     }

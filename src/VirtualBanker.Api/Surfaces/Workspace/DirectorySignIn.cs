@@ -96,10 +96,10 @@ internal static class DirectorySignIn
     public static RouteGroupBuilder MapDirectorySignIn(this RouteGroupBuilder workspace)
     {
         var auth = workspace.MapGroup("/auth").WithTags("Authentication");
-        auth.MapGet("/login", Login).AllowAnonymous();
+        auth.MapGet("/login", Login).AllowAnonymous().Produces(StatusCodes.Status302Found);
 
         // Reached only when sign-in is not configured: otherwise the OpenID Connect handler answers this path.
-        auth.MapGet("/callback", IResult () => throw NotConfigured()).AllowAnonymous()
+        auth.MapGet("/callback", IResult () => throw NotConfigured()).AllowAnonymous().Produces(StatusCodes.Status302Found)
             .WithSummary("The directory's redirect back after sign-in").WithDescription("Handled by the OpenID Connect sign-in; without a configured directory it answers that sign-in is not configured.");
         auth.MapGet("/validate", Validate).AllowAnonymous();
         auth.MapPost("/token", Token);

@@ -9,7 +9,7 @@ internal static class SocketEndpoints
 {
     public static RouteGroupBuilder MapWorkspaceSocket(this RouteGroupBuilder group)
     {
-        group.MapGet("/ws", WorkspaceSocketAsync).LongLived().WithTags("Bot chat");
+        group.MapGet("/ws", WorkspaceSocketAsync).LongLived().DescribedAsWebSocket().WithTags("Bot chat");
         return group;
     }
 

@@ -62,6 +62,7 @@ internal static class WorkspaceEndpoints
 
         var admin = group.MapGroup("/api/admin/system").WithTags("Admin").RequireAuthorization(AuthPolicies.TenantAdmin);
         admin.MapGet("/status", (ComponentHealth health, CancellationToken ct) => health.RespondAsync(probeProviders: true, ct))
+            .Produces<HealthReport>().Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("The components' health, model providers probed").WithDescription("Database, cache, bus and the tenant's model endpoints; for the bank's admins.");
         // Contract 004: the directory's admins see the operational statistics (aggregates by route pattern: no tenant's data).
         admin.MapGet("/metrics", (MetricsCollector metrics) => ObservabilityEndpoints.GetMetrics(metrics))
