@@ -27,7 +27,7 @@ internal static partial class OpenApiExtensions
             {
                 options.AddDocumentTransformer((document, _, _) => Describe(document, surface));
                 options.AddOperationTransformer((operation, context, cancellationToken) => DescribeOperationAsync(operation, context, surface, cancellationToken));
-                options.AddSchemaTransformer((schema, _, _) => NumbersAsNumbers(schema));
+                options.AddSchemaTransformer((schema, context, _) => Types(schema, context));
             });
         }
 
@@ -77,11 +77,18 @@ internal static partial class OpenApiExtensions
     }
 
     /// <summary>
-    /// A number is a number: the server also reads "12" for 12 (the web defaults), but a client is told to send 12, not
-    /// <c>integer | string</c> with a pattern that generated clients turn into strings.
+    /// Types as a client generator needs them. A number is a number: the server also reads "12" for 12 (the web
+    /// defaults), but a client is told to send 12, not <c>integer | string</c> with a pattern that generated clients turn
+    /// into strings.
     /// </summary>
-    private static Task NumbersAsNumbers(OpenApiSchema schema)
+    private static Task Types(OpenApiSchema schema, OpenApiSchemaTransformerContext context)
     {
+        // Strings pass through NoNulStringConverter, a converter the generator cannot see into: they are strings.
+        if (context.JsonTypeInfo.Type == typeof(string) && schema.Type is null)
+        {
+            schema.Type = context.JsonPropertyInfo is { IsGetNullable: true } ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
+        }
+
         if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String) && (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)))
         {
             schema.Type = type & ~JsonSchemaType.String;
@@ -156,6 +163,19 @@ internal static partial class OpenApiExtensions
 
                 return requirement;
             })];
+        }
+
+        // Query values a handler reads as text (to word its own 400) are documented as what they are.
+        foreach (var described in context.Description.ParameterDescriptions)
+        {
+            var attributes = (described.ParameterDescriptor as Microsoft.AspNetCore.Mvc.Infrastructure.IParameterInfoParameterDescriptor)?.ParameterInfo.GetCustomAttributes(true) ?? [];
+            var schema = attributes.OfType<QueryIntegerAttribute>().FirstOrDefault() is { } range
+                ? new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = range.Minimum.ToString(System.Globalization.CultureInfo.InvariantCulture), Maximum = range.Maximum.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                : attributes.OfType<QueryUuidAttribute>().Any() ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" } : null;
+            if (schema is not null && operation.Parameters?.FirstOrDefault(p => p.Name == described.Name) is OpenApiParameter parameter)
+            {
+                parameter.Schema = schema;
+            }
         }
 
         if (metadata.Contains(IdempotencyKeyHeader.Instance))
@@ -306,3 +326,16 @@ internal static partial class OpenApiExtensions
     [System.Text.RegularExpressions.GeneratedRegex(@"[.:;](?=\s)")]
     private static partial System.Text.RegularExpressions.Regex SentenceEnd();
 }
+
+/// <summary>A query value the handler parses itself (to word its own 400), documented as an integer in this range.</summary>
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property)]
+internal sealed class QueryIntegerAttribute(int minimum, int maximum) : Attribute
+{
+    public int Minimum => minimum;
+
+    public int Maximum => maximum;
+}
+
+/// <summary>A query value the handler parses itself, documented as a UUID.</summary>
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property)]
+internal sealed class QueryUuidAttribute : Attribute;

@@ -70,6 +70,10 @@ public sealed class ApiDescriptionTests(VirtualBankerFactory factory) : IClassFi
         Assert.DoesNotMatch("\"type\":\\[[^\\]]*\"string\"[^\\]]*\"(integer|number)\"", text);
         Assert.DoesNotContain("\\\\p{", text, StringComparison.Ordinal);
         Assert.Contains("\"integer\"", text, StringComparison.Ordinal);
+        var document = JsonNode.Parse(text)!.AsObject();
+        var queries = Operations(document).SelectMany(o => o.Operation["parameters"]?.AsArray() ?? []).Where(p => p!["in"]!.GetValue<string>() == "query");
+        Assert.All(queries.Where(q => q!["name"]!.GetValue<string>() is "page" or "limit" or "months"), q => Assert.Equal("integer", q!["schema"]!["type"]!.GetValue<string>()));
+        Assert.All(queries.Where(q => q!["name"]!.GetValue<string>() == "user_id"), q => Assert.Equal("uuid", q!["schema"]!["format"]!.GetValue<string>()));
     }
 
     public static TheoryData<string, string, string, string> Secured() => new()

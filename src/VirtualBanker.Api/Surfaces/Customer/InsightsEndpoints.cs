@@ -124,7 +124,7 @@ internal static class InsightsEndpoints
         }, cancellationToken);
 
     /// <summary>The balance forecast month by month, up to 60 months ahead. The same model as the 30-day forecast, with the expected balance and what each month adds.</summary>
-    public static async Task<CachedJson<FutureResponse>> GetFutureAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
+    public static async Task<CachedJson<FutureResponse>> GetFutureAsync([AsParameters] Caller caller, [FromQuery(Name = "months"), QueryInteger(1, 60)] string? monthsParam, CancellationToken cancellationToken)
     {
         var months = Query.Int(monthsParam, "months", 12, 1, 60);
         return await caller.CachedAsync($"future:{months}", TimeSpan.FromMinutes(5), data =>
@@ -135,7 +135,7 @@ internal static class InsightsEndpoints
     }
 
     /// <summary>Conservative, expected and optimistic balances for up to 24 months. The band is an 80% interval of the forecast, widening with the horizon.</summary>
-    public static async Task<CachedJson<ScenariosResponse>> GetScenariosAsync([AsParameters] Caller caller, [FromQuery(Name = "months")] string? monthsParam, CancellationToken cancellationToken)
+    public static async Task<CachedJson<ScenariosResponse>> GetScenariosAsync([AsParameters] Caller caller, [FromQuery(Name = "months"), QueryInteger(1, 24)] string? monthsParam, CancellationToken cancellationToken)
     {
         var months = Query.Int(monthsParam, "months", 6, 1, 24);
         return await caller.CachedAsync($"scenarios:{months}", TimeSpan.FromMinutes(5), data =>
@@ -181,7 +181,7 @@ internal static class InsightsEndpoints
 /// <summary>The caller of an insight endpoint and whose data they asked for (<c>user_id</c>, checked).</summary>
 internal readonly struct Caller
 {
-    [FromQuery(Name = "user_id")]
+    [FromQuery(Name = "user_id"), QueryUuid]
     public string? UserIdParam { get; init; }
 
     // Marked as services: the compile-time request delegates cannot ask the container at start-up, and would

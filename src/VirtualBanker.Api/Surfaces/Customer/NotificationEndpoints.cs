@@ -25,7 +25,7 @@ internal static class NotificationEndpoints
 
     /// <summary>The customer's notifications, newest first, with the unread count.</summary>
     public static async Task<Ok<NotificationList>> ListAsync(
-        [AsParameters] Caller caller, [FromQuery(Name = "limit")] string? limitParam, NotificationService notifications, CancellationToken cancellationToken)
+        [AsParameters] Caller caller, [FromQuery(Name = "limit"), QueryInteger(1, 100)] string? limitParam, NotificationService notifications, CancellationToken cancellationToken)
     {
         var limit = Query.Int(limitParam, "limit", 20, 1, 100);
         var (items, unread) = await notifications.ListAsync(await caller.UserIdAsync(cancellationToken), limit, cancellationToken);

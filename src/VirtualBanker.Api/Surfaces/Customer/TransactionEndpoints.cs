@@ -41,8 +41,8 @@ internal static class TransactionEndpoints
     /// <summary>The customer's transactions, newest first, a page at a time. Filter by category and by type (credit or debit); limit is at most 100.</summary>
     public static async Task<Ok<TransactionPage>> ListAsync(
         [AsParameters] Caller caller,
-        [FromQuery(Name = "page")] string? pageParam,
-        [FromQuery(Name = "limit")] string? limitParam,
+        [FromQuery(Name = "page"), QueryInteger(1, 1_000_000)] string? pageParam,
+        [FromQuery(Name = "limit"), QueryInteger(1, 100)] string? limitParam,
         string? category,
         string? type,
         CancellationToken cancellationToken)
