@@ -19,6 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 npm ci --prefix tests --no-audit --no-fund --loglevel=error
+dotnet tool restore >/dev/null   # Kiota, for the generated-client test (dotnet-tools.json)
 
 dotnet build VirtualBanker.slnx -c Release -nologo -clp:ErrorsOnly
 dotnet test VirtualBanker.slnx -c Release --no-build -nologo --logger "console;verbosity=minimal" "$@"
