@@ -89,6 +89,18 @@ internal static partial class OpenApiExtensions
             schema.Type = context.JsonPropertyInfo is { IsGetNullable: true } ? JsonSchemaType.String | JsonSchemaType.Null : JsonSchemaType.String;
         }
 
+        // A nullable field without [Required] may be left out: it is not "required" (the generator lists every record parameter).
+        if (context.JsonPropertyInfo is null && schema.Required is { Count: > 0 } required)
+        {
+            foreach (var property in context.JsonTypeInfo.Properties)
+            {
+                if (property.IsGetNullable && property.AttributeProvider?.IsDefined(typeof(System.ComponentModel.DataAnnotations.RequiredAttribute), true) != true)
+                {
+                    required.Remove(property.Name);
+                }
+            }
+        }
+
         if (schema.Type is { } type && type.HasFlag(JsonSchemaType.String) && (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)))
         {
             schema.Type = type & ~JsonSchemaType.String;

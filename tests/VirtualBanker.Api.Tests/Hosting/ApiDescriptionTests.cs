@@ -76,6 +76,18 @@ public sealed class ApiDescriptionTests(VirtualBankerFactory factory) : IClassFi
         Assert.All(queries.Where(q => q!["name"]!.GetValue<string>() == "user_id"), q => Assert.Equal("uuid", q!["schema"]!["format"]!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task ANullableOptionalField_IsNotRequired_ARequiredOneIs()
+    {
+        var schemas = (await DocumentAsync("management"))["components"]!["schemas"]!;
+        var trigger = schemas["TriggerAgentRequest"]!["required"]?.AsArray().Select(n => n!.GetValue<string>()).ToList() ?? [];
+        var login = schemas["ManagementLoginRequest"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+
+        Assert.DoesNotContain("session_id", trigger);
+        Assert.DoesNotContain("room_name", trigger);
+        Assert.Equal(["email", "password"], login.Order(StringComparer.Ordinal));
+    }
+
     public static TheoryData<string, string, string, string> Secured() => new()
     {
         { "customer", "post", "/api/transfers", "bearer" },
