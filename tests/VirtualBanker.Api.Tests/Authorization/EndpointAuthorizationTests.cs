@@ -16,6 +16,7 @@ public sealed class EndpointAuthorizationTests(VirtualBankerFactory factory) : I
         ["GET /health"] = "readiness probe: no data beyond component status",
         ["GET /health/live"] = "liveness probe: a plain ok",
         ["GET /openapi/{documentName}.json"] = "the published API contracts",
+        ["GET /asyncapi/virtualbanker.json"] = "the published WebSocket protocols",
         ["GET /docs/{documentName?}"] = "the API reference (Scalar) over those contracts",
         ["GET /docs/scalar.js"] = "the API reference's script",
         ["GET /docs/scalar.aspnetcore.js"] = "the API reference's script",
