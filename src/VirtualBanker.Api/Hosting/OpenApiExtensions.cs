@@ -34,6 +34,9 @@ internal static partial class OpenApiExtensions
         return builder;
     }
 
+    /// <summary>The stream resumes after the <c>Last-Event-ID</c> header's event.</summary>
+    public static RouteHandlerBuilder AcceptsLastEventId(this RouteHandlerBuilder builder) => builder.WithMetadata(LastEventIdHeader.Instance);
+
     /// <summary>The endpoint is a WebSocket: documented as an upgrade, its frames in the AsyncAPI document.</summary>
     public static RouteHandlerBuilder DescribedAsWebSocket(this RouteHandlerBuilder builder) => builder.WithMetadata(WebSocketUpgrade.Instance);
 
@@ -69,6 +72,11 @@ internal static partial class OpenApiExtensions
     private sealed class IdempotencyKeyHeader
     {
         public static readonly IdempotencyKeyHeader Instance = new();
+    }
+
+    private sealed class LastEventIdHeader
+    {
+        public static readonly LastEventIdHeader Instance = new();
     }
 
     private sealed class WebSocketUpgrade
@@ -188,6 +196,18 @@ internal static partial class OpenApiExtensions
             {
                 parameter.Schema = schema;
             }
+        }
+
+        if (metadata.Contains(LastEventIdHeader.Instance))
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "Last-Event-ID",
+                In = ParameterLocation.Header,
+                Description = "Resume after this event id (EventSource sends it when it reconnects); 0 or absent: from now.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" },
+            });
         }
 
         if (metadata.Contains(IdempotencyKeyHeader.Instance))

@@ -53,6 +53,14 @@ public sealed class ApiDescriptionTests(VirtualBankerFactory factory) : IClassFi
             Assert.True(success.Count > 0 || responses.ContainsKey("101") || responses.ContainsKey("204") || responses.ContainsKey("302"), $"{method} {path}: no success answer");
         }
 
+        if (surface == "gateway")
+        {
+            var events = operations.Single(o => o.Path == "/v1/session/{sessionId}/events").Operation;
+            Assert.NotNull(events["responses"]!["200"]!["content"]!["text/event-stream"]);
+            Assert.Contains(events["parameters"]!.AsArray(), p => p!["name"]!.GetValue<string>() == "Last-Event-ID" && p["in"]!.GetValue<string>() == "header");
+            Assert.Contains("chat_end", events["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
         if (surface == "management")
         {
             var trigger = operations.Single(o => o.Path == "/trigger-agent").Operation["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;

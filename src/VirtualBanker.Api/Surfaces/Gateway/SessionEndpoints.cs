@@ -34,7 +34,7 @@ internal static class SessionEndpoints
     {
         group.MapPost("/message", MessageAsync).AcceptsIdempotencyKey();
         group.MapPost("/action", ActionAsync).AcceptsIdempotencyKey();
-        group.MapGet("/{sessionId}/events", Events).LongLived();
+        group.MapGet("/{sessionId}/events", Events).LongLived().AcceptsLastEventId();
         group.MapGet("/{sessionId}/stream", StreamAsync).LongLived().DescribedAsWebSocket();
         return group;
     }
@@ -81,6 +81,11 @@ internal static class SessionEndpoints
     /// The session's outbound events as Server-Sent Events; Last-Event-ID resumes after that event. The
     /// stream ends when the server shuts down, so the client reconnects (to another node) at once.
     /// </summary>
+    /// <remarks>
+    /// Event names: chat_start, chat_chunk, tool_call, tool_result, confirmation_required, chat_end, handoff and error;
+    /// each event's data is a JSON object with type, id and reply_to, described field by field in the AsyncAPI document
+    /// (/asyncapi/virtualbanker.json). A comment line keeps the stream alive every 15 s; retry: 3000 is sent first.
+    /// </remarks>
     public static async Task<EventStreamResult<JsonObject>> Events(string sessionId, ICurrentPrincipal principal, IServiceScopeFactory scopes, ConversationStream stream,
         TenantContext tenant, HttpRequest http, IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
     {
