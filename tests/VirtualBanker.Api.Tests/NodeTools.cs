@@ -28,6 +28,12 @@ public static class NodeTools
     public static async Task<string> RunAsync(string script, string argument, TimeSpan timeout)
     {
         using var process = Start(script, argument);
+        return await WaitAsync(process, script, timeout);
+    }
+
+    /// <summary>Waits for a started process with redirected output; its standard output, or an exception carrying its standard error.</summary>
+    public static async Task<string> WaitAsync(Process process, string script, TimeSpan timeout)
+    {
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -41,7 +47,7 @@ public static class NodeTools
             throw new TimeoutException($"{script} did not finish in {timeout}: {await error}");
         }
 
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {await error}");
+        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {await error}{await output}");
     }
 
     public static string RepositoryRoot()

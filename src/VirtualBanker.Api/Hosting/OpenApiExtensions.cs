@@ -200,26 +200,14 @@ internal static partial class OpenApiExtensions
 
         if (metadata.Contains(LastEventIdHeader.Instance))
         {
-            operation.Parameters ??= [];
-            operation.Parameters.Add(new OpenApiParameter
-            {
-                Name = "Last-Event-ID",
-                In = ParameterLocation.Header,
-                Description = "Resume after this event id (EventSource sends it when it reconnects); 0 or absent: from now.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" },
-            });
+            AddHeader(operation, "Last-Event-ID", "Resume after this event id (EventSource sends it when it reconnects); 0 or absent: from now.",
+                new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" });
         }
 
         if (metadata.Contains(IdempotencyKeyHeader.Instance))
         {
-            operation.Parameters ??= [];
-            operation.Parameters.Add(new OpenApiParameter
-            {
-                Name = "Idempotency-Key",
-                In = ParameterLocation.Header,
-                Description = "1-128 characters chosen by the client: a retry with the same key returns the first answer and changes nothing again.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 128 },
-            });
+            AddHeader(operation, "Idempotency-Key", "1-128 characters chosen by the client: a retry with the same key returns the first answer and changes nothing again.",
+                new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 128 });
         }
 
         var invalid = surface == ApiSurface.Management ? "422" : "400";
@@ -243,6 +231,12 @@ internal static partial class OpenApiExtensions
                 operation.Responses[status] = ErrorResponse(surface, text, context.Document);
             }
         }
+    }
+
+    private static void AddHeader(OpenApiOperation operation, string name, string description, OpenApiSchema schema)
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter { Name = name, In = ParameterLocation.Header, Description = description, Schema = schema });
     }
 
     private static OpenApiResponse ErrorResponse(ApiSurface surface, string description, OpenApiDocument? document) => new()
