@@ -123,18 +123,27 @@ public sealed partial class TransferService(VirtualBankerDbContext db, ActionLog
             throw new AppException(new AppError("limit_exceeded", 422, $"This would take your payments today over the daily limit of {dailyLimitMinor / 100m:#,0.00} {from.Currency}."));
         }
 
-        // The check and the debit in one statement: of concurrent transfers, only those the balance covers succeed.
-        var debited = await db.Accounts
-            .Where(a => a.Id == from.Id && a.BalanceMinor - amount >= (a.Type == AccountType.Credit ? -a.CreditLimitMinor : 0))
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceMinor, a => a.BalanceMinor - amount), cancellationToken);
-        if (debited == 0)
+        // The check and the debit in one statement: of concurrent transfers, only those the balance covers succeed. Each
+        // update returns the new balance (both providers speak RETURNING), so the answer needs no read of its own. Raw SQL
+        // skips the tenant filter: these ids were read under it (PartiesAsync).
+        var credit = nameof(AccountType.Credit);
+        var fromBalance = await db.Database.SqlQuery<long>($"""
+            UPDATE "Accounts" SET "BalanceMinor" = "BalanceMinor" - {amount}
+            WHERE "Id" = {from.Id} AND "BalanceMinor" - {amount} >= CASE WHEN "Type" = {credit} THEN -"CreditLimitMinor" ELSE 0 END
+            RETURNING "BalanceMinor" AS "Value"
+            """).ToListAsync(cancellationToken);
+        if (fromBalance.Count == 0)
         {
             throw new AppException(new AppError("insufficient_funds", 422, $"{from.Name} does not have {amount / 100m:#,0.00} {from.Currency} available."));
         }
 
+        var balances = new List<AccountBalanceView> { new(from.Id, from.Name, fromBalance[0] / 100m, from.Currency) };
         if (to is not null)
         {
-            await db.Accounts.Where(a => a.Id == to.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.BalanceMinor, a => a.BalanceMinor + amount), cancellationToken);
+            var toBalance = await db.Database.SqlQuery<long>($"""
+                UPDATE "Accounts" SET "BalanceMinor" = "BalanceMinor" + {amount} WHERE "Id" = {to.Id} RETURNING "BalanceMinor" AS "Value"
+                """).ToListAsync(cancellationToken);
+            balances.Add(new AccountBalanceView(to.Id, to.Name, toBalance[0] / 100m, to.Currency));
         }
 
         var transfer = new Transfer
@@ -154,9 +163,7 @@ public sealed partial class TransferService(VirtualBankerDbContext db, ActionLog
             db.Transactions.Add(Line(userId, to, $"{transfer.Id}:in", $"Transfer from {from.Name}", amount, now));
         }
 
-        var balances = await db.Accounts.AsNoTracking().Where(a => a.Id == from.Id || (to != null && a.Id == to.Id))
-            .Select(a => new AccountBalanceView(a.Id, a.Name, a.BalanceMinor / 100m, a.Currency)).ToListAsync(cancellationToken);
-        return (new TransferResult(View(transfer), [.. balances.OrderBy(b => b.AccountId == from.Id ? 0 : 1)]), transfer.Id, amount);
+        return (new TransferResult(View(transfer), balances), transfer.Id, amount);
     }
 
     /// <summary>Adds the payment to the customer's total for the day, unless that would exceed the limit (one conditional update).</summary>
