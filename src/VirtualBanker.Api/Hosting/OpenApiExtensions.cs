@@ -35,13 +35,13 @@ internal static partial class OpenApiExtensions
     }
 
     /// <summary>The stream resumes after the <c>Last-Event-ID</c> header's event.</summary>
-    public static RouteHandlerBuilder AcceptsLastEventId(this RouteHandlerBuilder builder) => builder.WithMetadata(LastEventIdHeader.Instance);
+    public static RouteHandlerBuilder AcceptsLastEventId(this RouteHandlerBuilder builder) => builder.WithMetadata(LastEventIdHeader);
 
     /// <summary>The endpoint is a WebSocket: documented as an upgrade, its frames in the AsyncAPI document.</summary>
-    public static RouteHandlerBuilder DescribedAsWebSocket(this RouteHandlerBuilder builder) => builder.WithMetadata(WebSocketUpgrade.Instance);
+    public static RouteHandlerBuilder DescribedAsWebSocket(this RouteHandlerBuilder builder) => builder.WithMetadata(WebSocketUpgrade);
 
     /// <summary>The operation takes an optional <c>Idempotency-Key</c> header: a retry with the same key does the change once.</summary>
-    public static RouteHandlerBuilder AcceptsIdempotencyKey(this RouteHandlerBuilder builder) => builder.WithMetadata(IdempotencyKeyHeader.Instance);
+    public static RouteHandlerBuilder AcceptsIdempotencyKey(this RouteHandlerBuilder builder) => builder.WithMetadata(IdempotencyKeyHeader);
 
     public static WebApplication MapVirtualBankerDocs(this WebApplication app)
     {
@@ -51,7 +51,7 @@ internal static partial class OpenApiExtensions
         app.MapScalarApiReference("/docs", o =>
         {
             o.WithTitle("VirtualBanker API").DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp()
-                .HideClientButton().HideDeveloperTools().AddPreferredSecuritySchemes("bearer");
+                .HideClientButton().HideDeveloperTools().AddPreferredSecuritySchemes(Bearer);
             foreach (var surface in Enum.GetValues<ApiSurface>())
             {
                 o.AddDocument(surface.DocumentName(), surface.ToString());
@@ -69,20 +69,8 @@ internal static partial class OpenApiExtensions
 
     private const string AsyncApiPath = "/asyncapi/virtualbanker.json";
 
-    private sealed class IdempotencyKeyHeader
-    {
-        public static readonly IdempotencyKeyHeader Instance = new();
-    }
-
-    private sealed class LastEventIdHeader
-    {
-        public static readonly LastEventIdHeader Instance = new();
-    }
-
-    private sealed class WebSocketUpgrade
-    {
-        public static readonly WebSocketUpgrade Instance = new();
-    }
+    // Endpoint metadata the operation transformer looks for (by reference).
+    private static readonly object IdempotencyKeyHeader = new(), LastEventIdHeader = new(), WebSocketUpgrade = new();
 
     /// <summary>
     /// Types as a client generator needs them. A number is a number: the server also reads "12" for 12 (the web
@@ -136,7 +124,7 @@ internal static partial class OpenApiExtensions
         operation.Responses ??= [];
 
         // A WebSocket upgrades (101); its frames are in the AsyncAPI document.
-        if (metadata.Contains(WebSocketUpgrade.Instance))
+        if (metadata.Contains(WebSocketUpgrade))
         {
             operation.Responses.Remove("200");
             operation.Responses["101"] = new OpenApiResponse { Description = $"Switching Protocols: a WebSocket whose frames {AsyncApiPath} describes. A plain HTTP request is a 400." };
@@ -198,13 +186,13 @@ internal static partial class OpenApiExtensions
             }
         }
 
-        if (metadata.Contains(LastEventIdHeader.Instance))
+        if (metadata.Contains(LastEventIdHeader))
         {
             AddHeader(operation, "Last-Event-ID", "Resume after this event id (EventSource sends it when it reconnects); 0 or absent: from now.",
                 new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" });
         }
 
-        if (metadata.Contains(IdempotencyKeyHeader.Instance))
+        if (metadata.Contains(IdempotencyKeyHeader))
         {
             AddHeader(operation, "Idempotency-Key", "1-128 characters chosen by the client: a retry with the same key returns the first answer and changes nothing again.",
                 new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 128 });
@@ -293,7 +281,7 @@ internal static partial class OpenApiExtensions
                 operation.Summary = end.Success ? text[..end.Index] : text.TrimEnd('.');
             }
 
-            operation.OperationId ??= $"{method.ToString().ToLowerInvariant()}{PascalPath(path)}";
+            operation.OperationId ??= OperationIdOf(method, path);
         }
 
         // Unique across the document: a name used twice (two ListAsync) falls back to the method and path.
@@ -301,12 +289,15 @@ internal static partial class OpenApiExtensions
         {
             foreach (var (path, method, operation) in group)
             {
-                operation.OperationId = $"{method.ToString().ToLowerInvariant()}{PascalPath(path)}";
+                operation.OperationId = OperationIdOf(method, path);
             }
         }
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The method and the path, e.g. getApiDashboardOverview: unique in a document by construction.</summary>
+    private static string OperationIdOf(HttpMethod method, string path) => method.ToString().ToLowerInvariant() + PascalPath(path);
 
     private static string PascalPath(string path) => string.Concat(path.Split(['/', '-', '_', '{', '}', '.'], StringSplitOptions.RemoveEmptyEntries)
         .Select(part => char.ToUpperInvariant(part[0]) + part[1..]));

@@ -15,7 +15,8 @@ public sealed record ForecastResult(
 /// 90 days, laid out by day of the month (pay days, rent and bills recur monthly), is assumed to repeat, starting from
 /// today's balance. So a customer who spends more than they earn is forecast to go down, by as much as they did.
 /// The band is ±1.28σ of the days' deviation from that profile (an 80% interval), widening with the square root of the
-/// horizon; σ is robust to a few outlying days. Confidence comes from the length of the history and how large that deviation is against the monthly flows.
+/// horizon; σ is robust to a few outlying days. Confidence comes from the length of the history and how large that
+/// deviation is against the monthly flows.
 /// </summary>
 public static class BalanceForecast
 {

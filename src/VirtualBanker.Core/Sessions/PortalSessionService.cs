@@ -159,13 +159,15 @@ public sealed class PortalSessionService(
     {
         var session = await sessions.GetForCallerAsync(sessionId, caller, cancellationToken);
         await db.Sessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsentGivenAt, (DateTime?)null), cancellationToken);
-        await EndAsync(sessionId, caller, cancellationToken);
+        await EndAsync(session, cancellationToken);
     }
 
     /// <summary>Ends the session: its tokens are refused from now on and its streams close. Ending twice is fine.</summary>
-    public async Task EndAsync(string sessionId, ICurrentPrincipal caller, CancellationToken cancellationToken)
+    public async Task EndAsync(string sessionId, ICurrentPrincipal caller, CancellationToken cancellationToken) =>
+        await EndAsync(await sessions.GetForCallerAsync(sessionId, caller, cancellationToken, adminMayAccess: true), cancellationToken);
+
+    private async Task EndAsync(Session session, CancellationToken cancellationToken)
     {
-        var session = await sessions.GetForCallerAsync(sessionId, caller, cancellationToken, adminMayAccess: true);
         await sessions.EndAsync(session.Id, cancellationToken);
         await revocations.RevokeAsync(session.Id, session.ExpiresAt.AddMinutes(options.Value.EphemeralTokenMinutes), cancellationToken);
     }
