@@ -74,6 +74,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TransactionIngestService>();
         services.AddScoped<NotificationService>();
         services.AddScoped<Actions.ActionLog>();
+        services.AddSingleton<Actions.SqliteGroupCommit>();
         services.AddScoped<Actions.CardService>();
         services.AddScoped<Actions.TransferService>();
         services.AddScoped<Actions.DisputeService>();

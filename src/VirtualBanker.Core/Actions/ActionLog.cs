@@ -19,17 +19,14 @@ public sealed record ActionContext(Guid UserId, Guid ActorId, string Channel, st
 /// with another request is a 422). A refused action stores nothing (hostile input must leave no trace in the
 /// database) and is logged instead, without its request.
 /// </summary>
-public sealed partial class ActionLog(VirtualBankerDbContext db, TimeProvider clock, ILogger<ActionLog> logger)
+public sealed partial class ActionLog(VirtualBankerDbContext db, SqliteGroupCommit groupCommit, TimeProvider clock, ILogger<ActionLog> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // SQLite has one writer at a time. Left to its busy handler, waiting transactions poll with sleeps and the unlucky
-    // wait for seconds; queued here they take turns in order (this process is SQLite's only writer).
-    private static readonly SemaphoreSlim SqliteWriter = new(1, 1);
-
     /// <summary>
     /// Runs <paramref name="work"/> (the action's writes; it may throw an <see cref="AppException"/> to refuse) with its audit
-    /// row in one transaction. Do the action's reads before: on SQLite the transaction holds the database's one write lock.
+    /// row in one transaction (on SQLite, a group's: <see cref="SqliteGroupCommit"/>). Do the action's reads before: on SQLite the
+    /// transaction holds the database's one write lock.
     /// </summary>
     public async Task<T> RunAsync<T>(ActionContext context, string action, object request, Func<Task<(T Result, Guid? Target, long? AmountMinor)>> work,
         CancellationToken cancellationToken) where T : class
@@ -43,23 +40,20 @@ public sealed partial class ActionLog(VirtualBankerDbContext db, TimeProvider cl
             return replayed;
         }
 
-        var gate = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" ? SqliteWriter : null;
-        if (gate is not null)
-        {
-            await gate.WaitAsync(cancellationToken);
-        }
-
         try
         {
+            if (db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite")
+            {
+                return await groupCommit.RunAsync(db, RunOnceAsync);
+            }
+
             // Through the provider's execution strategy: PostgreSQL's retries a transient failure, and then runs the whole
             // attempt again (its own transaction, from a clean change tracker).
             return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
                 db.ChangeTracker.Clear();
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var (result, target, amount) = await work();
-                db.ActionAudits.Add(Audit(context, action, target, amount, "ok", requestJson, JsonSerializer.Serialize(result, Json), context.IdempotencyKey));
-                await db.SaveChangesAsync(cancellationToken);
+                var result = await RunOnceAsync();
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             });
@@ -77,9 +71,14 @@ public sealed partial class ActionLog(VirtualBankerDbContext db, TimeProvider cl
             return await ReplayAsync<T>(context.UserId, context.IdempotencyKey, action, requestJson, cancellationToken)
                 ?? throw new AppException(AppError.Conflict("The request is being processed. Retry shortly."));
         }
-        finally
+
+        // The action's writes and its audit row, saved within the caller's transaction.
+        async Task<T> RunOnceAsync()
         {
-            gate?.Release();
+            var (result, target, amount) = await work();
+            db.ActionAudits.Add(Audit(context, action, target, amount, "ok", requestJson, JsonSerializer.Serialize(result, Json), context.IdempotencyKey));
+            await db.SaveChangesAsync(cancellationToken);
+            return result;
         }
     }
 
