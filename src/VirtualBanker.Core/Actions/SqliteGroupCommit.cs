@@ -98,26 +98,29 @@ public sealed class SqliteGroupCommit
     private static async Task<(object? Result, Exception? Error)> RunTurnAsync(Turn turn, VirtualBankerDbContext leader, IDbContextTransaction transaction)
     {
         var database = turn.Db.Database;
-        var ownConnection = database.GetConnectionString();
-        turn.Db.ChangeTracker.Clear();
-
-        // Contexts made from a connection string (the server's) each have their own connection: lend them the group's.
-        var lent = !ReferenceEquals(database.GetDbConnection(), leader.Database.GetDbConnection());
-        if (lent)
-        {
-            database.SetDbConnection(leader.Database.GetDbConnection());
-        }
-
-        if (!ReferenceEquals(turn.Db, leader))
-        {
-            await database.UseTransactionAsync(transaction.GetDbTransaction());
-        }
-
-        // The savepoint below already undoes a failed piece; EF Core's own one per SaveChanges would be a second.
-        database.AutoSavepointsEnabled = false;
+        var ownConnectionString = database.GetConnectionString();
+        var groupConnection = leader.Database.GetDbConnection();
+        bool lent = false, joined = false;
         await transaction.CreateSavepointAsync(Savepoint);
         try
         {
+            turn.Db.ChangeTracker.Clear();
+
+            // Contexts made from a connection string (the server's) each have their own connection: lend them the group's.
+            if (!ReferenceEquals(database.GetDbConnection(), groupConnection))
+            {
+                database.SetDbConnection(groupConnection);
+                lent = true;
+            }
+
+            if (!ReferenceEquals(turn.Db, leader))
+            {
+                await database.UseTransactionAsync(transaction.GetDbTransaction());
+                joined = true;
+            }
+
+            // The savepoint already undoes a failed piece; EF Core's own one per SaveChanges would be a second.
+            database.AutoSavepointsEnabled = false;
             var result = await turn.Work();
             await transaction.ReleaseSavepointAsync(Savepoint);
             return (result, null);
@@ -131,7 +134,7 @@ public sealed class SqliteGroupCommit
         finally
         {
             database.AutoSavepointsEnabled = true;
-            if (!ReferenceEquals(turn.Db, leader))
+            if (joined)
             {
                 await database.UseTransactionAsync(null);
             }
@@ -140,7 +143,7 @@ public sealed class SqliteGroupCommit
             {
                 // Give the context back its own connection, created afresh from its connection string when next used.
                 database.SetDbConnection(null, contextOwnsConnection: true);
-                database.SetConnectionString(ownConnection);
+                database.SetConnectionString(ownConnectionString);
             }
         }
     }
