@@ -35,6 +35,16 @@ public static class IntentModelCache
 
     private static IntentClassifier LoadOrTrain(IReadOnlyList<IntentExample> examples, string directory, string key)
     {
+        var classifier = LoadOrTrainOnce(examples, directory, key);
+
+        // Loading (the zip's buffers, the weights read in) or training leaves tens of MiB of garbage behind, once: hand it
+        // back to the system now rather than hold it while the server idles (bench/README, session 17: 10-22 MiB less idle).
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return classifier;
+    }
+
+    private static IntentClassifier LoadOrTrainOnce(IReadOnlyList<IntentExample> examples, string directory, string key)
+    {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"intents-{key}.zip");
         using var exclusive = Lock(path + ".lock");
@@ -65,9 +75,6 @@ public static class IntentModelCache
         }
 
         File.Move(temporary, path, overwrite: true);
-
-        // Training leaves tens of MiB of garbage behind, once: hand it back to the system now.
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         return classifier;
     }
 
